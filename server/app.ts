@@ -1,0 +1,53 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Realtime, setSharedRealtime } from './realtime';
+import type { WorkshopStore } from './store/types';
+
+type Handler = (req: http.IncomingMessage, res: http.ServerResponse, next?: () => void) => void;
+
+export interface StartOptions {
+  port: number;
+  host: string;
+  store: WorkshopStore;
+  origin?: string | null;
+  /** The SvelteKit handler (adapter-node); tests may leave it out. */
+  handler?: Handler;
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  realtime: Realtime;
+  close(): Promise<void>;
+}
+
+/** One HTTP server on one port: the pages, socket.io and the Yjs endpoint. */
+export async function startServer(options: StartOptions): Promise<RunningServer> {
+  const realtime = await Realtime.create({ store: options.store, origin: options.origin ?? null });
+  const handler: Handler =
+    options.handler ??
+    ((_req, res) => {
+      res.statusCode = 404;
+      res.end('not found');
+    });
+  const server = http.createServer((req, res) => handler(req, res));
+  realtime.attach(server);
+  setSharedRealtime(realtime);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const shownHost = options.host === '0.0.0.0' || options.host === '::' ? 'localhost' : options.host;
+  return {
+    url: `http://${shownHost}:${port}`,
+    port,
+    realtime,
+    async close() {
+      await realtime.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      setSharedRealtime(undefined);
+    },
+  };
+}

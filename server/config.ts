@@ -1,0 +1,23 @@
+import path from 'node:path';
+
+/** Settings from the environment, with the defaults the README documents. */
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  /** When set, browsers must come from this origin (e.g. https://cocrea.example.org). */
+  origin: string | null;
+}
+
+export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
+  const port = env.PORT === undefined || env.PORT === '' ? 3000 : Number(env.PORT);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new Error(`PORT must be a port number, not "${env.PORT}"`);
+  }
+  return {
+    port,
+    host: env.HOST || '0.0.0.0',
+    dataDir: path.resolve(env.DATA_DIR || './data'),
+    origin: env.ORIGIN ? env.ORIGIN.replace(/\/$/, '') : null,
+  };
+}

@@ -1,0 +1,138 @@
+import type { IncomingMessage, Server as HttpServer } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { Server as SocketServer } from 'socket.io';
+import type { Workshop } from '../src/lib/domain/index';
+import type { Audience } from '../src/lib/protocol/replica';
+import { newId, randomSecret } from './crypto';
+import { registerSocketHandlers } from './transport/socket';
+import { TicketBook } from './tickets';
+import type { WorkshopStore } from './store/types';
+import { WorkshopRoom } from './workshopRoom';
+import { CLOSE, YjsEndpoint } from './yjs/endpoint';
+
+export interface RealtimeOptions {
+  store: WorkshopStore;
+  origin?: string | null;
+  /** Largest message accepted on either transport, in bytes. */
+  maxMessageBytes?: number;
+  ticketTtlMs?: number;
+}
+
+/**
+ * Everything live: the rooms of loaded workshops, socket.io for commands and the Yjs endpoint
+ * for replicas. It attaches to any Node HTTP server (production, vite dev, vite preview, tests).
+ */
+export class Realtime {
+  /** Changes at every start, so clients never merge a rebuilt replica into an old one. */
+  readonly epoch = randomSecret(6);
+  readonly rooms = new Map<string, WorkshopRoom>();
+  readonly #byCode = new Map<string, string>();
+  readonly tickets: TicketBook;
+  readonly yjs: YjsEndpoint;
+  readonly store: WorkshopStore;
+  readonly origin: string | null;
+  readonly maxMessageBytes: number;
+  #io: SocketServer | null = null;
+  #upgrade: ((req: IncomingMessage, socket: Duplex, head: Buffer) => void) | null = null;
+  #http: HttpServer | null = null;
+
+  private constructor(options: RealtimeOptions) {
+    this.store = options.store;
+    this.origin = options.origin ?? null;
+    this.maxMessageBytes = options.maxMessageBytes ?? 16 * 1024;
+    this.tickets = new TicketBook(options.ticketTtlMs ?? 60_000);
+    this.yjs = new YjsEndpoint(
+      {
+        epoch: this.epoch,
+        resolve: (ticket, workshopId, audience) => {
+          const room = this.rooms.get(workshopId);
+          if (!room || !this.tickets.check(ticket, workshopId, audience)) return CLOSE.BAD_TICKET;
+          return room.replicas[audience].doc;
+        },
+      },
+      { maxPayload: this.maxMessageBytes },
+    );
+  }
+
+  /** Load every stored workshop and get ready to serve them. */
+  static async create(options: RealtimeOptions): Promise<Realtime> {
+    const realtime = new Realtime(options);
+    for (const workshop of await options.store.loadAll()) realtime.addRoom(workshop);
+    return realtime;
+  }
+
+  addRoom(workshop: Workshop): WorkshopRoom {
+    const room = new WorkshopRoom(workshop, this.store, () => ({ now: Date.now(), newId }));
+    this.rooms.set(workshop.id, room);
+    this.#byCode.set(workshop.joinCode, workshop.id);
+    return room;
+  }
+
+  roomByCode(code: string): WorkshopRoom | undefined {
+    const id = this.#byCode.get(code);
+    return id === undefined ? undefined : this.rooms.get(id);
+  }
+
+  isCodeTaken(code: string): boolean {
+    return this.#byCode.has(code);
+  }
+
+  grant(workshopId: string, audience: Audience): string {
+    return this.tickets.grant(workshopId, audience);
+  }
+
+  /** True when a browser's Origin header is acceptable (any, when ORIGIN is not set). */
+  originAllowed(origin: string | undefined): boolean {
+    if (!this.origin || origin === undefined) return true;
+    return origin === this.origin;
+  }
+
+  /** Serve socket.io and the Yjs endpoint on this HTTP server, next to whatever else it serves. */
+  attach(http: HttpServer): void {
+    if (this.#http) throw new Error('realtime is already attached');
+    this.#http = http;
+    this.#io = new SocketServer(http, {
+      path: '/socket.io',
+      serveClient: false,
+      destroyUpgrade: false,
+      maxHttpBufferSize: this.maxMessageBytes,
+      allowRequest: (req, callback) => callback(null, this.originAllowed(req.headers.origin)),
+    });
+    registerSocketHandlers(this.#io, this);
+    this.#upgrade = (req, socket, head) => {
+      const url = req.url ?? '';
+      if (!url.startsWith('/yjs/')) return;
+      if (!this.originAllowed(req.headers.origin)) {
+        socket.end('HTTP/1.1 403 Forbidden\r\n\r\n');
+        return;
+      }
+      this.yjs.handleUpgrade(req, socket, head);
+    };
+    http.on('upgrade', this.#upgrade);
+  }
+
+  async close(): Promise<void> {
+    this.yjs.close();
+    if (this.#http && this.#upgrade) this.#http.off('upgrade', this.#upgrade);
+    if (this.#io) {
+      this.#io.disconnectSockets(true);
+      // io.close() would also close the HTTP server; its owner does that.
+      this.#io.engine.close();
+      this.#io.removeAllListeners();
+    }
+    for (const room of this.rooms.values()) room.destroy();
+    this.rooms.clear();
+    await this.store.close();
+  }
+}
+
+const REALTIME_KEY = Symbol.for('cocrea.realtime');
+
+/** Vite config and SvelteKit server code load separate module copies: share one instance. */
+export function sharedRealtime(): Realtime | undefined {
+  return (globalThis as Record<symbol, Realtime | undefined>)[REALTIME_KEY];
+}
+
+export function setSharedRealtime(realtime: Realtime | undefined): void {
+  (globalThis as Record<symbol, Realtime | undefined>)[REALTIME_KEY] = realtime;
+}

@@ -1,0 +1,40 @@
+import type { Audience } from '../src/lib/protocol/replica';
+import { randomSecret } from './crypto';
+
+interface Ticket {
+  workshopId: string;
+  audience: Audience;
+  expires: number;
+}
+
+/**
+ * Short-lived tickets that let a WebSocket read one replica. A client gets them over socket.io,
+ * where it has authenticated, so no lasting secret ever appears in a URL.
+ */
+export class TicketBook {
+  readonly #tickets = new Map<string, Ticket>();
+
+  constructor(
+    private readonly ttlMs: number,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  grant(workshopId: string, audience: Audience): string {
+    this.#sweep();
+    const ticket = randomSecret(18);
+    this.#tickets.set(ticket, { workshopId, audience, expires: this.now() + this.ttlMs });
+    return ticket;
+  }
+
+  /** True when the ticket is valid now for this workshop and audience. */
+  check(ticket: string, workshopId: string, audience: Audience): boolean {
+    const found = this.#tickets.get(ticket);
+    if (!found || found.expires <= this.now()) return false;
+    return found.workshopId === workshopId && found.audience === audience;
+  }
+
+  #sweep(): void {
+    const now = this.now();
+    for (const [key, t] of this.#tickets) if (t.expires <= now) this.#tickets.delete(key);
+  }
+}

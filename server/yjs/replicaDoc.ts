@@ -1,0 +1,44 @@
+import * as Y from 'yjs';
+import { MAPS } from '../../src/lib/protocol/replica';
+import type { AudienceView } from '../projection';
+
+/** Typed origin of every server write to a replica: the only writer there is. */
+export const PROJECTION_ORIGIN = { kind: 'projection' } as const;
+
+/**
+ * A server-side replica: a Y.Doc that mirrors an audience view. Each key of each map holds a
+ * plain JSON value; only keys whose JSON changed are written, all in one transaction, so a
+ * change reaches clients as one small update.
+ */
+export class ReplicaDoc {
+  readonly doc = new Y.Doc({ gc: true });
+  readonly #shadow = new Map<string, Map<string, string>>();
+
+  write(view: AudienceView): void {
+    this.doc.transact(() => {
+      for (const mapName of Object.values(MAPS)) {
+        const entries = view[mapName] as Record<string, unknown>;
+        const map = this.doc.getMap(mapName);
+        const shadow = this.#shadow.get(mapName) ?? new Map<string, string>();
+        this.#shadow.set(mapName, shadow);
+        for (const [key, value] of Object.entries(entries)) {
+          const json = JSON.stringify(value);
+          if (shadow.get(key) !== json) {
+            map.set(key, value);
+            shadow.set(key, json);
+          }
+        }
+        for (const key of [...shadow.keys()]) {
+          if (!Object.hasOwn(entries, key)) {
+            map.delete(key);
+            shadow.delete(key);
+          }
+        }
+      }
+    }, PROJECTION_ORIGIN);
+  }
+
+  destroy(): void {
+    this.doc.destroy();
+  }
+}

@@ -1,0 +1,19 @@
+import type * as Y from 'yjs';
+import { MAPS, type ReplicaSnapshot, type WorkshopView } from '../protocol/replica';
+
+export const EMPTY_SNAPSHOT: ReplicaSnapshot = {
+  workshop: null,
+  boards: {},
+  notes: {},
+  participants: {},
+};
+
+/** Read a replica Y.Doc into plain data for rendering. */
+export function readSnapshot(doc: Y.Doc): ReplicaSnapshot {
+  return {
+    workshop: (doc.getMap(MAPS.meta).get('workshop') as WorkshopView | undefined) ?? null,
+    boards: doc.getMap(MAPS.boards).toJSON() as ReplicaSnapshot['boards'],
+    notes: doc.getMap(MAPS.notes).toJSON() as ReplicaSnapshot['notes'],
+    participants: doc.getMap(MAPS.participants).toJSON() as ReplicaSnapshot['participants'],
+  };
+}

@@ -1,0 +1,42 @@
+import { fail, ok } from '../errors';
+import type { Author, Note, NoteId } from '../model';
+import { LIMITS } from '../model';
+import { cleanText } from '../text';
+import type { Handler } from './decision';
+import { boardOpenTo, existing, findBoard } from './guards';
+
+/** A participant (or the facilitator, for the room) posts a note into a column. */
+export const addNote: Handler<'addNote'> = (state, actor, command, ctx) => {
+  const ws = existing(state);
+  if (!ws.ok) return ws;
+  let author: Author;
+  if (actor.role === 'facilitator') author = { kind: 'facilitator' };
+  else if (actor.role === 'participant') author = { kind: 'participant', id: actor.participantId };
+  else return fail(actor.role === 'nobody' ? 'NOT_JOINED' : 'NOT_ALLOWED');
+
+  const board = findBoard(ws.value, command.boardId);
+  if (!board.ok) return board;
+  if (!board.value.columns.some((c) => c.id === command.columnId)) return fail('UNKNOWN_COLUMN');
+  const open = boardOpenTo(ws.value, actor, board.value);
+  if (!open.ok) return open;
+  const text = cleanText(command.text, LIMITS.noteLength);
+  if (!text.ok) return text;
+
+  const notes = Object.values(ws.value.notes);
+  if (notes.length >= LIMITS.notesPerWorkshop) return fail('TOO_MANY_NOTES');
+  if (author.kind === 'participant') {
+    const id = author.id;
+    const own = notes.filter((n) => n.author.kind === 'participant' && n.author.id === id);
+    if (own.length >= LIMITS.notesPerParticipant) return fail('TOO_MANY_NOTES');
+  }
+  const note: Note = {
+    id: ctx.newId() as NoteId,
+    boardId: board.value.id,
+    columnId: command.columnId,
+    author,
+    text: text.value,
+    createdAt: ctx.now,
+    updatedAt: ctx.now,
+  };
+  return ok({ events: [{ type: 'noteAdded', note }], reply: { noteId: note.id } });
+};

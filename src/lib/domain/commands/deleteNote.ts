@@ -1,0 +1,14 @@
+import { ok } from '../errors';
+import type { Handler } from './decision';
+import { existing, findNote, mayChangeNote } from './guards';
+
+/** The author of a note, or the facilitator, deletes it. */
+export const deleteNote: Handler<'deleteNote'> = (state, actor, command) => {
+  const ws = existing(state);
+  if (!ws.ok) return ws;
+  const note = findNote(ws.value, command.noteId);
+  if (!note.ok) return note;
+  const allowed = mayChangeNote(actor, note.value);
+  if (!allowed.ok) return allowed;
+  return ok({ events: [{ type: 'noteDeleted', noteId: note.value.id }] });
+};

@@ -1,0 +1,39 @@
+import { fail, ok, type Result } from '../errors';
+import type { Actor, Board, Note, Workshop } from '../model';
+
+/** The workshop must exist: every command but createWorkshop needs it. */
+export function existing(state: Workshop | null): Result<Workshop> {
+  return state ? ok(state) : fail('NOT_FOUND');
+}
+
+export function facilitatorOnly(actor: Actor): Result<null> {
+  return actor.role === 'facilitator' ? ok(null) : fail('NOT_ALLOWED');
+}
+
+export function findBoard(state: Workshop, boardId: string): Result<Board> {
+  const board = Object.hasOwn(state.boards, boardId) ? state.boards[boardId] : undefined;
+  return board ? ok(board) : fail('UNKNOWN_BOARD');
+}
+
+export function findNote(state: Workshop, noteId: string): Result<Note> {
+  const note = Object.hasOwn(state.notes, noteId) ? state.notes[noteId] : undefined;
+  return note ? ok(note) : fail('UNKNOWN_NOTE');
+}
+
+/** A participant may touch only their own notes; the facilitator any note. */
+export function mayChangeNote(actor: Actor, note: Note): Result<null> {
+  if (actor.role === 'facilitator') return ok(null);
+  if (actor.role !== 'participant') return fail('NOT_ALLOWED');
+  if (note.author.kind !== 'participant' || note.author.id !== actor.participantId) {
+    return fail('NOT_YOUR_NOTE');
+  }
+  return ok(null);
+}
+
+/** Participants write only on the boards of the stage the room is in. */
+export function boardOpenTo(state: Workshop, actor: Actor, board: Board): Result<null> {
+  if (actor.role === 'participant' && board.stage !== state.currentStage) {
+    return fail('BOARD_NOT_ACTIVE');
+  }
+  return ok(null);
+}

@@ -1,0 +1,13 @@
+import { ok } from '../errors';
+import type { Handler } from './decision';
+import { existing, facilitatorOnly } from './guards';
+
+/** The facilitator moves the room to a stage; every screen follows. */
+export const setStage: Handler<'setStage'> = (state, actor, command) => {
+  const ws = existing(state);
+  if (!ws.ok) return ws;
+  const allowed = facilitatorOnly(actor);
+  if (!allowed.ok) return allowed;
+  if (ws.value.currentStage === command.stage) return ok({ events: [] });
+  return ok({ events: [{ type: 'stageSet', stage: command.stage }] });
+};

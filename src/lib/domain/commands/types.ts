@@ -1,0 +1,40 @@
+import type {
+  BoardId,
+  ColumnId,
+  Language,
+  NoteId,
+  SectorId,
+  StageId,
+} from '../model';
+
+/** Every command the domain understands, as the server hands it over after validation. */
+export type Command =
+  | {
+      type: 'createWorkshop';
+      title: string;
+      question: string;
+      language: Language;
+      sectors: string[];
+      /** Chosen by the server, not the client. */
+      joinCode: string;
+      facilitatorKeyHash: string;
+    }
+  | {
+      type: 'joinWorkshop';
+      name: string;
+      sector: SectorId | null;
+      /** Hash of the device token, computed by the server. */
+      tokenHash: string;
+    }
+  | { type: 'setStage'; stage: StageId }
+  | { type: 'setQuestion'; question: string }
+  | { type: 'setStagePrompt'; stage: StageId; prompt: string }
+  | { type: 'addColumn'; boardId: BoardId; title: string }
+  | { type: 'renameColumn'; boardId: BoardId; columnId: ColumnId; title: string }
+  | { type: 'removeColumn'; boardId: BoardId; columnId: ColumnId }
+  | { type: 'addNote'; boardId: BoardId; columnId: ColumnId; text: string }
+  | { type: 'editNote'; noteId: NoteId; text: string }
+  | { type: 'deleteNote'; noteId: NoteId };
+
+export type CommandType = Command['type'];
+export type CommandOf<T extends CommandType> = Extract<Command, { type: T }>;

@@ -1,0 +1,120 @@
+import { addColumn } from './commands/addColumn';
+import { addNote } from './commands/addNote';
+import { createWorkshop } from './commands/createWorkshop';
+import type { Decision, Handler } from './commands/decision';
+import { deleteNote } from './commands/deleteNote';
+import { editNote } from './commands/editNote';
+import { joinWorkshop } from './commands/joinWorkshop';
+import { removeColumn } from './commands/removeColumn';
+import { renameColumn } from './commands/renameColumn';
+import { setQuestion } from './commands/setQuestion';
+import { setStage } from './commands/setStage';
+import { setStagePrompt } from './commands/setStagePrompt';
+import type { Command, CommandType } from './commands/types';
+import type { Result } from './errors';
+import type { WorkshopEvent } from './events';
+import type { Actor, Board, Context, Workshop } from './model';
+
+const handlers: { [T in CommandType]: Handler<T> } = {
+  createWorkshop,
+  joinWorkshop,
+  setStage,
+  setQuestion,
+  setStagePrompt,
+  addColumn,
+  renameColumn,
+  removeColumn,
+  addNote,
+  editNote,
+  deleteNote,
+};
+
+/** Decide what a command does to a workshop: the events it produces, or why it is refused. */
+export function decide(
+  state: Workshop | null,
+  actor: Actor,
+  command: Command,
+  ctx: Context,
+): Result<Decision> {
+  const handler = handlers[command.type] as Handler<CommandType>;
+  return handler(state, actor, command, ctx);
+}
+
+function withBoard(state: Workshop, board: Board): Workshop {
+  return { ...state, boards: { ...state.boards, [board.id]: board } };
+}
+
+/** Apply one event to a workshop. Events are facts: apply never refuses one. */
+export function apply(state: Workshop | null, event: WorkshopEvent): Workshop {
+  if (event.type === 'workshopCreated') return event.workshop;
+  if (!state) throw new Error(`event ${event.type} before workshopCreated`);
+  switch (event.type) {
+    case 'participantJoined':
+      return {
+        ...state,
+        participants: { ...state.participants, [event.participant.id]: event.participant },
+      };
+    case 'stageSet':
+      return { ...state, currentStage: event.stage };
+    case 'questionSet':
+      return { ...state, question: event.question };
+    case 'stagePromptSet':
+      return {
+        ...state,
+        stages: {
+          ...state.stages,
+          [event.stage]: { ...state.stages[event.stage], prompt: event.prompt },
+        },
+      };
+    case 'columnAdded': {
+      const board = state.boards[event.boardId]!;
+      return withBoard(state, { ...board, columns: [...board.columns, event.column] });
+    }
+    case 'columnRenamed': {
+      const board = state.boards[event.boardId]!;
+      const columns = board.columns.map((c) =>
+        c.id === event.columnId ? { ...c, title: event.title } : c,
+      );
+      return withBoard(state, { ...board, columns });
+    }
+    case 'columnRemoved': {
+      const board = state.boards[event.boardId]!;
+      const columns = board.columns.filter((c) => c.id !== event.columnId);
+      const notes = Object.fromEntries(
+        Object.entries(state.notes).filter(
+          ([, n]) => !(n.boardId === event.boardId && n.columnId === event.columnId),
+        ),
+      );
+      return { ...withBoard(state, { ...board, columns }), notes };
+    }
+    case 'noteAdded':
+      return { ...state, notes: { ...state.notes, [event.note.id]: event.note } };
+    case 'noteEdited': {
+      const note = state.notes[event.noteId]!;
+      return {
+        ...state,
+        notes: { ...state.notes, [note.id]: { ...note, text: event.text, updatedAt: event.at } },
+      };
+    }
+    case 'noteDeleted': {
+      const notes = { ...state.notes };
+      delete notes[event.noteId];
+      return { ...state, notes };
+    }
+  }
+}
+
+/** Decide and apply in one go: the new state and the decision, or the refusal. */
+export function execute(
+  state: Workshop | null,
+  actor: Actor,
+  command: Command,
+  ctx: Context,
+): Result<{ state: Workshop; decision: Decision }> {
+  const decision = decide(state, actor, command, ctx);
+  if (!decision.ok) return decision;
+  let next = state;
+  for (const event of decision.value.events) next = apply(next, event);
+  if (!next) throw new Error('a decision on a missing workshop produced no workshop');
+  return { ok: true, value: { state: next, decision: decision.value } };
+}

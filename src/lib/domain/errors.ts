@@ -1,0 +1,43 @@
+/** Error codes the domain and the transport return, each with a default human message (English). */
+export const ERRORS = {
+  BAD_REQUEST: 'The request is malformed.',
+  UNSUPPORTED_PROTOCOL: 'This page is out of date: reload it.',
+  NOT_FOUND: 'No workshop matches this link or code.',
+  NOT_ALLOWED: 'You are not allowed to do this.',
+  NOT_JOINED: 'Join the workshop first.',
+  ALREADY_JOINED: 'This device has already joined the workshop.',
+  WORKSHOP_FULL: 'The workshop has reached its number of participants.',
+  UNKNOWN_SECTOR: 'This sector is not on the workshop list.',
+  UNKNOWN_STAGE: 'There is no such stage.',
+  UNKNOWN_BOARD: 'There is no such board.',
+  UNKNOWN_COLUMN: 'There is no such column.',
+  UNKNOWN_NOTE: 'This note no longer exists.',
+  BOARD_NOT_ACTIVE: 'This board is not part of the current stage.',
+  NOT_YOUR_NOTE: 'You can only change your own notes.',
+  EMPTY_TEXT: 'The text is empty.',
+  TEXT_TOO_LONG: 'The text is too long.',
+  TOO_MANY_NOTES: 'The limit of notes has been reached.',
+  TOO_MANY_COLUMNS: 'A board cannot have more columns.',
+  LAST_COLUMN: 'A board needs at least one column.',
+  DUPLICATE_SECTOR: 'Two sectors have the same name.',
+  INTERNAL: 'Something went wrong on the server. Try again.',
+} as const;
+
+export type ErrorCode = keyof typeof ERRORS;
+
+/** An expected failure: a code the client can translate, and a message for humans. */
+export interface DomainError {
+  code: ErrorCode;
+  message: string;
+}
+
+export function fail(code: ErrorCode, message: string = ERRORS[code]): { ok: false; error: DomainError } {
+  return { ok: false, error: { code, message } };
+}
+
+/** A result of a decision: what happened, or why not. */
+export type Result<T> = { ok: true; value: T } | { ok: false; error: DomainError };
+
+export function ok<T>(value: T): { ok: true; value: T } {
+  return { ok: true, value };
+}

@@ -1,0 +1,15 @@
+import type { BoardId, Column, ColumnId, Note, NoteId, Participant, StageId, Workshop } from './model';
+
+/** Everything that can happen to a workshop, in the past tense. The log stores these. */
+export type WorkshopEvent =
+  | { type: 'workshopCreated'; workshop: Workshop }
+  | { type: 'participantJoined'; participant: Participant }
+  | { type: 'stageSet'; stage: StageId }
+  | { type: 'questionSet'; question: string }
+  | { type: 'stagePromptSet'; stage: StageId; prompt: string }
+  | { type: 'columnAdded'; boardId: BoardId; column: Column }
+  | { type: 'columnRenamed'; boardId: BoardId; columnId: ColumnId; title: string }
+  | { type: 'columnRemoved'; boardId: BoardId; columnId: ColumnId }
+  | { type: 'noteAdded'; note: Note }
+  | { type: 'noteEdited'; noteId: NoteId; text: string; at: number }
+  | { type: 'noteDeleted'; noteId: NoteId };

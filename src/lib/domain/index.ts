@@ -1,0 +1,10 @@
+/** The pure domain core: the model, commands, events and the rules that link them. */
+export * from './model';
+export * from './errors';
+export type { WorkshopEvent } from './events';
+export type { Command, CommandType, CommandOf } from './commands/types';
+export type { Decision } from './commands/decision';
+export { decide, apply, execute } from './decide';
+export { checkInvariants } from './invariants';
+export { DEFAULT_SECTORS } from './template';
+export { textLength } from './text';

@@ -1,0 +1,36 @@
+import { STAGES, type Workshop } from './model';
+
+/** Everything that must hold after any command. Returns the broken rules (empty when sound). */
+export function checkInvariants(state: Workshop): string[] {
+  const broken: string[] = [];
+  if (!STAGES.includes(state.currentStage)) broken.push('current stage is not a stage');
+  for (const stage of STAGES) {
+    for (const boardId of state.stages[stage].boardIds) {
+      const board = state.boards[boardId];
+      if (!board) broken.push(`stage ${stage} lists missing board ${boardId}`);
+      else if (board.stage !== stage) broken.push(`board ${boardId} is listed under another stage`);
+    }
+  }
+  for (const board of Object.values(state.boards)) {
+    if (board.columns.length === 0) broken.push(`board ${board.id} has no column`);
+    if (!state.stages[board.stage].boardIds.includes(board.id)) {
+      broken.push(`board ${board.id} is in no stage`);
+    }
+  }
+  for (const note of Object.values(state.notes)) {
+    const board = state.boards[note.boardId];
+    if (!board) broken.push(`note ${note.id} is on a missing board`);
+    else if (!board.columns.some((c) => c.id === note.columnId)) {
+      broken.push(`note ${note.id} is in a missing column`);
+    }
+    if (note.author.kind === 'participant' && !state.participants[note.author.id]) {
+      broken.push(`note ${note.id} has an unknown author`);
+    }
+    if (note.text.trim() === '') broken.push(`note ${note.id} is empty`);
+  }
+  const sectorIds = new Set(state.sectors.map((s) => s.id));
+  for (const p of Object.values(state.participants)) {
+    if (p.sector !== null && !sectorIds.has(p.sector)) broken.push(`participant ${p.id} sector`);
+  }
+  return broken;
+}

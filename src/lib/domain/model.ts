@@ -1,0 +1,109 @@
+/** The workshop model: plain, serialisable data. No I/O, no UI, no transport. */
+
+/** The four appreciative-inquiry stages, in their fixed order. */
+export const STAGES = ['define', 'discover', 'dream', 'decide'] as const;
+export type StageId = (typeof STAGES)[number];
+
+export const LANGUAGES = ['fr', 'en'] as const;
+export type Language = (typeof LANGUAGES)[number];
+
+export type WorkshopId = string & { readonly __brand: 'WorkshopId' };
+export type ParticipantId = string & { readonly __brand: 'ParticipantId' };
+export type BoardId = string & { readonly __brand: 'BoardId' };
+export type ColumnId = string & { readonly __brand: 'ColumnId' };
+export type NoteId = string & { readonly __brand: 'NoteId' };
+export type SectorId = string & { readonly __brand: 'SectorId' };
+
+/** Limits that the domain enforces whatever the transport. */
+export const LIMITS = {
+  titleLength: 120,
+  questionLength: 500,
+  promptLength: 500,
+  columnTitleLength: 60,
+  columnsPerBoard: 8,
+  sectorLabelLength: 60,
+  sectorsPerWorkshop: 12,
+  nameLength: 40,
+  noteLength: 280,
+  notesPerParticipant: 200,
+  notesPerWorkshop: 5000,
+  participantsPerWorkshop: 500,
+} as const;
+
+/** A sector a participant may say they belong to. */
+export interface Sector {
+  id: SectorId;
+  label: string;
+}
+
+export interface Column {
+  id: ColumnId;
+  title: string;
+}
+
+/** A board belongs to one stage and holds notes in columns. */
+export interface Board {
+  id: BoardId;
+  stage: StageId;
+  title: string;
+  columns: Column[];
+}
+
+export interface Stage {
+  id: StageId;
+  prompt: string;
+  boardIds: BoardId[];
+}
+
+/** Who wrote a note: a participant, or the facilitator on behalf of the room. */
+export type Author = { kind: 'participant'; id: ParticipantId } | { kind: 'facilitator' };
+
+export interface Note {
+  id: NoteId;
+  boardId: BoardId;
+  columnId: ColumnId;
+  author: Author;
+  text: string;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface Participant {
+  id: ParticipantId;
+  name: string;
+  /** null means "prefer not to say". */
+  sector: SectorId | null;
+  joinedAt: number;
+  /** Hash of the device token; never leaves the server. */
+  tokenHash: string;
+}
+
+export interface Workshop {
+  id: WorkshopId;
+  title: string;
+  question: string;
+  language: Language;
+  sectors: Sector[];
+  joinCode: string;
+  /** Hash of the facilitator secret; never leaves the server. */
+  facilitatorKeyHash: string;
+  createdAt: number;
+  currentStage: StageId;
+  stages: Record<StageId, Stage>;
+  boards: Record<string, Board>;
+  notes: Record<string, Note>;
+  participants: Record<string, Participant>;
+}
+
+/** Who is asking. The transport establishes it; the domain decides what it may do. */
+export type Actor =
+  | { role: 'facilitator' }
+  | { role: 'participant'; participantId: ParticipantId }
+  | { role: 'projector' }
+  | { role: 'nobody' };
+
+/** What the outside world gives a decision: the time and fresh ids. */
+export interface Context {
+  now: number;
+  newId: () => string;
+}
