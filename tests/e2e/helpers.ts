@@ -1,0 +1,73 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { chromium, type Browser } from 'playwright-core';
+
+export const SCREENSHOTS = path.resolve('tests/e2e/screenshots');
+
+/** Debian's Chromium, headless, with a fresh profile and no background traffic. */
+export async function launchBrowser(): Promise<{ browser: Browser; dispose: () => Promise<void> }> {
+  const executablePath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+  if (!existsSync(executablePath)) throw new Error(`Chromium not found at ${executablePath}`);
+  // playwright's launch() gives every browser a fresh, temporary user-data dir of its own.
+  const browser = await chromium.launch({
+    executablePath,
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-quic',
+    ],
+  });
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  return {
+    browser,
+    dispose: async () => {
+      await browser.close();
+    },
+  };
+}
+
+/** The built app (`npm run build`), started as `npm start` would, on a free port. */
+export async function startBuiltServer(
+  env: Record<string, string> = {},
+): Promise<{ url: string; process: ChildProcess; stop: () => Promise<void> }> {
+  if (!existsSync('dist/server.js') || !existsSync('build/handler.js')) {
+    throw new Error('the app is not built: run `npm run build` (npm test does it)');
+  }
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'cocrea-data-'));
+  const child = spawn(process.execPath, ['dist/server.js'], {
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('server did not start in 15 s')), 15_000);
+    let out = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const match = /listening on (http:\/\/[^\s]+)/.exec(out);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]!);
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
+  });
+  return {
+    url,
+    process: child,
+    stop: async () => {
+      if (child.exitCode === null) {
+        const exited = new Promise((r) => child.once('exit', r));
+        child.kill('SIGTERM');
+        await exited;
+      }
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}

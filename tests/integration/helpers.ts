@@ -1,0 +1,150 @@
+import { randomBytes } from 'node:crypto';
+import { io, type Socket } from 'socket.io-client';
+import WebSocket from 'ws';
+import { WebsocketProvider } from 'y-websocket';
+import * as Y from 'yjs';
+import { startServer, type RunningServer } from '../../server/app';
+import { MemoryStore } from '../../server/store/memory';
+import { readSnapshot } from '../../src/lib/client/snapshot';
+import type { Ack } from '../../src/lib/protocol/ack';
+import type { ClientCommand } from '../../src/lib/protocol/commands';
+import type { ReplicaSnapshot, RoomGrant, Welcome } from '../../src/lib/protocol/replica';
+import { PROTOCOL_VERSION } from '../../src/lib/protocol/version';
+
+/** The real server on an ephemeral port of 127.0.0.1, with an in-memory store. */
+export async function startTestServer(): Promise<RunningServer> {
+  return startServer({ port: 0, host: '127.0.0.1', store: new MemoryStore() });
+}
+
+const sockets = new Set<Socket>();
+const replicas = new Set<TestReplica>();
+
+/** Close every client a test opened (call in afterEach, before closing the server). */
+export function closeClients(): void {
+  for (const socket of sockets) socket.disconnect();
+  sockets.clear();
+  for (const replica of replicas) replica.destroy();
+  replicas.clear();
+}
+
+/** A real socket.io client; resolves once connected, rejects with the refusal data. */
+export function connect(url: string, auth: Record<string, unknown> = {}): Promise<Socket> {
+  const socket = io(url, {
+    auth: { v: PROTOCOL_VERSION, ...auth },
+    transports: ['websocket'],
+    reconnection: false,
+  });
+  sockets.add(socket);
+  return new Promise((resolve, reject) => {
+    socket.once('connect', () => resolve(socket));
+    socket.once('connect_error', (error: Error & { data?: unknown }) =>
+      reject(Object.assign(new Error(error.message), { data: error.data })),
+    );
+  });
+}
+
+export async function hello(socket: Socket): Promise<Welcome> {
+  const ack = (await socket.timeout(5000).emitWithAck('hello')) as Ack<Welcome>;
+  if (!ack.ok) throw new Error(`hello refused: ${ack.error.code}`);
+  return ack.value;
+}
+
+let opCounter = 0;
+/** Send a command with a fresh (or given) op id and return the ack. */
+export async function send(
+  socket: Socket,
+  cmd: ClientCommand | Record<string, unknown>,
+  op = `op-test-${process.pid}-${++opCounter}`,
+): Promise<Ack<Record<string, string>>> {
+  return (await socket.timeout(5000).emitWithAck('cmd', { v: PROTOCOL_VERSION, op, cmd })) as Ack<
+    Record<string, string>
+  >;
+}
+
+/** Like send, but fails the test with the error when the command is refused. */
+export async function sendOk(
+  socket: Socket,
+  cmd: ClientCommand,
+  op?: string,
+): Promise<Record<string, string>> {
+  const ack = await send(socket, cmd, op);
+  if (!ack.ok) throw new Error(`${cmd.type} refused: ${ack.error.code} ${ack.error.message}`);
+  return ack.value;
+}
+
+/** A read-only replica held through the real y-websocket client. */
+export class TestReplica {
+  readonly doc = new Y.Doc();
+  readonly provider: WebsocketProvider;
+  closedWith: number | null = null;
+
+  constructor(url: string, grant: Pick<RoomGrant, 'room' | 'ticket'>) {
+    this.provider = new WebsocketProvider(`${url.replace(/^http/, 'ws')}/yjs`, grant.room, this.doc, {
+      params: { ticket: grant.ticket },
+      disableBc: true,
+      WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
+    });
+    this.provider.on('closed', (event) => (this.closedWith = event.code));
+    replicas.add(this);
+  }
+
+  get snapshot(): ReplicaSnapshot {
+    return readSnapshot(this.doc);
+  }
+
+  /** Wait until the replica satisfies the predicate (polling; bounded). */
+  async waitFor(predicate: (s: ReplicaSnapshot) => boolean, timeoutMs = 5000): Promise<ReplicaSnapshot> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      const snap = this.snapshot;
+      if (predicate(snap)) return snap;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    throw new Error(`replica did not reach the expected state: ${JSON.stringify(this.snapshot)}`);
+  }
+
+  destroy(): void {
+    this.provider.awareness.destroy();
+    this.provider.destroy();
+    this.doc.destroy();
+    replicas.delete(this);
+  }
+}
+
+/** Open the replica of one audience from a welcome. */
+export function openReplica(url: string, welcome: Welcome, audience = 'public'): TestReplica {
+  const grant = welcome.rooms.find((r) => r.audience === audience);
+  if (!grant) throw new Error(`no ${audience} room granted`);
+  return new TestReplica(url, grant);
+}
+
+/** Create a workshop as an unauthenticated visitor; returns the ids and the facilitator key. */
+export async function createWorkshop(
+  url: string,
+  overrides: Partial<Extract<ClientCommand, { type: 'createWorkshop' }>> = {},
+): Promise<{ workshopId: string; joinCode: string; facilitatorKey: string }> {
+  const visitor = await connect(url);
+  const value = await sendOk(visitor, {
+    type: 'createWorkshop',
+    title: 'Travailler ensemble',
+    question: 'Comment mieux collaborer entre cliniques et organismes communautaires ?',
+    language: 'fr',
+    sectors: ['Clinique / GMF', 'Organisme communautaire', 'Santé publique'],
+    ...overrides,
+  });
+  visitor.disconnect();
+  return value as { workshopId: string; joinCode: string; facilitatorKey: string };
+}
+
+/** A participant's device: a token, a socket, joined under a name. */
+export async function joinAs(
+  url: string,
+  joinCode: string,
+  name: string,
+  sector: string | null = null,
+  token = randomBytes(16).toString('base64url'),
+): Promise<{ socket: Socket; participantId: string; token: string }> {
+  const socket = await connect(url, { code: joinCode, as: 'participant', token });
+  const { participantId } = await sendOk(socket, { type: 'joinWorkshop', name, sector });
+  return { socket, participantId: participantId!, token };
+}
