@@ -4,10 +4,10 @@ import { existsSync } from 'node:fs';
 
 const INSTALL = 'apt-get update && apt-get install -y chromium';
 
+/** @returns {string[]} */
 function candidates() {
-  return [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].filter(
-    (p) => typeof p === 'string' && p !== '',
-  );
+  const fromEnv = process.env.CHROMIUM_PATH;
+  return [...(fromEnv ? [fromEnv] : []), '/usr/bin/chromium', '/usr/bin/chromium-browser'];
 }
 
 /** The path of a Chromium binary; installs Debian's package when root with apt, else exits. */
@@ -18,7 +18,10 @@ export function ensureChromium() {
   const hasApt = spawnSync('sh', ['-c', 'command -v apt-get'], { stdio: 'ignore' }).status === 0;
   if (isRoot && hasApt) {
     console.log(`Chromium not found: installing Debian's package (${INSTALL})`);
-    execSync(INSTALL, { stdio: 'inherit', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+    execSync(INSTALL, {
+      stdio: 'inherit',
+      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+    });
     if (existsSync('/usr/bin/chromium')) return '/usr/bin/chromium';
   }
   console.error(

@@ -27,7 +27,8 @@ export function randomJoinCode(): string {
   for (let i = 0; code.length < JOIN_CODE_LENGTH && i < bytes.length; i++) {
     const byte = bytes[i]!;
     // reject the top of the range so every character is equally likely
-    if (byte < 256 - (256 % JOIN_CODE_ALPHABET.length)) code += JOIN_CODE_ALPHABET[byte % JOIN_CODE_ALPHABET.length];
+    if (byte < 256 - (256 % JOIN_CODE_ALPHABET.length))
+      code += JOIN_CODE_ALPHABET[byte % JOIN_CODE_ALPHABET.length];
   }
   return code.length === JOIN_CODE_LENGTH ? code : randomJoinCode();
 }

@@ -42,7 +42,12 @@ export function project(
   };
   const boards: Record<string, BoardView> = {};
   for (const b of Object.values(state.boards)) {
-    boards[b.id] = { id: b.id, stage: b.stage, title: b.title, columns: b.columns.map((c) => ({ ...c })) };
+    boards[b.id] = {
+      id: b.id,
+      stage: b.stage,
+      title: b.title,
+      columns: b.columns.map((c) => ({ ...c })),
+    };
   }
   const notes: Record<string, NoteView> = {};
   for (const n of Object.values(state.notes)) {

@@ -47,7 +47,9 @@ function authenticate(realtime: Realtime, auth: unknown): SessionData | ErrorCod
   const parsed = v.safeParse(handshakeSchema, auth);
   if (!parsed.success) {
     const version = (auth as { v?: unknown } | null)?.v;
-    return version !== undefined && version !== PROTOCOL_VERSION ? 'UNSUPPORTED_PROTOCOL' : 'BAD_REQUEST';
+    return version !== undefined && version !== PROTOCOL_VERSION
+      ? 'UNSUPPORTED_PROTOCOL'
+      : 'BAD_REQUEST';
   }
   const hs = parsed.output;
   if ('key' in hs) {
@@ -124,7 +126,8 @@ async function handleCommand(
   const envelope = v.safeParse(envelopeSchema, payload);
   if (!envelope.success) {
     const version = (payload as { v?: unknown } | null)?.v;
-    if (version !== undefined && version !== PROTOCOL_VERSION) return refuse('UNSUPPORTED_PROTOCOL');
+    if (version !== undefined && version !== PROTOCOL_VERSION)
+      return refuse('UNSUPPORTED_PROTOCOL');
     return refuse('BAD_REQUEST', 'The command envelope is malformed.');
   }
   const parsed = parseCommand(envelope.output.cmd);

@@ -95,9 +95,7 @@ describe('a live room in real Chromium', () => {
     await joinFromPhone(bob, code, 'Bob', null);
     await expect.poll(() => console_.getByTestId('participants').locator('li').count()).toBe(2);
     expect(await console_.getByTestId('participants').textContent()).toContain('Clinique / GMF');
-    await expect
-      .poll(() => projector.getByTestId('connected-count').textContent())
-      .toContain('2');
+    await expect.poll(() => projector.getByTestId('connected-count').textContent()).toContain('2');
 
     // Notes arrive live in their columns everywhere; markup stays text.
     await post(alice, 'Défis', 'Trouver du temps pour se rencontrer');
@@ -140,24 +138,36 @@ describe('a live room in real Chromium', () => {
       .getByRole('button', { name: 'Supprimer la note' })
       .click();
     await expect.poll(() => projector.getByTestId('note').count()).toBe(1);
-    await console_.getByLabel('Question de l’atelier').fill('Qu’est-ce qui fonctionne déjà entre nous ?');
-    await console_.locator('form.editable').first().getByRole('button', { name: 'Enregistrer' }).click();
+    await console_
+      .getByLabel('Question de l’atelier')
+      .fill('Qu’est-ce qui fonctionne déjà entre nous ?');
+    await console_
+      .locator('form.editable')
+      .first()
+      .getByRole('button', { name: 'Enregistrer' })
+      .click();
     await expect
       .poll(() => projector.getByTestId('projector-question').textContent())
       .toBe('Qu’est-ce qui fonctionne déjà entre nous ?');
 
     // Découverte: every screen follows; the new board has barriers and facilitators.
     await console_.getByTestId('stage-discover').click();
-    await expect.poll(() => alice.getByTestId('participant-stage').textContent()).toBe('Découverte');
+    await expect
+      .poll(() => alice.getByTestId('participant-stage').textContent())
+      .toBe('Découverte');
     await expect.poll(() => bob.getByTestId('participant-stage').textContent()).toBe('Découverte');
-    await expect.poll(() => projector.getByTestId('column').first().textContent()).toContain('Obstacles');
+    await expect
+      .poll(() => projector.getByTestId('column').first().textContent())
+      .toContain('Obstacles');
     await console_.getByLabel('Ajouter une colonne').fill('Ressources');
     await console_.getByRole('button', { name: 'Ajouter une colonne' }).click();
     await expect
       .poll(() => alice.getByLabel('Colonne').locator('option').allTextContents())
       .toEqual(['Obstacles', 'Facilitateurs', 'Ressources']);
     await post(bob, 'Facilitateurs', 'Une infirmière de liaison connue de tous');
-    await expect.poll(() => projector.getByTestId('column').nth(1).textContent()).toContain('liaison');
+    await expect
+      .poll(() => projector.getByTestId('column').nth(1).textContent())
+      .toContain('liaison');
     await shot(projector, 'projector-discover');
     await shot(bob, 'phone-discover');
     await shot(console_, 'console-discover');

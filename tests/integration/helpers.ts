@@ -79,11 +79,16 @@ export class TestReplica {
   closedWith: number | null = null;
 
   constructor(url: string, grant: Pick<RoomGrant, 'room' | 'ticket'>) {
-    this.provider = new WebsocketProvider(`${url.replace(/^http/, 'ws')}/yjs`, grant.room, this.doc, {
-      params: { ticket: grant.ticket },
-      disableBc: true,
-      WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
-    });
+    this.provider = new WebsocketProvider(
+      `${url.replace(/^http/, 'ws')}/yjs`,
+      grant.room,
+      this.doc,
+      {
+        params: { ticket: grant.ticket },
+        disableBc: true,
+        WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
+      },
+    );
     this.provider.on('closed', (event) => (this.closedWith = event.code));
     replicas.add(this);
   }
@@ -93,7 +98,10 @@ export class TestReplica {
   }
 
   /** Wait until the replica satisfies the predicate (polling; bounded). */
-  async waitFor(predicate: (s: ReplicaSnapshot) => boolean, timeoutMs = 5000): Promise<ReplicaSnapshot> {
+  async waitFor(
+    predicate: (s: ReplicaSnapshot) => boolean,
+    timeoutMs = 5000,
+  ): Promise<ReplicaSnapshot> {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
       const snap = this.snapshot;

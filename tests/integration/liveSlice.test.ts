@@ -56,7 +56,11 @@ describe('the first live slice, end to end over real transports', () => {
 
     await facilitatorReplica.waitFor((s) => Object.keys(s.participants).length === 2);
     const people = facilitatorReplica.snapshot.participants;
-    expect(people[alice.participantId]).toMatchObject({ name: 'Alice', sector: sectorId, connected: true });
+    expect(people[alice.participantId]).toMatchObject({
+      name: 'Alice',
+      sector: sectorId,
+      connected: true,
+    });
     expect(people[bob.participantId]).toMatchObject({ name: 'Bob', sector: null });
     await projectorReplica.waitFor((s) => s.workshop?.connected === 2);
 
@@ -127,9 +131,14 @@ describe('the first live slice, end to end over real transports', () => {
     await sendOk(console_, { type: 'setQuestion', question: 'Qu’est-ce qui marche déjà ?' });
     await sendOk(console_, { type: 'setStagePrompt', stage: 'define', prompt: 'Vos attentes' });
     const { columnId } = await sendOk(console_, { type: 'addColumn', boardId, title: 'Questions' });
-    await sendOk(console_, { type: 'renameColumn', boardId, columnId: columnId!, title: 'Inquiétudes' });
-    const after = await replica.waitFor(
-      (s) => s.boards[boardId]!.columns.some((c) => c.title === 'Inquiétudes'),
+    await sendOk(console_, {
+      type: 'renameColumn',
+      boardId,
+      columnId: columnId!,
+      title: 'Inquiétudes',
+    });
+    const after = await replica.waitFor((s) =>
+      s.boards[boardId]!.columns.some((c) => c.title === 'Inquiétudes'),
     );
     expect(after.workshop!.question).toBe('Qu’est-ce qui marche déjà ?');
     expect(after.workshop!.stages.define.prompt).toBe('Vos attentes');
@@ -145,7 +154,10 @@ describe('the first live slice, end to end over real transports', () => {
       { type: 'setStagePrompt', stage: 'define', prompt: 'x' },
       { type: 'addColumn', boardId, title: 'x' },
     ] as const) {
-      expect(await send(carol.socket, cmd)).toMatchObject({ ok: false, error: { code: 'NOT_ALLOWED' } });
+      expect(await send(carol.socket, cmd)).toMatchObject({
+        ok: false,
+        error: { code: 'NOT_ALLOWED' },
+      });
     }
   });
 
@@ -153,7 +165,11 @@ describe('the first live slice, end to end over real transports', () => {
     const { joinCode } = await createWorkshop(server.url);
     const first = await joinAs(server.url, joinCode, 'Dina');
     first.socket.disconnect();
-    const again = await connect(server.url, { code: joinCode, as: 'participant', token: first.token });
+    const again = await connect(server.url, {
+      code: joinCode,
+      as: 'participant',
+      token: first.token,
+    });
     const welcome = await hello(again);
     expect(welcome.role).toBe('participant');
     expect(welcome.participantId).toBe(first.participantId);
@@ -166,7 +182,10 @@ describe('the first live slice, end to end over real transports', () => {
   it('[L4] a wrong key, a wrong code and a bad handshake are refused with a code', async () => {
     const { workshopId, facilitatorKey } = await createWorkshop(server.url);
     await expect(
-      connect(server.url, { workshopId, key: facilitatorKey.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A')) }),
+      connect(server.url, {
+        workshopId,
+        key: facilitatorKey.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A')),
+      }),
     ).rejects.toMatchObject({ data: { code: 'NOT_FOUND' } });
     await expect(connect(server.url, { code: 'ZZZZZZ', as: 'projector' })).rejects.toMatchObject({
       data: { code: 'NOT_FOUND' },
@@ -188,7 +207,11 @@ describe('the first live slice, end to end over real transports', () => {
     const columnId = snap.boards[boardId]!.columns[0]!.id;
     const cmd = { type: 'addNote', boardId, columnId, text: 'hello' } as const;
     expect(await send(projector, cmd)).toMatchObject({ ok: false, error: { code: 'NOT_ALLOWED' } });
-    const guest = await connect(server.url, { code: joinCode, as: 'participant', token: 'a'.repeat(22) });
+    const guest = await connect(server.url, {
+      code: joinCode,
+      as: 'participant',
+      token: 'a'.repeat(22),
+    });
     expect(await send(guest, cmd)).toMatchObject({ ok: false, error: { code: 'NOT_JOINED' } });
   });
 
@@ -216,7 +239,10 @@ describe('replicas are read-only', () => {
     const mallory = await joinAs(server.url, joinCode, 'Mallory');
     const welcome = await hello(mallory.socket);
     const writer = openReplica(server.url, welcome);
-    const reader = openReplica(server.url, await hello(await connect(server.url, { code: joinCode, as: 'projector' })));
+    const reader = openReplica(
+      server.url,
+      await hello(await connect(server.url, { code: joinCode, as: 'projector' })),
+    );
     await writer.waitFor((s) => s.workshop !== null);
     await reader.waitFor((s) => s.workshop !== null);
     const room = server.realtime.rooms.get(welcome.workshopId!)!;
@@ -249,7 +275,12 @@ describe('replicas are read-only', () => {
     // a real change still flows after the forged ones
     const boardId = reader.snapshot.workshop!.stages.define.boardIds[0]!;
     const columnId = reader.snapshot.boards[boardId]!.columns[0]!.id;
-    const { noteId } = await sendOk(mallory.socket, { type: 'addNote', boardId, columnId, text: 'vrai' });
+    const { noteId } = await sendOk(mallory.socket, {
+      type: 'addNote',
+      boardId,
+      columnId,
+      text: 'vrai',
+    });
     const seen = await reader.waitFor((s) => s.notes[noteId!] !== undefined);
     raw.close();
     forged.destroy();

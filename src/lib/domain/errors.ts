@@ -31,7 +31,10 @@ export interface DomainError {
   message: string;
 }
 
-export function fail(code: ErrorCode, message: string = ERRORS[code]): { ok: false; error: DomainError } {
+export function fail(
+  code: ErrorCode,
+  message: string = ERRORS[code],
+): { ok: false; error: DomainError } {
   return { ok: false, error: { code, message } };
 }
 

@@ -1,4 +1,13 @@
-import type { BoardId, Column, ColumnId, Note, NoteId, Participant, StageId, Workshop } from './model';
+import type {
+  BoardId,
+  Column,
+  ColumnId,
+  Note,
+  NoteId,
+  Participant,
+  StageId,
+  Workshop,
+} from './model';
 
 /** Everything that can happen to a workshop, in the past tense. The log stores these. */
 export type WorkshopEvent =

@@ -9,7 +9,8 @@ export function textLength(text: string): number {
 export function cleanText(text: string, max: number, allowEmpty = false): Result<string> {
   const cleaned = text.replace(/\r\n?/g, '\n').trim();
   if (!allowEmpty && cleaned.length === 0) return fail('EMPTY_TEXT');
-  if (textLength(cleaned) > max) return fail('TEXT_TOO_LONG', `The text is longer than ${max} characters.`);
+  if (textLength(cleaned) > max)
+    return fail('TEXT_TOO_LONG', `The text is longer than ${max} characters.`);
   return ok(cleaned);
 }
 

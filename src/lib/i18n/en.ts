@@ -45,6 +45,7 @@ export const en: Record<MessageKey, string> = {
   'console.save': 'Save',
   'console.saved': 'Saved',
   'console.projector': 'Open the projector screen',
+  'console.copyJoin': 'Copy the join link',
   'console.joinCode': 'Join code',
   'console.columns': 'Columns',
   'console.addColumn': 'Add a column',

@@ -10,7 +10,8 @@ export const fr = {
   'stage.discover': 'Découverte',
   'stage.dream': 'Devenir',
   'stage.decide': 'Décision',
-  'stage.decide.placeholder': 'Le vote et le classement des priorités arrivent bientôt dans cocrea.',
+  'stage.decide.placeholder':
+    'Le vote et le classement des priorités arrivent bientôt dans cocrea.',
 
   'status.connecting': 'Connexion…',
   'status.online': 'En ligne',
@@ -21,7 +22,8 @@ export const fr = {
   'create.title': 'Créer un atelier',
   'create.field.title': 'Titre de l’atelier',
   'create.field.question': 'Question de l’atelier',
-  'create.field.question.hint': 'Formulez-la de façon appréciative : ce qui fonctionne, ce qui pourrait être.',
+  'create.field.question.hint':
+    'Formulez-la de façon appréciative : ce qui fonctionne, ce qui pourrait être.',
   'create.field.language': 'Langue de l’atelier',
   'create.field.sectors': 'Secteurs proposés aux participants',
   'create.field.sectors.hint': 'Un secteur par ligne.',
@@ -43,6 +45,7 @@ export const fr = {
   'console.save': 'Enregistrer',
   'console.saved': 'Enregistré',
   'console.projector': 'Ouvrir l’écran de projection',
+  'console.copyJoin': 'Copier le lien pour rejoindre',
   'console.joinCode': 'Code pour rejoindre',
   'console.columns': 'Colonnes',
   'console.addColumn': 'Ajouter une colonne',

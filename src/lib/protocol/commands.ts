@@ -19,7 +19,10 @@ const wire = {
     title: text(LIMITS.titleLength),
     question: text(LIMITS.questionLength),
     language: v.picklist(LANGUAGES),
-    sectors: v.pipe(v.array(text(LIMITS.sectorLabelLength)), v.maxLength(LIMITS.sectorsPerWorkshop * 2)),
+    sectors: v.pipe(
+      v.array(text(LIMITS.sectorLabelLength)),
+      v.maxLength(LIMITS.sectorsPerWorkshop * 2),
+    ),
   }),
   joinWorkshop: v.strictObject({
     type: v.literal('joinWorkshop'),
@@ -63,10 +66,10 @@ const wire = {
 };
 
 /** Any command a client may send. */
-export const wireCommandSchema = v.variant('type', Object.values(wire) as [
-  (typeof wire)[keyof typeof wire],
-  ...(typeof wire)[keyof typeof wire][],
-]);
+export const wireCommandSchema = v.variant(
+  'type',
+  Object.values(wire) as [(typeof wire)[keyof typeof wire], ...(typeof wire)[keyof typeof wire][]],
+);
 export type WireCommand = v.InferOutput<typeof wireCommandSchema>;
 
 /** Fields the server adds before the domain sees a command (never taken from a client). */

@@ -19,5 +19,7 @@ export const editNote: Handler<'editNote'> = (state, actor, command, ctx) => {
   const text = cleanText(command.text, LIMITS.noteLength);
   if (!text.ok) return text;
   if (text.value === note.value.text) return ok({ events: [] });
-  return ok({ events: [{ type: 'noteEdited', noteId: note.value.id, text: text.value, at: ctx.now }] });
+  return ok({
+    events: [{ type: 'noteEdited', noteId: note.value.id, text: text.value, at: ctx.now }],
+  });
 };

@@ -1,11 +1,4 @@
-import type {
-  BoardId,
-  ColumnId,
-  Language,
-  NoteId,
-  SectorId,
-  StageId,
-} from '../model';
+import type { BoardId, ColumnId, Language, NoteId, SectorId, StageId } from '../model';
 
 /** Every command the domain understands, as the server hands it over after validation. */
 export type Command =
