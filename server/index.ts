@@ -1,7 +1,7 @@
 /* Production entry: `npm start` runs the bundled form of this file (dist/server.js). */
 import { configFromEnv } from './config';
 import { startServer } from './app';
-import { MemoryStore } from './store/memory';
+import { DurableStore } from './store/durable';
 
 const config = configFromEnv();
 // The SvelteKit build; resolved at run time next to dist/ (see scripts/build-server.js).
@@ -11,7 +11,7 @@ const server = await startServer({
   port: config.port,
   host: config.host,
   origin: config.origin,
-  store: new MemoryStore(),
+  store: await DurableStore.open(config.dataDir),
   handler,
 });
 console.log(`cocrea listening on ${server.url} (data in ${config.dataDir})`);

@@ -1,12 +1,11 @@
 import type { IncomingMessage, Server as HttpServer } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { Server as SocketServer } from 'socket.io';
-import type { Workshop } from '../src/lib/domain/index';
 import type { Audience } from '../src/lib/protocol/replica';
 import { newId, randomSecret } from './crypto';
 import { registerSocketHandlers } from './transport/socket';
 import { TicketBook } from './tickets';
-import type { WorkshopStore } from './store/types';
+import type { LoadedWorkshop, WorkshopStore } from './store/types';
 import { WorkshopRoom } from './workshopRoom';
 import { CLOSE, YjsEndpoint } from './yjs/endpoint';
 
@@ -16,6 +15,16 @@ export interface RealtimeOptions {
   /** Largest message accepted on either transport, in bytes. */
   maxMessageBytes?: number;
   ticketTtlMs?: number;
+  /** Called when a write to disk fails: the process can no longer promise durability. */
+  onFatal?: (error: unknown) => void;
+}
+
+function failStop(error: unknown): void {
+  console.error(
+    'cocrea: a write to disk failed; stopping so nothing unsaved is acknowledged',
+    error,
+  );
+  process.exit(1);
 }
 
 /**
@@ -32,6 +41,7 @@ export class Realtime {
   readonly store: WorkshopStore;
   readonly origin: string | null;
   readonly maxMessageBytes: number;
+  readonly onFatal: (error: unknown) => void;
   #io: SocketServer | null = null;
   #upgrade: ((req: IncomingMessage, socket: Duplex, head: Buffer) => void) | null = null;
   #http: HttpServer | null = null;
@@ -40,6 +50,7 @@ export class Realtime {
     this.store = options.store;
     this.origin = options.origin ?? null;
     this.maxMessageBytes = options.maxMessageBytes ?? 16 * 1024;
+    this.onFatal = options.onFatal ?? failStop;
     this.tickets = new TicketBook(options.ticketTtlMs ?? 60_000);
     this.yjs = new YjsEndpoint(
       {
@@ -57,14 +68,19 @@ export class Realtime {
   /** Load every stored workshop and get ready to serve them. */
   static async create(options: RealtimeOptions): Promise<Realtime> {
     const realtime = new Realtime(options);
-    for (const workshop of await options.store.loadAll()) realtime.addRoom(workshop);
+    for (const loaded of await options.store.loadAll()) realtime.addRoom(loaded);
     return realtime;
   }
 
-  addRoom(workshop: Workshop): WorkshopRoom {
-    const room = new WorkshopRoom(workshop, this.store, () => ({ now: Date.now(), newId }));
-    this.rooms.set(workshop.id, room);
-    this.#byCode.set(workshop.joinCode, workshop.id);
+  addRoom(loaded: LoadedWorkshop): WorkshopRoom {
+    const room = new WorkshopRoom(
+      loaded,
+      this.store,
+      () => ({ now: Date.now(), newId }),
+      this.onFatal,
+    );
+    this.rooms.set(loaded.state.id, room);
+    this.#byCode.set(loaded.state.joinCode, loaded.state.id);
     return room;
   }
 
@@ -75,6 +91,19 @@ export class Realtime {
 
   isCodeTaken(code: string): boolean {
     return this.#byCode.has(code);
+  }
+
+  readonly #once = new Map<string, Promise<unknown>>();
+
+  /** Run `fn` once per key (kept for the last 1000 keys); later calls share its result. */
+  once<T>(key: string, fn: () => Promise<T>): Promise<T> {
+    const seen = this.#once.get(key) as Promise<T> | undefined;
+    if (seen) return seen;
+    const result = fn();
+    this.#once.set(key, result);
+    result.catch(() => this.#once.delete(key));
+    if (this.#once.size > 1000) this.#once.delete(this.#once.keys().next().value!);
+    return result;
   }
 
   grant(workshopId: string, audience: Audience): string {

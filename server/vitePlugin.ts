@@ -2,7 +2,7 @@ import type { Server as HttpServer } from 'node:http';
 import type { Plugin } from 'vite';
 import { configFromEnv } from './config';
 import { Realtime, setSharedRealtime, sharedRealtime } from './realtime';
-import { MemoryStore } from './store/memory';
+import { DurableStore } from './store/durable';
 
 /** `vite dev` and `vite preview` get the same socket.io and Yjs wiring as `npm start`. */
 export function realtimePlugin(): Plugin {
@@ -10,9 +10,10 @@ export function realtimePlugin(): Plugin {
     if (!http) return;
     const previous = sharedRealtime();
     if (previous) await previous.close();
+    const config = configFromEnv();
     const realtime = await Realtime.create({
-      store: new MemoryStore(),
-      origin: configFromEnv().origin,
+      store: await DurableStore.open(config.dataDir),
+      origin: config.origin,
     });
     realtime.attach(http);
     setSharedRealtime(realtime);

@@ -9,66 +9,106 @@ import {
 import type { Ack } from '../src/lib/protocol/ack';
 import { AUDIENCES, type Audience } from '../src/lib/protocol/replica';
 import { project } from './projection';
-import type { WorkshopStore } from './store/types';
+import { REMEMBERED_ACKS, type LoadedWorkshop, type WorkshopStore } from './store/types';
 import { ReplicaDoc } from './yjs/replicaDoc';
 
-const REMEMBERED_OPS = 2000;
-
 /**
- * One live workshop: its state, its replicas and who is connected. Commands run one at a time;
- * each is acknowledged after the store has it, and only then do the replicas change.
+ * One live workshop: its state, its replicas and who is connected.
+ *
+ * Commands are decided one at a time against the latest state (so their order is the log's
+ * order), but they do not wait for each other's fsync: all commands decided during one flush
+ * share the next (group commit). A command is acknowledged, and the replicas change, only once
+ * its record is on disk, so nothing anyone saw can vanish in a crash.
  */
 export class WorkshopRoom {
+  /** Decided state: includes commands whose records are still being written. */
   #state: Workshop;
-  #queue: Promise<unknown> = Promise.resolve();
+  /** Durable state: what the store has on disk; the only state replicas ever show. */
+  #durable: Workshop;
+  /** Resolves when every record decided so far is on disk. */
+  #tail: Promise<void> = Promise.resolve();
+  #broken = false;
+  #projectScheduled = false;
   readonly #connections = new Map<string, number>();
-  readonly #acks = new Map<string, Ack>();
+  readonly #acks = new Map<string, Promise<Ack>>();
   readonly replicas: Record<Audience, ReplicaDoc>;
 
   constructor(
-    state: Workshop,
+    loaded: LoadedWorkshop,
     private readonly store: WorkshopStore,
     private readonly ctx: () => Context,
+    private readonly onFatal: (error: unknown) => void,
   ) {
-    this.#state = state;
+    this.#state = loaded.state;
+    this.#durable = loaded.state;
+    for (const [key, reply] of loaded.acks) {
+      this.#acks.set(key, Promise.resolve({ ok: true, value: reply }));
+    }
     this.replicas = { public: new ReplicaDoc(), facilitator: new ReplicaDoc() };
     this.#project();
   }
 
+  /** The durable state (what replicas show). */
   get state(): Workshop {
+    return this.#durable;
+  }
+
+  /** The decided state, pending writes included (for authentication lookups). */
+  get latest(): Workshop {
     return this.#state;
   }
 
-  /** Run a command in order; the same op id again gets the first answer back. */
-  run(actor: Actor, command: Command, op: string): Promise<Ack> {
-    const next = this.#queue.then(() => this.#run(actor, command, op));
-    this.#queue = next.catch(() => undefined);
-    return next;
-  }
-
-  async #run(actor: Actor, command: Command, op: string): Promise<Ack> {
-    const key = `${actorKey(actor)}:${op}`;
+  /**
+   * Run a command; the same op id from the same sender gets the first answer back. The sender
+   * defaults to the actor; visitors who have not joined yet are told apart by their device token.
+   */
+  run(actor: Actor, command: Command, op: string, sender = actorKey(actor)): Promise<Ack> {
+    const key = `${sender}:${op}`;
     const seen = this.#acks.get(key);
     if (seen) return seen;
+    if (this.#broken) return Promise.resolve(internalError());
+
     const ctx = this.ctx();
     const result = execute(this.#state, actor, command, ctx);
-    if (!result.ok) return result;
+    if (!result.ok) return Promise.resolve(result);
     const { state, decision } = result.value;
-    if (decision.events.length > 0) {
-      await this.store.append(this.#state.id, { op, at: ctx.now, events: decision.events });
-      this.#state = state;
-      this.#project();
+    const reply = decision.reply ?? {};
+    if (decision.events.length === 0) {
+      // Nothing to store, but the answer may rest on records still being written.
+      return this.#tail.then(() => ({ ok: true, value: reply }) as Ack);
     }
-    const ack: Ack = { ok: true, value: decision.reply ?? {} };
+    this.#state = state;
+    const written = this.store.append(this.#state.id, {
+      op,
+      actor: sender,
+      at: ctx.now,
+      events: decision.events,
+      reply,
+    });
+    this.#tail = written.catch(() => undefined);
+    const ack = written.then(
+      (): Ack => {
+        this.#durable = state;
+        this.#scheduleProject();
+        return { ok: true, value: reply };
+      },
+      (error: unknown): Ack => {
+        // The decided state is now ahead of the disk: stop taking commands (fail-stop).
+        this.#broken = true;
+        this.#acks.delete(key);
+        this.onFatal(error);
+        return internalError();
+      },
+    );
     this.#acks.set(key, ack);
-    if (this.#acks.size > REMEMBERED_OPS) this.#acks.delete(this.#acks.keys().next().value!);
+    if (this.#acks.size > REMEMBERED_ACKS) this.#acks.delete(this.#acks.keys().next().value!);
     return ack;
   }
 
   /** Count a participant's connection (a participant may have several tabs). */
   connect(participantId: string): void {
     this.#connections.set(participantId, (this.#connections.get(participantId) ?? 0) + 1);
-    if (this.#connections.get(participantId) === 1) this.#project();
+    if (this.#connections.get(participantId) === 1) this.#scheduleProject();
   }
 
   disconnect(participantId: string): void {
@@ -76,14 +116,24 @@ export class WorkshopRoom {
     if (count > 0) this.#connections.set(participantId, count);
     else {
       this.#connections.delete(participantId);
-      this.#project();
+      this.#scheduleProject();
     }
+  }
+
+  /** Commands acknowledged together are published together, in one Yjs update per replica. */
+  #scheduleProject(): void {
+    if (this.#projectScheduled) return;
+    this.#projectScheduled = true;
+    queueMicrotask(() => {
+      this.#projectScheduled = false;
+      this.#project();
+    });
   }
 
   #project(): void {
     const connected = new Set(this.#connections.keys());
     for (const audience of AUDIENCES) {
-      this.replicas[audience].write(project(this.#state, audience, connected));
+      this.replicas[audience].write(project(this.#durable, audience, connected));
     }
   }
 
@@ -92,11 +142,11 @@ export class WorkshopRoom {
   }
 }
 
-function actorKey(actor: Actor): string {
+export function actorKey(actor: Actor): string {
   return actor.role === 'participant' ? `p:${actor.participantId}` : actor.role;
 }
 
-/** An ack for a failure that happened outside the domain (transport, crash). */
+/** An ack for a failure that happened outside the domain (transport, disk). */
 export function internalError(): Ack {
   return { ok: false, error: { code: 'INTERNAL', message: ERRORS.INTERNAL } };
 }

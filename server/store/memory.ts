@@ -1,18 +1,18 @@
-import { apply, type Workshop } from '../../src/lib/domain/index';
-import type { LogRecord, WorkshopStore } from './types';
+import { apply } from '../../src/lib/domain/index';
+import { replay, type LoadedWorkshop, type LogRecord, type WorkshopStore } from './types';
 
 /** Keeps every record in memory: for tests and for trying cocrea out. Nothing survives a restart. */
 export class MemoryStore implements WorkshopStore {
   readonly #logs = new Map<string, LogRecord[]>();
 
-  async loadAll(): Promise<Workshop[]> {
-    const workshops: Workshop[] = [];
+  async loadAll(): Promise<LoadedWorkshop[]> {
+    const loaded: LoadedWorkshop[] = [];
     for (const records of this.#logs.values()) {
-      let state: Workshop | null = null;
-      for (const record of records) for (const event of record.events) state = apply(state, event);
-      if (state) workshops.push(state);
+      const acks: LoadedWorkshop['acks'] = [];
+      const state = replay(null, records, acks, apply);
+      if (state) loaded.push({ state, acks });
     }
-    return workshops;
+    return loaded;
   }
 
   async append(workshopId: string, record: LogRecord): Promise<void> {

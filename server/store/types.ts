@@ -1,20 +1,48 @@
 import type { Workshop, WorkshopEvent } from '../../src/lib/domain/index';
 
-/** One command's worth of events, with the op id that produced it. */
+/** One acknowledged command: its events, who sent it, its op id and the answer it got. */
 export interface LogRecord {
   op: string;
+  /** Who sent it (role or participant id): op ids are unique per sender. */
+  actor: string;
   at: number;
   events: WorkshopEvent[];
+  reply: Record<string, string>;
 }
+
+/** A workshop as loaded at start-up, with the answers to its recent commands. */
+export interface LoadedWorkshop {
+  state: Workshop;
+  /** `${actor}:${op}` → reply, oldest first, so a retried command gets its first answer back. */
+  acks: Array<[string, Record<string, string>]>;
+}
+
+/** How many answers a workshop remembers for retried op ids. */
+export const REMEMBERED_ACKS = 5000;
 
 /**
  * Where workshops live. A record is durable once `append` resolves: the transport acknowledges a
- * command only then. Every implementation must pass the contract suite in tests/integration.
+ * command only then. Every implementation passes the contract suite in tests/integration.
  */
 export interface WorkshopStore {
   /** Every stored workshop, rebuilt from what is on record. */
-  loadAll(): Promise<Workshop[]>;
+  loadAll(): Promise<LoadedWorkshop[]>;
   /** Store a command's events for a workshop (the first record creates it). */
   append(workshopId: string, record: LogRecord): Promise<void>;
   close(): Promise<void>;
+}
+
+/** Replay records onto a state, collecting the answers; shared by every store. */
+export function replay(
+  state: Workshop | null,
+  records: Iterable<LogRecord>,
+  acks: Array<[string, Record<string, string>]>,
+  apply: (state: Workshop | null, event: WorkshopEvent) => Workshop,
+): Workshop | null {
+  for (const record of records) {
+    for (const event of record.events) state = apply(state, event);
+    acks.push([`${record.actor}:${record.op}`, record.reply]);
+  }
+  if (acks.length > REMEMBERED_ACKS) acks.splice(0, acks.length - REMEMBERED_ACKS);
+  return state;
 }

@@ -113,8 +113,15 @@ async function createWorkshop(
   );
   if (!result.ok) return result;
   const workshop = result.value.state;
-  await realtime.store.append(workshop.id, { op, at: now, events: result.value.decision.events });
-  realtime.addRoom(workshop);
+  const reply = { workshopId: workshop.id, joinCode };
+  await realtime.store.append(workshop.id, {
+    op,
+    actor: 'nobody',
+    at: now,
+    events: result.value.decision.events,
+    reply,
+  });
+  realtime.addRoom({ state: workshop, acks: [] });
   return { ok: true, value: { workshopId: workshop.id, joinCode, facilitatorKey: key } };
 }
 
@@ -141,7 +148,8 @@ async function handleCommand(
 
   if (command.type === 'createWorkshop') {
     if (session.workshopId !== null) return refuse('NOT_ALLOWED');
-    return createWorkshop(realtime, command, op);
+    // A retried creation (same op id) gets the first answer, not a second workshop.
+    return realtime.once(`create:${op}`, () => createWorkshop(realtime, command, op));
   }
   if (session.workshopId === null) return refuse('NOT_FOUND');
   const room = realtime.rooms.get(session.workshopId);
@@ -154,7 +162,10 @@ async function handleCommand(
   } else {
     domainCommand = command as Command;
   }
-  const ack = await room.run(session.actor, domainCommand, op);
+  // Visitors who have not joined yet are told apart by their device token.
+  const sender =
+    session.actor.role === 'nobody' && session.tokenHash ? `t:${session.tokenHash}` : undefined;
+  const ack = await room.run(session.actor, domainCommand, op, sender);
   if (ack.ok && command.type === 'joinWorkshop' && session.actor.role === 'nobody') {
     const participantId = ack.value.participantId as ParticipantId;
     session.actor = { role: 'participant', participantId };
