@@ -4,6 +4,8 @@ import adapter from '@sveltejs/adapter-node';
 const config = {
   kit: {
     adapter: adapter({ out: 'build' }),
+    // Absolute asset paths: the service worker may answer any page with the cached shell.
+    paths: { relative: false },
   },
 };
 

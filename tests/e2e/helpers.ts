@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
@@ -33,16 +34,42 @@ export async function launchBrowser(): Promise<{ browser: Browser; dispose: () =
   };
 }
 
-/** The built app (`npm run build`), started as `npm start` would, on a free port. */
+/** A free TCP port on 127.0.0.1 (so a restarted server can come back on the same one). */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+export interface BuiltServer {
+  url: string;
+  port: number;
+  dataDir: string;
+  process: ChildProcess;
+  /** Stop the process (SIGTERM by default); the data directory is kept. */
+  stop(signal?: NodeJS.Signals): Promise<void>;
+  /** Stop and remove the data directory. */
+  dispose(): Promise<void>;
+}
+
+/** The built app (`npm run build`), started as `npm start` would. */
 export async function startBuiltServer(
-  env: Record<string, string> = {},
-): Promise<{ url: string; process: ChildProcess; stop: () => Promise<void> }> {
+  options: { port?: number; dataDir?: string; env?: Record<string, string> } = {},
+): Promise<BuiltServer> {
   if (!existsSync('dist/server.js') || !existsSync('build/handler.js')) {
     throw new Error('the app is not built: run `npm run build` (npm test does it)');
   }
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'cocrea-data-'));
+  const dataDir = options.dataDir ?? mkdtempSync(path.join(tmpdir(), 'cocrea-data-'));
   const child = spawn(process.execPath, ['dist/server.js'], {
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, ...env },
+    env: {
+      ...process.env,
+      PORT: String(options.port ?? 0),
+      HOST: '127.0.0.1',
+      DATA_DIR: dataDir,
+      ...options.env,
+    },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const url = await new Promise<string>((resolve, reject) => {
@@ -53,20 +80,25 @@ export async function startBuiltServer(
       const match = /listening on (http:\/\/[^\s]+)/.exec(out);
       if (match) {
         clearTimeout(timer);
-        resolve(match[1]!);
+        resolve(match[1]!.replace('localhost', '127.0.0.1'));
       }
     });
     child.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
   });
+  const stop = async (signal: NodeJS.Signals = 'SIGTERM') => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill(signal);
+    await exited;
+  };
   return {
     url,
+    port: Number(new URL(url).port),
+    dataDir,
     process: child,
-    stop: async () => {
-      if (child.exitCode === null) {
-        const exited = new Promise((r) => child.once('exit', r));
-        child.kill('SIGTERM');
-        await exited;
-      }
+    stop,
+    dispose: async () => {
+      await stop();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

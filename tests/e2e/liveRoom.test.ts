@@ -1,7 +1,7 @@
-import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, SCREENSHOTS, startBuiltServer } from './helpers';
+import { launchBrowser, startBuiltServer } from './helpers';
+import { joinFromPhone as join, openScreen, post, shot } from './pages';
 
 let server: Awaited<ReturnType<typeof startBuiltServer>>;
 let browser: Browser;
@@ -15,45 +15,13 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const c of contexts) await c.close();
   await disposeBrowser?.();
-  await server?.stop();
+  await server?.dispose();
 });
 
-async function newPage(viewport: { width: number; height: number }, mobile = false): Promise<Page> {
-  const context = await browser.newContext({
-    viewport,
-    isMobile: mobile,
-    hasTouch: mobile,
-    locale: 'fr-CA',
-    permissions: ['clipboard-read', 'clipboard-write'],
-  });
-  contexts.push(context);
-  const page = await context.newPage();
-  page.on('dialog', (dialog) => void dialog.accept());
-  page.on('pageerror', (error) => {
-    throw error;
-  });
-  return page;
-}
-
-const shot = (page: Page, name: string) =>
-  page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: false });
-
-async function joinFromPhone(phone: Page, code: string, name: string, sector: string | null) {
-  await phone.goto(`${server.url}/join`);
-  await phone.getByLabel('Code de l’atelier').fill(code.toLowerCase());
-  await phone.getByRole('button', { name: 'Continuer' }).click();
-  await phone.getByLabel('Votre nom').fill(name);
-  if (sector) await phone.getByLabel('Votre secteur').selectOption({ label: sector });
-  await phone.getByRole('button', { name: 'Rejoindre' }).click();
-  await phone.getByTestId('participant-stage').waitFor();
-}
-
-async function post(phone: Page, column: string, text: string) {
-  await phone.getByLabel('Colonne').selectOption({ label: column });
-  await phone.getByPlaceholder('Écrivez votre idée…').fill(text);
-  await phone.getByRole('button', { name: 'Publier' }).click();
-  await expect.poll(() => phone.getByPlaceholder('Écrivez votre idée…').inputValue()).toBe('');
-}
+const newPage = (viewport: { width: number; height: number }, mobile = false) =>
+  openScreen(browser, viewport, contexts, mobile);
+const joinFromPhone = (phone: Page, code: string, name: string, sector: string | null) =>
+  join(phone, server.url, code, name, sector);
 
 describe('a live room in real Chromium', () => {
   it('[E1] a facilitator, a projector and two phones run the four stages', async () => {

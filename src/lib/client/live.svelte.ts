@@ -8,6 +8,7 @@ import type { Audience, ReplicaSnapshot, RoomGrant, Welcome } from '../protocol/
 import { YJS_PATH } from '../protocol/replica';
 import { PROTOCOL_VERSION } from '../protocol/version';
 import { newOpId } from './opId';
+import { Outbox, type OutboxEntry } from './outbox';
 import { EMPTY_SNAPSHOT, readSnapshot } from './snapshot';
 
 export type ConnectionStatus = 'connecting' | 'online' | 'offline' | 'refused';
@@ -20,11 +21,13 @@ class Replica {
   readonly doc = new Y.Doc();
   readonly provider: WebsocketProvider;
   snapshot = $state.raw<ReplicaSnapshot>(EMPTY_SNAPSHOT);
+  synced = $state(false);
 
   constructor(
     base: string,
     readonly grant: RoomGrant,
     onRefused: () => void,
+    onSynced: () => void,
   ) {
     this.provider = new WebsocketProvider(base, grant.room, this.doc, {
       params: { ticket: grant.ticket },
@@ -34,6 +37,12 @@ class Replica {
     this.provider.awareness.setLocalState(null);
     this.doc.on('update', () => (this.snapshot = readSnapshot(this.doc)));
     this.provider.on('closed', () => onRefused());
+    this.provider.on('sync', (synced: boolean) => {
+      if (synced && !this.synced) {
+        this.synced = true;
+        onSynced();
+      }
+    });
   }
 
   /** A fresh ticket for the next reconnection of the same room. */
@@ -56,12 +65,27 @@ export class LiveWorkshop {
   status = $state<ConnectionStatus>('connecting');
   welcome = $state.raw<Welcome | null>(null);
   refusal = $state.raw<DomainError | null>(null);
+  /** Commands waiting on this device, and the ones the server refused. */
+  outbox = $state.raw<readonly OutboxEntry[]>([]);
+  /** The replica shown, per audience; a replacement waits in #next until it has synced. */
   #replicas = $state.raw<Partial<Record<Audience, Replica>>>({});
+  #next: Partial<Record<Audience, Replica>> = {};
   readonly #socket: Socket;
   readonly #base: string;
+  readonly #outbox: Outbox | null;
+  #draining = false;
   #helloTimer: ReturnType<typeof setTimeout> | null = null;
+  #drainTimer: ReturnType<typeof setTimeout> | null = null;
 
-  constructor(auth: Omit<Handshake, 'v'> | Record<string, never>, origin = location.origin) {
+  constructor(
+    auth: Omit<Handshake, 'v'> | Record<string, never>,
+    options: { origin?: string; outboxKey?: string } = {},
+  ) {
+    const origin = options.origin ?? location.origin;
+    this.#outbox = options.outboxKey
+      ? new Outbox(options.outboxKey, localStorage, (entries) => (this.outbox = entries))
+      : null;
+    this.outbox = this.#outbox?.entries ?? [];
     this.#base = origin.replace(/^http/, 'ws') + YJS_PATH;
     this.#socket = io(origin, {
       path: '/socket.io',
@@ -100,6 +124,7 @@ export class LiveWorkshop {
       if (!ack.ok) return;
       this.welcome = ack.value;
       this.#useRooms(ack.value.rooms);
+      void this.#drain();
     } catch {
       this.#scheduleHello();
     }
@@ -114,33 +139,109 @@ export class LiveWorkshop {
   }
 
   #useRooms(grants: RoomGrant[]): void {
-    const next: Partial<Record<Audience, Replica>> = {};
+    const granted = new Set(grants.map((g) => g.audience));
     for (const grant of grants) {
       const current = this.#replicas[grant.audience];
-      if (current && current.grant.room === grant.room) {
+      const pending = this.#next[grant.audience];
+      if (current?.grant.room === grant.room) {
         current.renew(grant.ticket);
-        next[grant.audience] = current;
-      } else {
-        current?.destroy();
-        // A refused room (stale epoch, expired ticket) is re-granted through a new hello.
-        next[grant.audience] = new Replica(this.#base, grant, () => this.#refreshRoom(grant));
+        continue;
       }
+      if (pending?.grant.room === grant.room) {
+        pending.renew(grant.ticket);
+        continue;
+      }
+      pending?.destroy();
+      // A new room (the server restarted: new epoch) is a new document, never merged into the
+      // old one. The old replica stays on screen until the new one has synced.
+      const replica: Replica = new Replica(
+        this.#base,
+        grant,
+        () => this.#refreshRoom(replica),
+        () => this.#promote(grant.audience, replica),
+      );
+      if (current) this.#next = { ...this.#next, [grant.audience]: replica };
+      else this.#replicas = { ...this.#replicas, [grant.audience]: replica };
     }
     for (const [audience, replica] of Object.entries(this.#replicas)) {
-      if (!next[audience as Audience]) replica.destroy();
+      if (!granted.has(audience as Audience)) {
+        replica.destroy();
+        const rest = { ...this.#replicas };
+        delete rest[audience as Audience];
+        this.#replicas = rest;
+      }
     }
-    this.#replicas = next;
   }
 
-  #refreshRoom(grant: RoomGrant): void {
-    const current = this.#replicas[grant.audience];
-    if (current?.grant.room === grant.room) {
-      current.destroy();
-      const rest = { ...this.#replicas };
-      delete rest[grant.audience];
-      this.#replicas = rest;
+  #promote(audience: Audience, replica: Replica): void {
+    if (this.#next[audience] !== replica) return;
+    const rest = { ...this.#next };
+    delete rest[audience];
+    this.#next = rest;
+    this.#replicas[audience]?.destroy();
+    this.#replicas = { ...this.#replicas, [audience]: replica };
+  }
+
+  /** A room refused us (expired ticket, stale epoch): drop it and ask for fresh grants. */
+  #refreshRoom(replica: Replica): void {
+    const audience = replica.grant.audience;
+    if (this.#next[audience] === replica) {
+      const rest = { ...this.#next };
+      delete rest[audience];
+      this.#next = rest;
+      replica.destroy();
     }
+    // A shown replica stays on screen (stale but readable) until its replacement syncs.
     this.#scheduleHello();
+  }
+
+  /** Keep a command on the device and send it when possible (phones use this for notes). */
+  queue(cmd: ClientCommand): void {
+    if (!this.#outbox) throw new Error('this connection has no outbox');
+    this.#outbox.add(cmd);
+    void this.#drain();
+  }
+
+  /** Forget a refused command once its text has been copied or is no longer wanted. */
+  dismiss(op: string): void {
+    this.#outbox?.dismiss(op);
+  }
+
+  /** Send waiting commands in order, each with its own op id, until one cannot be sent. */
+  async #drain(): Promise<void> {
+    if (!this.#outbox || this.#draining) return;
+    this.#draining = true;
+    try {
+      for (let entry = this.#outbox.next(); entry; entry = this.#outbox.next()) {
+        if (!this.#socket.connected || this.welcome?.role !== 'participant') return;
+        let ack: Ack<Record<string, string>>;
+        try {
+          ack = (await this.#socket
+            .timeout(ACK_TIMEOUT_MS)
+            .emitWithAck('cmd', { v: PROTOCOL_VERSION, op: entry.op, cmd: entry.cmd })) as Ack<
+            Record<string, string>
+          >;
+        } catch {
+          this.#retryDrainLater();
+          return;
+        }
+        if (ack.ok) this.#outbox.done(entry.op);
+        else if (ack.error.code === 'INTERNAL') {
+          this.#retryDrainLater();
+          return;
+        } else this.#outbox.reject(entry.op, ack.error);
+      }
+    } finally {
+      this.#draining = false;
+    }
+  }
+
+  #retryDrainLater(): void {
+    if (this.#drainTimer) return;
+    this.#drainTimer = setTimeout(() => {
+      this.#drainTimer = null;
+      void this.#drain();
+    }, 3000);
   }
 
   /** Send a command; retried with the same op id until acknowledged, so it applies once. */
@@ -166,8 +267,12 @@ export class LiveWorkshop {
 
   close(): void {
     if (this.#helloTimer) clearTimeout(this.#helloTimer);
+    if (this.#drainTimer) clearTimeout(this.#drainTimer);
     this.#socket.disconnect();
-    for (const replica of Object.values(this.#replicas)) replica.destroy();
+    for (const replica of [...Object.values(this.#replicas), ...Object.values(this.#next)]) {
+      replica.destroy();
+    }
     this.#replicas = {};
+    this.#next = {};
   }
 }

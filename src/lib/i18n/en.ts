@@ -16,7 +16,7 @@ export const en: Record<MessageKey, string> = {
 
   'status.connecting': 'Connecting…',
   'status.online': 'Online',
-  'status.offline': 'Offline: reconnecting…',
+  'status.offline': 'Offline',
   'status.refused': 'Access refused',
   'status.connected': '{count} connected',
 
@@ -85,6 +85,14 @@ export const en: Record<MessageKey, string> = {
   'note.count': '{count} note(s)',
   'note.noBoard': 'No board for this stage: follow the facilitator.',
   'note.onBehalf': 'Facilitator’s note',
+
+  'outbox.offline': 'Connection lost: retrying automatically.',
+  'outbox.waiting': '{count} item(s) waiting, kept on this phone.',
+  'outbox.sending': 'Sending {count} item(s)…',
+  'outbox.pending': 'Waiting to be sent',
+  'outbox.rejected': 'Not posted:',
+  'outbox.copy': 'Copy the text',
+  'outbox.dismiss': 'Remove',
 
   'error.BAD_REQUEST': 'The request is malformed.',
   'error.UNSUPPORTED_PROTOCOL': 'This page is out of date: reload it.',

@@ -15,7 +15,7 @@ export const fr = {
 
   'status.connecting': 'Connexion…',
   'status.online': 'En ligne',
-  'status.offline': 'Hors ligne : reconnexion…',
+  'status.offline': 'Hors ligne',
   'status.refused': 'Accès refusé',
   'status.connected': '{count} personne(s) connectée(s)',
 
@@ -85,6 +85,14 @@ export const fr = {
   'note.count': '{count} note(s)',
   'note.noBoard': 'Pas de tableau pour cette étape : suivez l’animation.',
   'note.onBehalf': 'Note de l’animation',
+
+  'outbox.offline': 'Connexion perdue : nouvel essai automatique.',
+  'outbox.waiting': '{count} envoi(s) en attente, conservé(s) sur ce téléphone.',
+  'outbox.sending': 'Envoi de {count} élément(s)…',
+  'outbox.pending': 'En attente d’envoi',
+  'outbox.rejected': 'Non publié :',
+  'outbox.copy': 'Copier le texte',
+  'outbox.dismiss': 'Retirer',
 
   'error.BAD_REQUEST': 'La demande est mal formée.',
   'error.UNSUPPORTED_PROTOCOL': 'Cette page n’est plus à jour : rechargez-la.',

@@ -1,0 +1,112 @@
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort, launchBrowser, startBuiltServer, type BuiltServer } from './helpers';
+import {
+  createFromHome,
+  joinFromPhone,
+  LAPTOP,
+  openScreen,
+  PHONE,
+  post,
+  PROJECTOR,
+  shot,
+} from './pages';
+
+let server: BuiltServer;
+let browser: Browser;
+let disposeBrowser: () => Promise<void>;
+const contexts: BrowserContext[] = [];
+
+beforeAll(async () => {
+  server = await startBuiltServer({ port: await freePort() });
+  ({ browser, dispose: disposeBrowser } = await launchBrowser());
+});
+afterAll(async () => {
+  for (const c of contexts) await c.close();
+  await disposeBrowser?.();
+  await server?.dispose();
+});
+
+const notesWith = (page: Page, text: string) => page.getByTestId('note').filter({ hasText: text });
+
+describe('nothing a phone sends is lost', () => {
+  it('[E2] an offline phone posts two notes, reloads, comes back: both appear once', async () => {
+    const console_ = await openScreen(browser, LAPTOP, contexts);
+    const code = await createFromHome(console_, server.url, 'Hors ligne');
+    const projector = await openScreen(browser, PROJECTOR, contexts);
+    await projector.goto(`${server.url}/projector/${code}`);
+    const phone = await openScreen(browser, PHONE, contexts, true);
+    await joinFromPhone(phone, server.url, code, 'Zoé', null);
+    // the service worker has taken the page: a reload offline still gets the app
+    await expect
+      .poll(() => phone.evaluate(() => navigator.serviceWorker.controller !== null), {
+        timeout: 10_000,
+      })
+      .toBe(true);
+
+    await phone.context().setOffline(true);
+    await expect
+      .poll(() => phone.getByTestId('offline-banner').count(), { timeout: 15_000 })
+      .toBe(1);
+    await post(phone, 'Attentes', 'Écrite hors ligne, une');
+    await post(phone, 'Défis', 'Écrite hors ligne, deux');
+    await expect.poll(() => phone.getByTestId('waiting-note').count()).toBe(2);
+    expect(await phone.getByTestId('offline-banner').textContent()).toContain('2 envoi(s)');
+    await shot(phone, 'phone-offline');
+
+    await phone.reload();
+    await expect
+      .poll(() => phone.getByTestId('offline-banner').textContent(), { timeout: 10_000 })
+      .toContain('2 envoi(s)');
+    expect(await notesWith(projector, 'hors ligne').count()).toBe(0);
+
+    await phone.context().setOffline(false);
+    await expect
+      .poll(() => notesWith(projector, 'hors ligne, une').count(), { timeout: 20_000 })
+      .toBe(1);
+    await expect.poll(() => notesWith(projector, 'hors ligne, deux').count()).toBe(1);
+    await expect.poll(() => phone.getByTestId('waiting-note').count()).toBe(0);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(await notesWith(projector, 'hors ligne').count()).toBe(2);
+  });
+
+  it('[E3] the server restarts with the three screens open: they recover by themselves', async () => {
+    const console_ = await openScreen(browser, LAPTOP, contexts);
+    const code = await createFromHome(console_, server.url, 'Redémarrage');
+    const projector = await openScreen(browser, PROJECTOR, contexts);
+    await projector.goto(`${server.url}/projector/${code}`);
+    const phone = await openScreen(browser, PHONE, contexts, true);
+    await joinFromPhone(phone, server.url, code, 'Yanis', null);
+    await post(phone, 'Attentes', 'Avant le redémarrage');
+    await expect.poll(() => notesWith(projector, 'Avant le redémarrage').count()).toBe(1);
+
+    await server.stop('SIGKILL');
+    await expect
+      .poll(() => phone.getByTestId('offline-banner').count(), { timeout: 15_000 })
+      .toBe(1);
+    server = await startBuiltServer({ port: server.port, dataDir: server.dataDir });
+
+    // the phone reconnects as itself and can post again; nothing is duplicated anywhere
+    await expect
+      .poll(() => phone.getByTestId('offline-banner').count(), { timeout: 20_000 })
+      .toBe(0);
+    await post(phone, 'Défis', 'Après le redémarrage');
+    for (const screen of [projector, console_, phone]) {
+      await expect
+        .poll(() => notesWith(screen, 'Après le redémarrage').count(), { timeout: 20_000 })
+        .toBe(1);
+      expect(await notesWith(screen, 'Avant le redémarrage').count()).toBe(1);
+    }
+    await expect
+      .poll(() => console_.getByTestId('participants').textContent(), { timeout: 10_000 })
+      .toContain('Yanis');
+    await console_.getByTestId('stage-discover').click();
+    await expect
+      .poll(() => projector.getByTestId('column').first().textContent())
+      .toContain('Obstacles');
+    await expect
+      .poll(() => phone.getByTestId('participant-stage').textContent())
+      .toBe('Découverte');
+    await shot(projector, 'projector-after-restart');
+  });
+});
