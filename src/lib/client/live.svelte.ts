@@ -139,7 +139,6 @@ export class LiveWorkshop {
   }
 
   #useRooms(grants: RoomGrant[]): void {
-    const granted = new Set(grants.map((g) => g.audience));
     for (const grant of grants) {
       const current = this.#replicas[grant.audience];
       const pending = this.#next[grant.audience];
@@ -164,7 +163,7 @@ export class LiveWorkshop {
       else this.#replicas = { ...this.#replicas, [grant.audience]: replica };
     }
     for (const [audience, replica] of Object.entries(this.#replicas)) {
-      if (!granted.has(audience as Audience)) {
+      if (!grants.some((g) => g.audience === audience)) {
         replica.destroy();
         const rest = { ...this.#replicas };
         delete rest[audience as Audience];

@@ -27,7 +27,7 @@ const ctx = () => ({ now: 1_700_000_000_000 + ids, newId: () => `id${++ids}` });
 function scenario(noteCount: number): { records: LogRecord[]; state: Workshop } {
   const records: LogRecord[] = [];
   let state: Workshop | null = null;
-  const run = (actor: Actor, command: Command, op: string, sender = actor.role) => {
+  const run = (actor: Actor, command: Command, op: string, sender: string = actor.role) => {
     const result = execute(state, actor, command, ctx());
     if (!result.ok) throw new Error(result.error.code);
     state = result.value.state;

@@ -25,7 +25,7 @@ describe('the log codec', () => {
   it('[D3] a record whose checksum does not match ends the readable log', () => {
     const corrupt = Buffer.from(whole);
     const secondPayload = encodeRecord(records[0]).length + 8;
-    corrupt[secondPayload + 2] ^= 0xff;
+    corrupt[secondPayload + 2] = corrupt[secondPayload + 2]! ^ 0xff;
     const decoded = decodeRecords(corrupt);
     expect(decoded.records).toEqual([records[0]]);
     expect(decoded.torn).toBe(true);
