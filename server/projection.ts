@@ -7,6 +7,15 @@ import type {
   WorkshopView,
 } from '../src/lib/protocol/replica';
 
+/**
+ * Views of unchanged notes are reused: the domain updates state immutably, so a note object that
+ * did not change is the same object, and its view is the same object too (the replica writer
+ * then skips it without serialising it).
+ */
+export class ProjectionCache {
+  readonly notes = new WeakMap<object, { author: unknown; view: NoteView }>();
+}
+
 /** What one audience may see, keyed like the maps of its replica. */
 export interface AudienceView {
   meta: { workshop: WorkshopView };
@@ -23,6 +32,7 @@ export function project(
   state: Workshop,
   audience: Audience,
   connected: ReadonlySet<string>,
+  cache: ProjectionCache = new ProjectionCache(),
 ): AudienceView {
   const stages = {} as WorkshopView['stages'];
   for (const id of STAGES as readonly StageId[]) {
@@ -52,6 +62,12 @@ export function project(
   const notes: Record<string, NoteView> = {};
   for (const n of Object.values(state.notes)) {
     const authorId = n.author.kind === 'participant' ? n.author.id : null;
+    const author = authorId ? state.participants[authorId] : undefined;
+    const cached = cache.notes.get(n);
+    if (cached && cached.author === author) {
+      notes[n.id] = cached.view;
+      continue;
+    }
     const view: NoteView = {
       id: n.id,
       boardId: n.boardId,
@@ -65,6 +81,7 @@ export function project(
       view.authorName = authorId ? (state.participants[authorId]?.name ?? '') : '';
     }
     notes[n.id] = view;
+    cache.notes.set(n, { author, view });
   }
   const participants: Record<string, ParticipantView> = {};
   if (audience === 'facilitator') {

@@ -8,7 +8,7 @@ import {
 } from '../src/lib/domain/index';
 import type { Ack } from '../src/lib/protocol/ack';
 import { AUDIENCES, type Audience } from '../src/lib/protocol/replica';
-import { project } from './projection';
+import { project, ProjectionCache } from './projection';
 import { REMEMBERED_ACKS, type LoadedWorkshop, type WorkshopStore } from './store/types';
 import { ReplicaDoc } from './yjs/replicaDoc';
 
@@ -32,6 +32,10 @@ export class WorkshopRoom {
   readonly #connections = new Map<string, number>();
   readonly #acks = new Map<string, Promise<Ack>>();
   readonly replicas: Record<Audience, ReplicaDoc>;
+  readonly #caches: Record<Audience, ProjectionCache> = {
+    public: new ProjectionCache(),
+    facilitator: new ProjectionCache(),
+  };
 
   constructor(
     loaded: LoadedWorkshop,
@@ -133,7 +137,8 @@ export class WorkshopRoom {
   #project(): void {
     const connected = new Set(this.#connections.keys());
     for (const audience of AUDIENCES) {
-      this.replicas[audience].write(project(this.#durable, audience, connected));
+      const view = project(this.#durable, audience, connected, this.#caches[audience]);
+      this.replicas[audience].write(view);
     }
   }
 

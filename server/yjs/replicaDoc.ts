@@ -12,21 +12,23 @@ export const PROJECTION_ORIGIN = { kind: 'projection' } as const;
  */
 export class ReplicaDoc {
   readonly doc = new Y.Doc({ gc: true });
-  readonly #shadow = new Map<string, Map<string, string>>();
+  /** Per map and key: the last value written (by identity) and its JSON. */
+  readonly #shadow = new Map<string, Map<string, { value: unknown; json: string }>>();
 
   write(view: AudienceView): void {
     this.doc.transact(() => {
       for (const mapName of Object.values(MAPS)) {
         const entries = view[mapName] as Record<string, unknown>;
         const map = this.doc.getMap(mapName);
-        const shadow = this.#shadow.get(mapName) ?? new Map<string, string>();
+        const shadow =
+          this.#shadow.get(mapName) ?? new Map<string, { value: unknown; json: string }>();
         this.#shadow.set(mapName, shadow);
         for (const [key, value] of Object.entries(entries)) {
+          const last = shadow.get(key);
+          if (last?.value === value) continue;
           const json = JSON.stringify(value);
-          if (shadow.get(key) !== json) {
-            map.set(key, value);
-            shadow.set(key, json);
-          }
+          if (last?.json !== json) map.set(key, value);
+          shadow.set(key, { value, json });
         }
         for (const key of [...shadow.keys()]) {
           if (!Object.hasOwn(entries, key)) {
