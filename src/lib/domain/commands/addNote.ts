@@ -3,7 +3,7 @@ import type { Author, Note, NoteId } from '../model';
 import { LIMITS } from '../model';
 import { cleanText } from '../text';
 import type { Handler } from './decision';
-import { boardOpenTo, existing, findBoard } from './guards';
+import { boardOpenTo, existing, findBoard, knownActor } from './guards';
 
 /** A participant (or the facilitator, for the room) posts a note into a column. */
 export const addNote: Handler<'addNote'> = (state, actor, command, ctx) => {
@@ -13,6 +13,8 @@ export const addNote: Handler<'addNote'> = (state, actor, command, ctx) => {
   if (actor.role === 'facilitator') author = { kind: 'facilitator' };
   else if (actor.role === 'participant') author = { kind: 'participant', id: actor.participantId };
   else return fail(actor.role === 'nobody' ? 'NOT_JOINED' : 'NOT_ALLOWED');
+  const known = knownActor(ws.value, actor);
+  if (!known.ok) return known;
 
   const board = findBoard(ws.value, command.boardId);
   if (!board.ok) return board;

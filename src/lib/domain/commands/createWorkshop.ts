@@ -18,7 +18,7 @@ export const createWorkshop: Handler<'createWorkshop'> = (state, _actor, command
     const label = cleanLine(raw, LIMITS.sectorLabelLength, true);
     if (!label.ok) return label;
     if (label.value === '') continue;
-    if (labels.some((l) => l.toLocaleLowerCase() === label.value.toLocaleLowerCase())) {
+    if (labels.some((l) => l.toLowerCase() === label.value.toLowerCase())) {
       return fail('DUPLICATE_SECTOR', `The sector "${label.value}" is listed twice.`);
     }
     labels.push(label.value);

@@ -8,7 +8,7 @@ export const deleteNote: Handler<'deleteNote'> = (state, actor, command) => {
   if (!ws.ok) return ws;
   const note = findNote(ws.value, command.noteId);
   if (!note.ok) return note;
-  const allowed = mayChangeNote(actor, note.value);
+  const allowed = mayChangeNote(ws.value, actor, note.value);
   if (!allowed.ok) return allowed;
   return ok({ events: [{ type: 'noteDeleted', noteId: note.value.id }] });
 };

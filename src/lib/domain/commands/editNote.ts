@@ -10,7 +10,7 @@ export const editNote: Handler<'editNote'> = (state, actor, command, ctx) => {
   if (!ws.ok) return ws;
   const note = findNote(ws.value, command.noteId);
   if (!note.ok) return note;
-  const allowed = mayChangeNote(actor, note.value);
+  const allowed = mayChangeNote(ws.value, actor, note.value);
   if (!allowed.ok) return allowed;
   const board = findBoard(ws.value, note.value.boardId);
   if (!board.ok) return board;

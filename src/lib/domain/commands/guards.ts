@@ -1,5 +1,5 @@
 import { fail, ok, type Result } from '../errors';
-import type { Actor, Board, Note, Workshop } from '../model';
+import { STAGES, type Actor, type Board, type Note, type StageId, type Workshop } from '../model';
 
 /** The workshop must exist: every command but createWorkshop needs it. */
 export function existing(state: Workshop | null): Result<Workshop> {
@@ -20,10 +20,27 @@ export function findNote(state: Workshop, noteId: string): Result<Note> {
   return note ? ok(note) : fail('UNKNOWN_NOTE');
 }
 
+/** A participant actor must be a participant of this workshop. */
+export function knownActor(state: Workshop, actor: Actor): Result<null> {
+  if (actor.role === 'participant' && !Object.hasOwn(state.participants, actor.participantId)) {
+    return fail('NOT_JOINED');
+  }
+  return ok(null);
+}
+
+export function knownStage(stage: string): Result<StageId> {
+  return (STAGES as readonly string[]).includes(stage)
+    ? ok(stage as StageId)
+    : fail('UNKNOWN_STAGE');
+}
+
 /** A participant may touch only their own notes; the facilitator any note. */
-export function mayChangeNote(actor: Actor, note: Note): Result<null> {
+export function mayChangeNote(state: Workshop, actor: Actor, note: Note): Result<null> {
   if (actor.role === 'facilitator') return ok(null);
+  if (actor.role === 'nobody') return fail('NOT_JOINED');
   if (actor.role !== 'participant') return fail('NOT_ALLOWED');
+  const known = knownActor(state, actor);
+  if (!known.ok) return known;
   if (note.author.kind !== 'participant' || note.author.id !== actor.participantId) {
     return fail('NOT_YOUR_NOTE');
   }

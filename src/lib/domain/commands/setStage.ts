@@ -1,6 +1,6 @@
 import { ok } from '../errors';
 import type { Handler } from './decision';
-import { existing, facilitatorOnly } from './guards';
+import { existing, facilitatorOnly, knownStage } from './guards';
 
 /** The facilitator moves the room to a stage; every screen follows. */
 export const setStage: Handler<'setStage'> = (state, actor, command) => {
@@ -8,6 +8,8 @@ export const setStage: Handler<'setStage'> = (state, actor, command) => {
   if (!ws.ok) return ws;
   const allowed = facilitatorOnly(actor);
   if (!allowed.ok) return allowed;
-  if (ws.value.currentStage === command.stage) return ok({ events: [] });
-  return ok({ events: [{ type: 'stageSet', stage: command.stage }] });
+  const stage = knownStage(command.stage);
+  if (!stage.ok) return stage;
+  if (ws.value.currentStage === stage.value) return ok({ events: [] });
+  return ok({ events: [{ type: 'stageSet', stage: stage.value }] });
 };

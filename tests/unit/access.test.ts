@@ -1,0 +1,241 @@
+import { describe, expect, it } from 'vitest';
+import {
+  decide,
+  type Actor,
+  type Command,
+  type CommandType,
+  type ErrorCode,
+} from '../../src/lib/domain';
+import {
+  boardOf,
+  cmd,
+  createCommand,
+  facilitator,
+  join,
+  newWorkshop,
+  nobody,
+  participantActor,
+  postNote,
+  projector,
+  refuse,
+  run,
+  testContext,
+  type Session,
+} from './helpers';
+
+type Role = 'facilitator' | 'author' | 'other participant' | 'projector' | 'nobody';
+const ROLES: Role[] = ['facilitator', 'author', 'other participant', 'projector', 'nobody'];
+
+/** A workshop with two participants and one note by the first ("author") on the define board. */
+function scene() {
+  const s = newWorkshop();
+  const author = join(s, 'Alice');
+  const other = join(s, 'Bob');
+  const noteId = postNote(s, author, 'define', 'Une note');
+  const actors: Record<Role, Actor> = {
+    facilitator,
+    author,
+    'other participant': other,
+    projector,
+    nobody,
+  };
+  return { s, actors, noteId };
+}
+
+/** A valid command of each type against the scene. */
+function commandFor(
+  type: Exclude<CommandType, 'createWorkshop'>,
+  sc: ReturnType<typeof scene>,
+): Command {
+  const board = boardOf(sc.s.state, 'define');
+  const [first, second] = board.columns;
+  switch (type) {
+    case 'joinWorkshop':
+      return cmd.join('Nouveau', null, 'fresh-token');
+    case 'setStage':
+      return cmd.setStage('discover');
+    case 'setQuestion':
+      return cmd.setQuestion('Nouvelle question');
+    case 'setStagePrompt':
+      return cmd.setStagePrompt('define', 'Nouvelle consigne');
+    case 'addColumn':
+      return cmd.addColumn(board.id, 'Nouvelle colonne');
+    case 'renameColumn':
+      return cmd.renameColumn(board.id, first!.id, 'Renommée');
+    case 'removeColumn':
+      return cmd.removeColumn(board.id, second!.id);
+    case 'addNote':
+      return cmd.addNote(board.id, first!.id, 'Encore une note');
+    case 'editNote':
+      return cmd.editNote(sc.noteId, 'Note modifiée');
+    case 'deleteNote':
+      return cmd.deleteNote(sc.noteId);
+  }
+}
+
+const OK = 'accepted';
+const FACILITATOR_ONLY = {
+  facilitator: OK,
+  author: 'NOT_ALLOWED',
+  'other participant': 'NOT_ALLOWED',
+  projector: 'NOT_ALLOWED',
+  nobody: 'NOT_ALLOWED',
+} as const;
+const AUTHOR_OR_FACILITATOR = {
+  facilitator: OK,
+  author: OK,
+  'other participant': 'NOT_YOUR_NOTE',
+  projector: 'NOT_ALLOWED',
+  nobody: 'NOT_JOINED',
+} as const;
+
+/** Who may do what: the accepted commands, and the code of the refused ones. */
+const MATRIX: Record<Exclude<CommandType, 'createWorkshop'>, Record<Role, string>> = {
+  joinWorkshop: {
+    facilitator: 'NOT_ALLOWED',
+    author: 'ALREADY_JOINED',
+    'other participant': 'ALREADY_JOINED',
+    projector: 'NOT_ALLOWED',
+    nobody: OK,
+  },
+  setStage: FACILITATOR_ONLY,
+  setQuestion: FACILITATOR_ONLY,
+  setStagePrompt: FACILITATOR_ONLY,
+  addColumn: FACILITATOR_ONLY,
+  renameColumn: FACILITATOR_ONLY,
+  removeColumn: FACILITATOR_ONLY,
+  addNote: {
+    facilitator: OK,
+    author: OK,
+    'other participant': OK,
+    projector: 'NOT_ALLOWED',
+    nobody: 'NOT_JOINED',
+  },
+  editNote: AUTHOR_OR_FACILITATOR,
+  deleteNote: AUTHOR_OR_FACILITATOR,
+};
+
+type Cell = keyof typeof MATRIX;
+
+/** The SPEC rule a cell of the matrix illustrates. */
+function ruleFor(type: Cell, role: Role, expected: string): string {
+  switch (type) {
+    case 'joinWorkshop':
+      if (expected === OK) return '[J1]';
+      return expected === 'ALREADY_JOINED' ? '[J4]' : '[J5]';
+    case 'setStage':
+      return expected === OK ? '[S1]' : '[G3]';
+    case 'setQuestion':
+      return expected === OK ? '[S3]' : '[G3]';
+    case 'setStagePrompt':
+      return expected === OK ? '[S4]' : '[G3]';
+    case 'addColumn':
+      return expected === OK ? '[C1]' : '[G3]';
+    case 'renameColumn':
+      return expected === OK ? '[C5]' : '[G3]';
+    case 'removeColumn':
+      return expected === OK ? '[C7]' : '[G3]';
+    case 'addNote':
+      return expected === OK ? '[N1]' : '[N2]';
+    case 'editNote':
+    case 'deleteNote':
+      return role === 'projector' ? '[G4][N7]' : '[N7]';
+  }
+}
+
+const CASES = (Object.entries(MATRIX) as [Cell, Record<Role, string>][]).flatMap(([type, row]) =>
+  ROLES.map((role) => ({ type, role, expected: row[role], rule: ruleFor(type, role, row[role]) })),
+);
+
+describe('who may do what', () => {
+  for (const { type, role, expected, rule } of CASES) {
+    it(`${rule} ${type} by ${role}: ${expected}`, () => {
+      const sc = scene();
+      const command = commandFor(type, sc);
+      const actor = sc.actors[role];
+      if (expected === OK) {
+        const decision = run(sc.s, actor, command);
+        expect(decision.events.length).toBe(1);
+      } else {
+        refuse(sc.s, actor, command, expected as ErrorCode);
+      }
+    });
+  }
+
+  it('[G4] the projector can change nothing', () => {
+    const sc = scene();
+    for (const type of Object.keys(MATRIX) as (keyof typeof MATRIX)[]) {
+      const result = decide(sc.s.state, projector, commandFor(type, sc), sc.s.ctx);
+      expect(result.ok, type).toBe(false);
+    }
+  });
+});
+
+describe('a missing workshop', () => {
+  const SAMPLES: Command[] = [
+    cmd.join('Alice', null, 'tok'),
+    cmd.setStage('discover'),
+    cmd.setQuestion('Q'),
+    cmd.setStagePrompt('define', 'P'),
+    cmd.addColumn('b', 'C'),
+    cmd.renameColumn('b', 'c', 'C'),
+    cmd.removeColumn('b', 'c'),
+    cmd.addNote('b', 'c', 'N'),
+    cmd.editNote('n', 'N'),
+    cmd.deleteNote('n'),
+  ];
+
+  it('[G1] every command but createWorkshop is refused with NOT_FOUND, for every actor', () => {
+    expect(new Set(SAMPLES.map((c) => c.type)).size).toBe(10);
+    for (const command of SAMPLES) {
+      for (const actor of [facilitator, participantActor('p'), projector, nobody]) {
+        const result = decide(null, actor, command, testContext());
+        expect(result, `${command.type} by ${actor.role}`).toEqual({
+          ok: false,
+          error: { code: 'NOT_FOUND', message: 'No workshop matches this link or code.' },
+        });
+      }
+    }
+  });
+
+  it('[W1] createWorkshop is the only command accepted without a workshop', () => {
+    expect(decide(null, nobody, createCommand(), testContext()).ok).toBe(true);
+  });
+});
+
+describe('what is checked first', () => {
+  function fresh(): { s: Session; alice: Actor } {
+    const s = newWorkshop();
+    return { s, alice: join(s, 'Alice') };
+  }
+
+  it('[G2] a non-facilitator gets NOT_ALLOWED even for an unknown board or an invalid text', () => {
+    const { s, alice } = fresh();
+    for (const actor of [alice, projector, nobody]) {
+      refuse(s, actor, cmd.addColumn('nope', ''), 'NOT_ALLOWED');
+      refuse(s, actor, cmd.renameColumn('nope', 'nope', ''), 'NOT_ALLOWED');
+      refuse(s, actor, cmd.removeColumn('nope', 'nope'), 'NOT_ALLOWED');
+      refuse(s, actor, cmd.setQuestion('q'.repeat(1000)), 'NOT_ALLOWED');
+      refuse(s, actor, cmd.setStagePrompt('define', 'p'.repeat(1000)), 'NOT_ALLOWED');
+    }
+  });
+
+  it('[G2] adding a note: NOT_JOINED / NOT_ALLOWED before the board and the text', () => {
+    const { s } = fresh();
+    refuse(s, nobody, cmd.addNote('nope', 'nope', ''), 'NOT_JOINED');
+    refuse(s, projector, cmd.addNote('nope', 'nope', ''), 'NOT_ALLOWED');
+  });
+
+  it('[G2] joining: the role is checked before the name and the sector', () => {
+    const { s, alice } = fresh();
+    refuse(s, alice, cmd.join('', 'no-such-sector', 'tok-x'), 'ALREADY_JOINED');
+    refuse(s, facilitator, cmd.join('', 'no-such-sector', 'tok-x'), 'NOT_ALLOWED');
+    refuse(s, projector, cmd.join('', 'no-such-sector', 'tok-x'), 'NOT_ALLOWED');
+  });
+
+  it('[G2] editing or deleting: an unknown note is reported before the actor is judged', () => {
+    const { s } = fresh();
+    refuse(s, projector, cmd.editNote('nope', 'x'), 'UNKNOWN_NOTE');
+    refuse(s, nobody, cmd.deleteNote('nope'), 'UNKNOWN_NOTE');
+  });
+});
