@@ -4,7 +4,7 @@
 // (notes per second across the room, 40), --burst S (3: everyone posts as fast as acks allow).
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomInt } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -108,7 +108,11 @@ try {
       as: 'participant',
       token: randomBytes(16).toString('base64url'),
     });
-    await send(socket, { type: 'joinWorkshop', name: `Phone ${i}`, sector: null });
+    const rejoinCode = Array.from(
+      { length: 8 },
+      () => 'ACDEFGHJKMNPQRTUVWXY3467'[randomInt(24)],
+    ).join('');
+    await send(socket, { type: 'joinWorkshop', name: `Phone ${i}`, sector: null, rejoinCode });
     const hello = await socket.timeout(10_000).emitWithAck('hello');
     const grant = hello.value.rooms[0];
     const doc = new Y.Doc();

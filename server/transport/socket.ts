@@ -12,6 +12,7 @@ import type { Ack } from '../../src/lib/protocol/ack';
 import {
   envelopeSchema,
   handshakeSchema,
+  normaliseRejoinCode,
   parseCommand,
   type ClientCommand,
 } from '../../src/lib/protocol/commands';
@@ -154,11 +155,24 @@ async function handleCommand(
   if (session.workshopId === null) return refuse('NOT_FOUND');
   const room = realtime.rooms.get(session.workshopId);
   if (!room) return refuse('NOT_FOUND');
+  if (session.actor.role === 'participant') {
+    // The device must still be this participant's (a rejoin elsewhere moves the identity).
+    const current = room.latest.participants[session.actor.participantId];
+    if (!current || current.tokenHash !== session.tokenHash) {
+      room.disconnect(session.actor.participantId);
+      session.actor = { role: 'nobody' };
+    }
+  }
 
   let domainCommand: Command;
-  if (command.type === 'joinWorkshop') {
+  if (command.type === 'joinWorkshop' || command.type === 'rejoinWorkshop') {
     if (!session.tokenHash) return refuse('BAD_REQUEST', 'A device token is required to join.');
-    domainCommand = { ...command, tokenHash: session.tokenHash } as Command;
+    const { rejoinCode, ...rest } = command;
+    domainCommand = {
+      ...rest,
+      tokenHash: session.tokenHash,
+      rejoinCodeHash: hashSecret(normaliseRejoinCode(rejoinCode)),
+    } as Command;
   } else {
     domainCommand = command as Command;
   }
@@ -166,7 +180,8 @@ async function handleCommand(
   const sender =
     session.actor.role === 'nobody' && session.tokenHash ? `t:${session.tokenHash}` : undefined;
   const ack = await room.run(session.actor, domainCommand, op, sender);
-  if (ack.ok && command.type === 'joinWorkshop' && session.actor.role === 'nobody') {
+  const joined = command.type === 'joinWorkshop' || command.type === 'rejoinWorkshop';
+  if (ack.ok && joined && session.actor.role === 'nobody') {
     const participantId = ack.value.participantId as ParticipantId;
     session.actor = { role: 'participant', participantId };
     room.connect(participantId);

@@ -109,4 +109,27 @@ describe('nothing a phone sends is lost', () => {
       .toBe('Découverte');
     await shot(projector, 'projector-after-restart');
   });
+
+  it('[E4] a person on a new device comes back as themselves with their personal code', async () => {
+    const console_ = await openScreen(browser, LAPTOP, contexts);
+    const code = await createFromHome(console_, server.url, 'Nouvel appareil');
+    const phone = await openScreen(browser, PHONE, contexts, true);
+    await joinFromPhone(phone, server.url, code, 'Inès', null);
+    await post(phone, 'Attentes', 'Écrite sur le premier téléphone');
+    await phone.getByText('Mon code personnel').click();
+    const personal = (await phone.getByTestId('rejoin-code').textContent())!.trim();
+    expect(personal).toMatch(/^[A-Z0-9]{4}-[A-Z0-9]{4}$/);
+
+    const second = await openScreen(browser, PHONE, contexts, true);
+    await second.goto(`${server.url}/join/${code}`);
+    await second.getByText('Déjà inscrit·e sur un autre appareil ?').click();
+    await second.getByLabel('Votre code personnel').fill(personal.toLowerCase());
+    await second.getByRole('button', { name: 'Revenir dans l’atelier' }).click();
+    await second.getByTestId('participant-stage').waitFor();
+    const mine = notesWith(second, 'premier téléphone');
+    await expect.poll(() => mine.getByRole('button', { name: 'Modifier' }).count()).toBe(1);
+    await second.getByText('Mon code personnel').click();
+    expect((await second.getByTestId('rejoin-code').textContent())!.trim()).toBe(personal);
+    await expect.poll(() => console_.getByTestId('participants').locator('li').count()).toBe(1);
+  });
 });

@@ -5,6 +5,7 @@ import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { startServer, type RunningServer } from '../../server/app';
 import { MemoryStore } from '../../server/store/memory';
+import { newRejoinCode } from '../../src/lib/client/opId';
 import { readSnapshot } from '../../src/lib/client/snapshot';
 import type { Ack } from '../../src/lib/protocol/ack';
 import type { ClientCommand } from '../../src/lib/protocol/commands';
@@ -151,8 +152,14 @@ export async function joinAs(
   name: string,
   sector: string | null = null,
   token = randomBytes(16).toString('base64url'),
-): Promise<{ socket: Socket; participantId: string; token: string }> {
+): Promise<{ socket: Socket; participantId: string; token: string; rejoinCode: string }> {
   const socket = await connect(url, { code: joinCode, as: 'participant', token });
-  const { participantId } = await sendOk(socket, { type: 'joinWorkshop', name, sector });
-  return { socket, participantId: participantId!, token };
+  const rejoinCode = newRejoinCode();
+  const { participantId } = await sendOk(socket, {
+    type: 'joinWorkshop',
+    name,
+    sector,
+    rejoinCode,
+  });
+  return { socket, participantId: participantId!, token, rejoinCode };
 }

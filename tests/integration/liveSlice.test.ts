@@ -173,10 +173,55 @@ describe('the first live slice, end to end over real transports', () => {
     const welcome = await hello(again);
     expect(welcome.role).toBe('participant');
     expect(welcome.participantId).toBe(first.participantId);
-    expect(await send(again, { type: 'joinWorkshop', name: 'Dina', sector: null })).toMatchObject({
-      ok: false,
-      error: { code: 'ALREADY_JOINED' },
+    expect(
+      await send(again, {
+        type: 'joinWorkshop',
+        name: 'Dina',
+        sector: null,
+        rejoinCode: 'ACDEFGHJ',
+      }),
+    ).toMatchObject({ ok: false, error: { code: 'ALREADY_JOINED' } });
+  });
+
+  it('[L7] another device comes back as the same participant with the personal rejoin code', async () => {
+    const { joinCode } = await createWorkshop(server.url);
+    const phone = await joinAs(server.url, joinCode, 'Noor');
+    const laptop = await connect(server.url, {
+      code: joinCode,
+      as: 'participant',
+      token: 'L'.repeat(22),
     });
+    expect((await hello(laptop)).role).toBe('nobody');
+    const typed = `${phone.rejoinCode.slice(0, 4).toLowerCase()}-${phone.rejoinCode.slice(4)}`;
+    const ack = await sendOk(laptop, { type: 'rejoinWorkshop', rejoinCode: typed });
+    expect(ack.participantId).toBe(phone.participantId);
+    const welcome = await hello(laptop);
+    expect(welcome).toMatchObject({ role: 'participant', participantId: phone.participantId });
+
+    // the identity moved: the old device's session no longer acts as the participant
+    const replica = openReplica(server.url, welcome);
+    const snap = await replica.waitFor((s) => s.workshop !== null);
+    const boardId = snap.workshop!.stages.define.boardIds[0]!;
+    const columnId = snap.boards[boardId]!.columns[0]!.id;
+    const cmd = { type: 'addNote', boardId, columnId, text: 'depuis le téléphone' } as const;
+    expect(await send(phone.socket, cmd)).toMatchObject({
+      ok: false,
+      error: { code: 'NOT_JOINED' },
+    });
+    await sendOk(laptop, { ...cmd, text: 'depuis le portable' });
+
+    // a wrong code is refused with its own error
+    const stranger = await connect(server.url, {
+      code: joinCode,
+      as: 'participant',
+      token: 'S'.repeat(22),
+    });
+    expect(await send(stranger, { type: 'rejoinWorkshop', rejoinCode: 'AAAA-AAAA' })).toMatchObject(
+      {
+        ok: false,
+        error: { code: 'UNKNOWN_REJOIN_CODE' },
+      },
+    );
   });
 
   it('[L4] a wrong key, a wrong code and a bad handshake are refused with a code', async () => {

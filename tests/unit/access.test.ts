@@ -39,7 +39,8 @@ function scene() {
     projector,
     nobody,
   };
-  return { s, actors, noteId };
+  const authorRejoinHash = s.state.participants[author.participantId]!.rejoinCodeHash;
+  return { s, actors, noteId, authorRejoinHash };
 }
 
 /** A valid command of each type against the scene. */
@@ -52,6 +53,8 @@ function commandFor(
   switch (type) {
     case 'joinWorkshop':
       return cmd.join('Nouveau', null, 'fresh-token');
+    case 'rejoinWorkshop':
+      return cmd.rejoin(sc.authorRejoinHash, 'another-device');
     case 'setStage':
       return cmd.setStage('discover');
     case 'setQuestion':
@@ -98,6 +101,13 @@ const MATRIX: Record<Exclude<CommandType, 'createWorkshop'>, Record<Role, string
     projector: 'NOT_ALLOWED',
     nobody: OK,
   },
+  rejoinWorkshop: {
+    facilitator: 'NOT_ALLOWED',
+    author: 'ALREADY_JOINED',
+    'other participant': 'ALREADY_JOINED',
+    projector: 'NOT_ALLOWED',
+    nobody: OK,
+  },
   setStage: FACILITATOR_ONLY,
   setQuestion: FACILITATOR_ONLY,
   setStagePrompt: FACILITATOR_ONLY,
@@ -123,6 +133,8 @@ function ruleFor(type: Cell, role: Role, expected: string): string {
     case 'joinWorkshop':
       if (expected === OK) return '[J1]';
       return expected === 'ALREADY_JOINED' ? '[J4]' : '[J5]';
+    case 'rejoinWorkshop':
+      return expected === OK ? '[J8]' : '[J9]';
     case 'setStage':
       return expected === OK ? '[S1]' : '[G3]';
     case 'setQuestion':

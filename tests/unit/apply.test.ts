@@ -284,6 +284,12 @@ describe('invariants under random commands', () => {
             name: pick(texts),
             sector: pick([null, ...state.sectors.map((x) => x.id), 'nope' as SectorId]),
             tokenHash: `tok-${Math.floor(i / 3)}`,
+            rejoinCodeHash: `rejoin-${Math.floor(i / 3)}`,
+          },
+          {
+            type: 'rejoinWorkshop',
+            rejoinCodeHash: `rejoin-${Math.floor(i / 5)}`,
+            tokenHash: `tok-r${i}`,
           },
           { type: 'setStage', stage: pick(STAGES) },
           { type: 'setQuestion', question: pick(texts) },

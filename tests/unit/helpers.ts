@@ -150,11 +150,13 @@ export function join(
   name = 'Alice',
   options: { sector?: SectorId | null; tokenHash?: string } = {},
 ): ParticipantActor {
+  const tokenHash = options.tokenHash ?? `device-${Object.keys(s.state.participants).length + 1}`;
   const decision = run(s, nobody, {
     type: 'joinWorkshop',
     name,
     sector: options.sector ?? null,
-    tokenHash: options.tokenHash ?? `device-${Object.keys(s.state.participants).length + 1}`,
+    tokenHash,
+    rejoinCodeHash: rejoinHashOf(tokenHash),
   });
   const id = decision.reply?.participantId;
   if (!id) throw new Error('joinWorkshop replied with no participantId');
@@ -176,12 +178,21 @@ export function columnOf(state: Workshop, stage: StageId, index = 0): Column {
   return column;
 }
 
+/** The rejoin code hash the helpers give a participant joined with this token hash. */
+export const rejoinHashOf = (tokenHash: string) => `rejoin-${tokenHash}`;
+
 /** Command builders that take plain strings for ids. */
 export const cmd = {
   join: (name: string, sector: string | null, tokenHash: string): Command => ({
     type: 'joinWorkshop',
     name,
     sector: sector as SectorId | null,
+    tokenHash,
+    rejoinCodeHash: rejoinHashOf(tokenHash),
+  }),
+  rejoin: (rejoinCodeHash: string, tokenHash: string): Command => ({
+    type: 'rejoinWorkshop',
+    rejoinCodeHash,
     tokenHash,
   }),
   setStage: (stage: string): Command => ({ type: 'setStage', stage: stage as StageId }),

@@ -18,7 +18,14 @@ function withParticipants(ws: Workshop, n: number): Workshop {
   const participants = { ...ws.participants };
   for (let i = 0; i < n; i++) {
     const id = `p${i}` as ParticipantId;
-    participants[id] = { id, name: `P${i}`, sector: null, joinedAt: T0, tokenHash: `tok-${i}` };
+    participants[id] = {
+      id,
+      name: `P${i}`,
+      sector: null,
+      joinedAt: T0,
+      tokenHash: `tok-${i}`,
+      rejoinCodeHash: `rejoin-tok-${i}`,
+    };
   }
   return { ...ws, participants };
 }
@@ -33,7 +40,14 @@ describe('joinWorkshop', () => {
     expect(decision.events).toEqual([
       {
         type: 'participantJoined',
-        participant: { id, name: 'Alice', sector, joinedAt: T0 + 5000, tokenHash: 'tok-a' },
+        participant: {
+          id,
+          name: 'Alice',
+          sector,
+          joinedAt: T0 + 5000,
+          tokenHash: 'tok-a',
+          rejoinCodeHash: 'rejoin-tok-a',
+        },
       },
     ]);
     expect(s.ctx.issued.at(-1)).toBe(id);
@@ -43,6 +57,7 @@ describe('joinWorkshop', () => {
       sector,
       joinedAt: T0 + 5000,
       tokenHash: 'tok-a',
+      rejoinCodeHash: 'rejoin-tok-a',
     });
   });
 

@@ -1,12 +1,33 @@
-import { newDeviceToken } from './opId';
+import { newDeviceToken, newRejoinCode } from './opId';
 
-/** This device's token for a workshop: created once, kept in localStorage, sent only in handshakes. */
-export function deviceToken(code: string): string {
-  const key = `cocrea:token:${code}`;
-  let token = localStorage.getItem(key);
-  if (!token) {
-    token = newDeviceToken();
-    localStorage.setItem(key, token);
+/** What this device keeps for a workshop: its secret token and the person's rejoin code. */
+export interface DeviceIdentity {
+  token: string;
+  rejoinCode: string;
+}
+
+const keyOf = (code: string) => `cocrea:device:${code}`;
+
+/** This device's identity for a workshop: created once, kept in localStorage. */
+export function deviceIdentity(code: string): DeviceIdentity {
+  try {
+    const stored = JSON.parse(localStorage.getItem(keyOf(code)) ?? 'null') as DeviceIdentity | null;
+    if (stored?.token && stored.rejoinCode) return stored;
+  } catch {
+    // unreadable: start afresh
   }
-  return token;
+  const identity = { token: newDeviceToken(), rejoinCode: newRejoinCode() };
+  localStorage.setItem(keyOf(code), JSON.stringify(identity));
+  return identity;
+}
+
+/** After a rejoin, this device carries the person's existing code. */
+export function adoptRejoinCode(code: string, rejoinCode: string): void {
+  const identity = deviceIdentity(code);
+  localStorage.setItem(keyOf(code), JSON.stringify({ ...identity, rejoinCode }));
+}
+
+/** Shown as XXXX-XXXX, easier to copy down. */
+export function formatRejoinCode(rejoinCode: string): string {
+  return `${rejoinCode.slice(0, 4)}-${rejoinCode.slice(4)}`;
 }

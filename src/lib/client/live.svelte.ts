@@ -251,7 +251,9 @@ export class LiveWorkshop {
         const ack = (await this.#socket
           .timeout(ACK_TIMEOUT_MS)
           .emitWithAck('cmd', envelope)) as Ack<Record<string, string>>;
-        if (ack.ok && cmd.type === 'joinWorkshop') void this.#hello();
+        if (ack.ok && (cmd.type === 'joinWorkshop' || cmd.type === 'rejoinWorkshop')) {
+          void this.#hello();
+        }
         return ack;
       } catch {
         if (attempt >= ATTEMPTS) {

@@ -1,3 +1,5 @@
+import { REJOIN_ALPHABET } from '../protocol/commands';
+
 /** A random id for one command, so a retry is recognised and applied once. */
 export function newOpId(): string {
   const bytes = new Uint8Array(12);
@@ -12,4 +14,15 @@ export function newDeviceToken(): string {
   let binary = '';
   for (const b of bytes) binary += String.fromCharCode(b);
   return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+/** A personal rejoin code: 8 characters without look-alikes, kept on the device and shown. */
+export function newRejoinCode(): string {
+  const alphabet = REJOIN_ALPHABET;
+  const bytes = new Uint8Array(16);
+  crypto.getRandomValues(bytes);
+  let code = '';
+  // 240 = 10 × 24: rejecting bytes above keeps every character equally likely
+  for (const b of bytes) if (b < 240 && code.length < 8) code += alphabet[b % alphabet.length];
+  return code.length === 8 ? code : newRejoinCode();
 }

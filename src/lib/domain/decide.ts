@@ -5,6 +5,7 @@ import type { Decision, Handler } from './commands/decision';
 import { deleteNote } from './commands/deleteNote';
 import { editNote } from './commands/editNote';
 import { joinWorkshop } from './commands/joinWorkshop';
+import { rejoinWorkshop } from './commands/rejoinWorkshop';
 import { removeColumn } from './commands/removeColumn';
 import { renameColumn } from './commands/renameColumn';
 import { setQuestion } from './commands/setQuestion';
@@ -18,6 +19,7 @@ import type { Actor, Board, Context, Workshop } from './model';
 const handlers: { [T in CommandType]: Handler<T> } = {
   createWorkshop,
   joinWorkshop,
+  rejoinWorkshop,
   setStage,
   setQuestion,
   setStagePrompt,
@@ -54,6 +56,16 @@ export function apply(state: Workshop | null, event: WorkshopEvent): Workshop {
         ...state,
         participants: { ...state.participants, [event.participant.id]: event.participant },
       };
+    case 'participantRejoined': {
+      const participant = state.participants[event.participantId]!;
+      return {
+        ...state,
+        participants: {
+          ...state.participants,
+          [participant.id]: { ...participant, tokenHash: event.tokenHash },
+        },
+      };
+    }
     case 'stageSet':
       return { ...state, currentStage: event.stage };
     case 'questionSet':

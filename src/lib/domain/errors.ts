@@ -6,6 +6,7 @@ export const ERRORS = {
   NOT_ALLOWED: 'You are not allowed to do this.',
   NOT_JOINED: 'Join the workshop first.',
   ALREADY_JOINED: 'This device has already joined the workshop.',
+  UNKNOWN_REJOIN_CODE: 'No participant has this personal code.',
   WORKSHOP_FULL: 'The workshop has reached its number of participants.',
   UNKNOWN_SECTOR: 'This sector is not on the workshop list.',
   UNKNOWN_STAGE: 'There is no such stage.',

@@ -5,6 +5,7 @@ import type {
   Note,
   NoteId,
   Participant,
+  ParticipantId,
   StageId,
   Workshop,
 } from './model';
@@ -13,6 +14,7 @@ import type {
 export type WorkshopEvent =
   | { type: 'workshopCreated'; workshop: Workshop }
   | { type: 'participantJoined'; participant: Participant }
+  | { type: 'participantRejoined'; participantId: ParticipantId; tokenHash: string }
   | { type: 'stageSet'; stage: StageId }
   | { type: 'questionSet'; question: string }
   | { type: 'stagePromptSet'; stage: StageId; prompt: string }

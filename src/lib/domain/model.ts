@@ -76,6 +76,8 @@ export interface Participant {
   joinedAt: number;
   /** Hash of the device token; never leaves the server. */
   tokenHash: string;
+  /** Hash of the personal rejoin code (to come back on another device); never leaves the server. */
+  rejoinCodeHash: string;
 }
 
 export interface Workshop {

@@ -74,6 +74,13 @@ export const en: Record<MessageKey, string> = {
   'join.submit': 'Join',
   'join.welcome': 'Welcome, {name}',
 
+  'rejoin.question': 'Already joined on another device?',
+  'rejoin.label': 'Your personal code',
+  'rejoin.submit': 'Come back to the workshop',
+  'rejoin.mine': 'My personal code',
+  'rejoin.explain':
+    'Write it down: it lets you come back to the workshop from another device, with your notes.',
+
   'note.placeholder': 'Write your idea…',
   'note.column': 'Column',
   'note.post': 'Post',
@@ -100,6 +107,7 @@ export const en: Record<MessageKey, string> = {
   'error.NOT_ALLOWED': 'You are not allowed to do this.',
   'error.NOT_JOINED': 'Join the workshop first.',
   'error.ALREADY_JOINED': 'This device has already joined the workshop.',
+  'error.UNKNOWN_REJOIN_CODE': 'No participant has this personal code.',
   'error.WORKSHOP_FULL': 'The workshop has reached its number of participants.',
   'error.UNKNOWN_SECTOR': 'This sector is not on the list.',
   'error.UNKNOWN_STAGE': 'There is no such stage.',

@@ -74,6 +74,13 @@ export const fr = {
   'join.submit': 'Rejoindre',
   'join.welcome': 'Bienvenue, {name}',
 
+  'rejoin.question': 'Déjà inscrit·e sur un autre appareil ?',
+  'rejoin.label': 'Votre code personnel',
+  'rejoin.submit': 'Revenir dans l’atelier',
+  'rejoin.mine': 'Mon code personnel',
+  'rejoin.explain':
+    'Notez-le : il vous permet de revenir dans l’atelier depuis un autre appareil, avec vos notes.',
+
   'note.placeholder': 'Écrivez votre idée…',
   'note.column': 'Colonne',
   'note.post': 'Publier',
@@ -100,6 +107,7 @@ export const fr = {
   'error.NOT_ALLOWED': 'Vous n’avez pas le droit de faire cela.',
   'error.NOT_JOINED': 'Rejoignez d’abord l’atelier.',
   'error.ALREADY_JOINED': 'Cet appareil a déjà rejoint l’atelier.',
+  'error.UNKNOWN_REJOIN_CODE': 'Aucune personne n’a ce code personnel.',
   'error.WORKSHOP_FULL': 'L’atelier a atteint son nombre maximal de participants.',
   'error.UNKNOWN_SECTOR': 'Ce secteur ne fait pas partie de la liste.',
   'error.UNKNOWN_STAGE': 'Cette étape n’existe pas.',

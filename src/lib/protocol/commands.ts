@@ -9,6 +9,15 @@ import { PROTOCOL_VERSION } from './version';
  * below are generous transport caps; the domain applies the precise ones (after trimming).
  */
 
+/** Personal rejoin codes: 8 characters of the join-code alphabet (no look-alikes). */
+export const REJOIN_ALPHABET = 'ACDEFGHJKMNPQRTUVWXY3467';
+export const REJOIN_CODE = /^[ACDEFGHJKMNPQRTUVWXY3467]{8}$/;
+
+/** What a person typed, as a rejoin code: upper case, no spaces or dashes. */
+export function normaliseRejoinCode(input: string): string {
+  return input.toUpperCase().replace(/[\s-]/g, '');
+}
+
 const id = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{1,64}$/));
 const text = (max: number) => v.pipe(v.string(), v.maxLength(max * 4 + 64));
 const stage = v.picklist(STAGES);
@@ -28,6 +37,13 @@ const wire = {
     type: v.literal('joinWorkshop'),
     name: text(LIMITS.nameLength),
     sector: v.nullable(id),
+    /** Chosen at random by the device, which keeps it; the server stores only its hash. */
+    rejoinCode: v.pipe(v.string(), v.regex(REJOIN_CODE)),
+  }),
+  rejoinWorkshop: v.strictObject({
+    type: v.literal('rejoinWorkshop'),
+    /** As typed by a person: spaces, dashes and lower case are forgiven. */
+    rejoinCode: v.pipe(v.string(), v.maxLength(32)),
   }),
   setStage: v.strictObject({ type: v.literal('setStage'), stage }),
   setQuestion: v.strictObject({
@@ -73,10 +89,14 @@ export const wireCommandSchema = v.variant(
 export type WireCommand = v.InferOutput<typeof wireCommandSchema>;
 
 /** Fields the server adds before the domain sees a command (never taken from a client). */
-type ServerFields = 'joinCode' | 'facilitatorKeyHash' | 'tokenHash';
+type ServerFields = 'joinCode' | 'facilitatorKeyHash' | 'tokenHash' | 'rejoinCodeHash';
 type Unbrand<F> = F extends { readonly __brand: string } ? string : F;
+/** What the client sends in place of a hashed server field. */
+type ClientSecrets<C> = C extends { type: 'rejoinWorkshop' | 'joinWorkshop' }
+  ? { rejoinCode: string }
+  : unknown;
 type ClientForm<C> = C extends unknown
-  ? { [K in Exclude<keyof C, ServerFields>]: Unbrand<C[K]> }
+  ? { [K in Exclude<keyof C, ServerFields>]: Unbrand<C[K]> } & ClientSecrets<C>
   : never;
 
 /** A command as a client sends it: the domain command less the server's fields, ids as strings. */

@@ -55,7 +55,13 @@ function scenario(noteCount: number): { records: LogRecord[]; state: Workshop } 
   );
   const { participantId } = run(
     { role: 'nobody' },
-    { type: 'joinWorkshop', name: 'Ana', sector: null, tokenHash: 'a'.repeat(64) },
+    {
+      type: 'joinWorkshop',
+      name: 'Ana',
+      sector: null,
+      tokenHash: 'a'.repeat(64),
+      rejoinCodeHash: 'r'.repeat(64),
+    },
     'op-join',
     't:a',
   );

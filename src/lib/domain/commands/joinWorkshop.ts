@@ -14,6 +14,9 @@ export const joinWorkshop: Handler<'joinWorkshop'> = (state, actor, command, ctx
   const participants = Object.values(ws.value.participants);
   if (participants.some((p) => p.tokenHash === command.tokenHash)) return fail('ALREADY_JOINED');
   if (participants.length >= LIMITS.participantsPerWorkshop) return fail('WORKSHOP_FULL');
+  if (participants.some((p) => p.rejoinCodeHash === command.rejoinCodeHash)) {
+    return fail('BAD_REQUEST', 'This personal code is taken: choose another one.');
+  }
   const name = cleanLine(command.name, LIMITS.nameLength);
   if (!name.ok) return name;
   if (command.sector !== null && !ws.value.sectors.some((s) => s.id === command.sector)) {
@@ -25,6 +28,7 @@ export const joinWorkshop: Handler<'joinWorkshop'> = (state, actor, command, ctx
     sector: command.sector,
     joinedAt: ctx.now,
     tokenHash: command.tokenHash,
+    rejoinCodeHash: command.rejoinCodeHash,
   };
   return ok({
     events: [{ type: 'participantJoined', participant }],

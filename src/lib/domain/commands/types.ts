@@ -18,6 +18,14 @@ export type Command =
       sector: SectorId | null;
       /** Hash of the device token, computed by the server. */
       tokenHash: string;
+      /** Hash of the personal rejoin code the server generated for this participant. */
+      rejoinCodeHash: string;
+    }
+  | {
+      type: 'rejoinWorkshop';
+      /** Hash of the rejoin code the person typed, and of this device's token (server-made). */
+      rejoinCodeHash: string;
+      tokenHash: string;
     }
   | { type: 'setStage'; stage: StageId }
   | { type: 'setQuestion'; question: string }
