@@ -132,4 +132,29 @@ describe('nothing a phone sends is lost', () => {
     expect((await second.getByTestId('rejoin-code').textContent())!.trim()).toBe(personal);
     await expect.poll(() => console_.getByTestId('participants').locator('li').count()).toBe(1);
   });
+
+  it('[E5] a note refused on its way keeps its text on the phone, with the reason', async () => {
+    const console_ = await openScreen(browser, LAPTOP, contexts);
+    const code = await createFromHome(console_, server.url, 'Refus');
+    const phone = await openScreen(browser, PHONE, contexts, true);
+    await joinFromPhone(phone, server.url, code, 'Lou', null);
+    await phone.context().setOffline(true);
+    await expect
+      .poll(() => phone.getByTestId('offline-banner').count(), { timeout: 15_000 })
+      .toBe(1);
+    await post(phone, 'Défis', 'Une idée écrite trop tard');
+    await console_.getByTestId('stage-discover').click();
+    await phone.context().setOffline(false);
+    const rejected = phone.getByTestId('rejected');
+    await expect.poll(() => rejected.count(), { timeout: 20_000 }).toBe(1);
+    expect(await rejected.textContent()).toContain('Une idée écrite trop tard');
+    expect(await rejected.textContent()).toContain('ne fait pas partie de l’étape en cours');
+    await rejected.getByRole('button', { name: 'Copier le texte' }).click();
+    expect(await phone.evaluate(() => navigator.clipboard.readText())).toBe(
+      'Une idée écrite trop tard',
+    );
+    await shot(phone, 'phone-rejected');
+    await rejected.getByRole('button', { name: 'Retirer' }).click();
+    await expect.poll(() => rejected.count()).toBe(0);
+  });
 });

@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import { Outbox } from '../../../src/lib/client/outbox';
+
+/** A stand-in for localStorage: the same three calls, kept in a Map. */
+function memoryStorage() {
+  const map = new Map<string, string>();
+  return {
+    map,
+    getItem: (k: string) => map.get(k) ?? null,
+    setItem: (k: string, v: string) => void map.set(k, v),
+    removeItem: (k: string) => void map.delete(k),
+  };
+}
+
+const note = (text: string) => ({ type: 'addNote', boardId: 'b1', columnId: 'c1', text }) as const;
+
+describe('the phone outbox', () => {
+  it('[O1] keeps commands in order, each with its own op id, across a reload', () => {
+    const storage = memoryStorage();
+    const first = new Outbox('k', storage);
+    const a = first.add(note('une'));
+    const b = first.add(note('deux'));
+    expect(a.op).not.toBe(b.op);
+    const reloaded = new Outbox('k', storage);
+    expect(reloaded.entries.map((e) => e.cmd)).toEqual([note('une'), note('deux')]);
+    expect(reloaded.next()?.op).toBe(a.op);
+  });
+
+  it('[O2] an acknowledged command is forgotten; the storage is emptied with the last one', () => {
+    const storage = memoryStorage();
+    const outbox = new Outbox('k', storage);
+    const a = outbox.add(note('une'));
+    const b = outbox.add(note('deux'));
+    outbox.done(a.op);
+    expect(outbox.next()?.op).toBe(b.op);
+    outbox.done(b.op);
+    expect(outbox.next()).toBeUndefined();
+    expect(storage.map.has('k')).toBe(false);
+  });
+
+  it('[O3] a refused command keeps its text and reason until dismissed, and is not resent', () => {
+    const storage = memoryStorage();
+    const outbox = new Outbox('k', storage);
+    const a = outbox.add(note('gardée'));
+    const b = outbox.add(note('suivante'));
+    outbox.reject(a.op, { code: 'BOARD_NOT_ACTIVE', message: 'not active' });
+    expect(outbox.next()?.op).toBe(b.op);
+    const reloaded = new Outbox('k', storage);
+    expect(reloaded.entries[0]).toMatchObject({
+      status: 'rejected',
+      cmd: note('gardée'),
+      error: { code: 'BOARD_NOT_ACTIVE' },
+    });
+    reloaded.dismiss(a.op);
+    expect(reloaded.entries.map((e) => e.op)).toEqual([b.op]);
+  });
+
+  it('[O4] unreadable storage starts an empty outbox instead of failing', () => {
+    const storage = memoryStorage();
+    storage.setItem('k', '{not json');
+    expect(new Outbox('k', storage).entries).toEqual([]);
+    storage.setItem('k', '{"a":1}');
+    expect(new Outbox('k', storage).entries).toEqual([]);
+  });
+
+  it('[O5] every change is reported, for the page to show', () => {
+    const seen: number[] = [];
+    const outbox = new Outbox('k', memoryStorage(), (entries) => seen.push(entries.length));
+    const a = outbox.add(note('x'));
+    outbox.add(note('y'));
+    outbox.done(a.op);
+    expect(seen).toEqual([1, 2, 1]);
+  });
+});
