@@ -1,6 +1,5 @@
-import { STAGES, type StageId, type Workshop } from '../src/lib/domain/index';
+import { STAGES, type Note, type StageId, type Workshop } from '../src/lib/domain/index';
 import type {
-  Audience,
   BoardView,
   NoteView,
   ParticipantView,
@@ -16,24 +15,85 @@ export class ProjectionCache {
   readonly notes = new WeakMap<object, { author: unknown; view: NoteView }>();
 }
 
-/** What one audience may see, keyed like the maps of its replica. */
+/** What one replica holds, keyed like its maps. */
 export interface AudienceView {
-  meta: { workshop: WorkshopView };
+  meta: { workshop?: WorkshopView; me?: ParticipantView };
   boards: Record<string, BoardView>;
   notes: Record<string, NoteView>;
   participants: Record<string, ParticipantView>;
 }
 
+/** Every replica of a workshop at one moment. */
+export interface Projection {
+  public: AudienceView;
+  facilitator: AudienceView;
+  /** participant id → their private replica (only those asked for). */
+  private: Map<string, AudienceView>;
+}
+
+export interface ProjectionCaches {
+  public: ProjectionCache;
+  facilitator: ProjectionCache;
+  private: ProjectionCache;
+}
+
+export function newCaches(): ProjectionCaches {
+  return {
+    public: new ProjectionCache(),
+    facilitator: new ProjectionCache(),
+    private: new ProjectionCache(),
+  };
+}
+
+function noteView(state: Workshop, n: Note, withAuthor: boolean, cache: ProjectionCache): NoteView {
+  const authorId = n.author.kind === 'participant' ? n.author.id : null;
+  const author = authorId ? state.participants[authorId] : undefined;
+  const cached = cache.notes.get(n);
+  if (cached && cached.author === author) return cached.view;
+  const view: NoteView = {
+    id: n.id,
+    boardId: n.boardId,
+    columnId: n.columnId,
+    text: n.text,
+    byFacilitator: authorId === null,
+    createdAt: n.createdAt,
+    updatedAt: n.updatedAt,
+  };
+  if (withAuthor) {
+    view.authorId = authorId;
+    view.authorName = author?.name ?? '';
+  }
+  cache.notes.set(n, { author, view });
+  return view;
+}
+
+function participantView(
+  state: Workshop,
+  id: string,
+  connected: ReadonlySet<string>,
+): ParticipantView {
+  const p = state.participants[id]!;
+  return {
+    id: p.id,
+    name: p.name,
+    sector: p.sector,
+    connected: connected.has(p.id),
+    joinedAt: p.joinedAt,
+  };
+}
+
 /**
- * Project the stored workshop onto what an audience may see. The public view never carries a
- * secret, a token hash, a name or a sector; the facilitator view adds names and sectors.
+ * Project the stored workshop onto what each audience may see.
+ * - public: no secret, no token or code hash, no participant id, name or sector;
+ * - facilitator: adds participants (names, sectors, presence) and who wrote each note;
+ * - private (one per participant): that participant and their own notes, nobody else's data.
  */
 export function project(
   state: Workshop,
-  audience: Audience,
   connected: ReadonlySet<string>,
-  cache: ProjectionCache = new ProjectionCache(),
-): AudienceView {
+  privateFor: Iterable<string>,
+  caches: ProjectionCaches = newCaches(),
+): Projection {
   const stages = {} as WorkshopView['stages'];
   for (const id of STAGES as readonly StageId[]) {
     stages[id] = { prompt: state.stages[id].prompt, boardIds: [...state.stages[id].boardIds] };
@@ -59,41 +119,34 @@ export function project(
       columns: b.columns.map((c) => ({ ...c })),
     };
   }
-  const notes: Record<string, NoteView> = {};
+
+  const publicNotes: Record<string, NoteView> = {};
+  const facilitatorNotes: Record<string, NoteView> = {};
+  const byAuthor = new Map<string, Note[]>();
   for (const n of Object.values(state.notes)) {
-    const authorId = n.author.kind === 'participant' ? n.author.id : null;
-    const author = authorId ? state.participants[authorId] : undefined;
-    const cached = cache.notes.get(n);
-    if (cached && cached.author === author) {
-      notes[n.id] = cached.view;
-      continue;
+    publicNotes[n.id] = noteView(state, n, false, caches.public);
+    facilitatorNotes[n.id] = noteView(state, n, true, caches.facilitator);
+    if (n.author.kind === 'participant') {
+      const list = byAuthor.get(n.author.id) ?? [];
+      list.push(n);
+      byAuthor.set(n.author.id, list);
     }
-    const view: NoteView = {
-      id: n.id,
-      boardId: n.boardId,
-      columnId: n.columnId,
-      text: n.text,
-      authorId,
-      createdAt: n.createdAt,
-      updatedAt: n.updatedAt,
-    };
-    if (audience === 'facilitator') {
-      view.authorName = authorId ? (state.participants[authorId]?.name ?? '') : '';
-    }
-    notes[n.id] = view;
-    cache.notes.set(n, { author, view });
   }
   const participants: Record<string, ParticipantView> = {};
-  if (audience === 'facilitator') {
-    for (const p of Object.values(state.participants)) {
-      participants[p.id] = {
-        id: p.id,
-        name: p.name,
-        sector: p.sector,
-        connected: connected.has(p.id),
-        joinedAt: p.joinedAt,
-      };
-    }
+  for (const id of Object.keys(state.participants))
+    participants[id] = participantView(state, id, connected);
+
+  const privates = new Map<string, AudienceView>();
+  for (const id of privateFor) {
+    if (!state.participants[id]) continue;
+    const notes: Record<string, NoteView> = {};
+    for (const n of byAuthor.get(id) ?? []) notes[n.id] = noteView(state, n, false, caches.private);
+    privates.set(id, { meta: { me: participants[id] }, boards: {}, notes, participants: {} });
   }
-  return { meta: { workshop }, boards, notes, participants };
+
+  return {
+    public: { meta: { workshop }, boards, notes: publicNotes, participants: {} },
+    facilitator: { meta: { workshop }, boards, notes: facilitatorNotes, participants },
+    private: privates,
+  };
 }

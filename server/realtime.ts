@@ -1,7 +1,7 @@
 import type { IncomingMessage, Server as HttpServer } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { Server as SocketServer } from 'socket.io';
-import type { Audience } from '../src/lib/protocol/replica';
+import type { AudienceKey } from '../src/lib/protocol/replica';
 import { newId, randomSecret } from './crypto';
 import { registerSocketHandlers } from './transport/socket';
 import { TicketBook } from './tickets';
@@ -55,10 +55,11 @@ export class Realtime {
     this.yjs = new YjsEndpoint(
       {
         epoch: this.epoch,
-        resolve: (ticket, workshopId, audience) => {
+        resolve: (ticket, workshopId, key) => {
           const room = this.rooms.get(workshopId);
-          if (!room || !this.tickets.check(ticket, workshopId, audience)) return CLOSE.BAD_TICKET;
-          return room.replicas[audience].doc;
+          if (!room || !this.tickets.check(ticket, workshopId, key)) return CLOSE.BAD_TICKET;
+          if (key === 'public' || key === 'facilitator') return room.replicas[key].doc;
+          return room.privateReplica(key.slice('me-'.length))?.doc ?? CLOSE.BAD_TICKET;
         },
       },
       { maxPayload: this.maxMessageBytes },
@@ -106,7 +107,7 @@ export class Realtime {
     return result;
   }
 
-  grant(workshopId: string, audience: Audience): string {
+  grant(workshopId: string, audience: AudienceKey): string {
     return this.tickets.grant(workshopId, audience);
   }
 

@@ -1,9 +1,9 @@
-import type { Audience } from '../src/lib/protocol/replica';
+import type { AudienceKey } from '../src/lib/protocol/replica';
 import { randomSecret } from './crypto';
 
 interface Ticket {
   workshopId: string;
-  audience: Audience;
+  audience: AudienceKey;
   expires: number;
 }
 
@@ -19,7 +19,7 @@ export class TicketBook {
     private readonly now: () => number = Date.now,
   ) {}
 
-  grant(workshopId: string, audience: Audience): string {
+  grant(workshopId: string, audience: AudienceKey): string {
     this.#sweep();
     const ticket = randomSecret(18);
     this.#tickets.set(ticket, { workshopId, audience, expires: this.now() + this.ttlMs });
@@ -27,7 +27,7 @@ export class TicketBook {
   }
 
   /** True when the ticket is valid now for this workshop and audience. */
-  check(ticket: string, workshopId: string, audience: Audience): boolean {
+  check(ticket: string, workshopId: string, audience: AudienceKey): boolean {
     const found = this.#tickets.get(ticket);
     if (!found || found.expires <= this.now()) return false;
     return found.workshopId === workshopId && found.audience === audience;

@@ -7,8 +7,7 @@ import {
   type Workshop,
 } from '../src/lib/domain/index';
 import type { Ack } from '../src/lib/protocol/ack';
-import { AUDIENCES, type Audience } from '../src/lib/protocol/replica';
-import { project, ProjectionCache } from './projection';
+import { newCaches, project } from './projection';
 import { REMEMBERED_ACKS, type LoadedWorkshop, type WorkshopStore } from './store/types';
 import { ReplicaDoc } from './yjs/replicaDoc';
 
@@ -31,11 +30,10 @@ export class WorkshopRoom {
   #projectScheduled = false;
   readonly #connections = new Map<string, number>();
   readonly #acks = new Map<string, Promise<Ack>>();
-  readonly replicas: Record<Audience, ReplicaDoc>;
-  readonly #caches: Record<Audience, ProjectionCache> = {
-    public: new ProjectionCache(),
-    facilitator: new ProjectionCache(),
-  };
+  readonly replicas: { public: ReplicaDoc; facilitator: ReplicaDoc };
+  /** One private replica per participant who has asked for it. */
+  readonly #private = new Map<string, ReplicaDoc>();
+  readonly #caches = newCaches();
 
   constructor(
     loaded: LoadedWorkshop,
@@ -134,16 +132,30 @@ export class WorkshopRoom {
     });
   }
 
+  /** The private replica of a participant (made on first request), or null if unknown. */
+  privateReplica(participantId: string): ReplicaDoc | null {
+    if (!Object.hasOwn(this.#durable.participants, participantId)) return null;
+    let replica = this.#private.get(participantId);
+    if (!replica) {
+      replica = new ReplicaDoc();
+      this.#private.set(participantId, replica);
+      this.#project();
+    }
+    return replica;
+  }
+
   #project(): void {
     const connected = new Set(this.#connections.keys());
-    for (const audience of AUDIENCES) {
-      const view = project(this.#durable, audience, connected, this.#caches[audience]);
-      this.replicas[audience].write(view);
-    }
+    const views = project(this.#durable, connected, this.#private.keys(), this.#caches);
+    this.replicas.public.write(views.public);
+    this.replicas.facilitator.write(views.facilitator);
+    for (const [id, view] of views.private) this.#private.get(id)?.write(view);
   }
 
   destroy(): void {
-    for (const audience of AUDIENCES) this.replicas[audience].destroy();
+    this.replicas.public.destroy();
+    this.replicas.facilitator.destroy();
+    for (const replica of this.#private.values()) replica.destroy();
   }
 }
 

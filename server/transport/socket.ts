@@ -16,7 +16,7 @@ import {
   parseCommand,
   type ClientCommand,
 } from '../../src/lib/protocol/commands';
-import { roomName, type Audience, type Welcome } from '../../src/lib/protocol/replica';
+import { audienceKey, roomName, type Audience, type Welcome } from '../../src/lib/protocol/replica';
 import { PROTOCOL_VERSION } from '../../src/lib/protocol/version';
 import {
   hashSecret,
@@ -76,7 +76,9 @@ function authenticate(realtime: Realtime, auth: unknown): SessionData | ErrorCod
 }
 
 function audiencesFor(actor: Actor): Audience[] {
-  return actor.role === 'facilitator' ? ['facilitator', 'public'] : ['public'];
+  if (actor.role === 'facilitator') return ['facilitator', 'public'];
+  if (actor.role === 'participant') return ['public', 'private'];
+  return ['public'];
 }
 
 function welcome(realtime: Realtime, session: SessionData): Welcome {
@@ -88,11 +90,17 @@ function welcome(realtime: Realtime, session: SessionData): Welcome {
     participantId: actor.role === 'participant' ? actor.participantId : null,
     epoch: realtime.epoch,
     rooms: workshopId
-      ? audiencesFor(actor).map((audience) => ({
-          audience,
-          room: roomName(workshopId, audience, realtime.epoch),
-          ticket: realtime.grant(workshopId, audience),
-        }))
+      ? audiencesFor(actor).map((audience) => {
+          const key = audienceKey(
+            audience,
+            actor.role === 'participant' ? actor.participantId : undefined,
+          );
+          return {
+            audience,
+            room: roomName(workshopId, key, realtime.epoch),
+            ticket: realtime.grant(workshopId, key),
+          };
+        })
       : [],
   };
 }

@@ -5,7 +5,7 @@ import * as encoding from 'lib0/encoding';
 import * as syncProtocol from 'y-protocols/sync';
 import { WebSocketServer, type WebSocket } from 'ws';
 import * as Y from 'yjs';
-import { parseRoomName, YJS_PATH, type Audience } from '../../src/lib/protocol/replica';
+import { parseRoomName, YJS_PATH, type AudienceKey } from '../../src/lib/protocol/replica';
 
 const MESSAGE_SYNC = 0;
 const MESSAGE_AWARENESS = 1;
@@ -22,7 +22,7 @@ export const CLOSE = {
 export interface RoomResolver {
   epoch: string;
   /** The doc for a valid ticket to this workshop and audience, or a close code. */
-  resolve(ticket: string, workshopId: string, audience: Audience): Y.Doc | number;
+  resolve(ticket: string, workshopId: string, audience: AudienceKey): Y.Doc | number;
 }
 
 interface Room {
@@ -67,7 +67,7 @@ export class YjsEndpoint {
     const parsed = parseRoomName(name);
     if (!parsed) return ws.close(CLOSE.BAD_ROOM, 'unknown room');
     if (parsed.epoch !== this.resolver.epoch) return ws.close(CLOSE.STALE_EPOCH, 'new epoch');
-    const doc = this.resolver.resolve(ticket, parsed.workshopId, parsed.audience);
+    const doc = this.resolver.resolve(ticket, parsed.workshopId, parsed.key);
     if (typeof doc === 'number') return ws.close(doc, 'not allowed');
     const room = this.#room(name, doc);
     room.conns.add(ws);

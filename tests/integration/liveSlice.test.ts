@@ -52,7 +52,10 @@ describe('the first live slice, end to end over real transports', () => {
     const sectorId = initial.workshop!.sectors[0]!.id;
     const alice = await joinAs(server.url, joinCode, 'Alice', sectorId);
     const bob = await joinAs(server.url, joinCode, 'Bob', null);
-    const aliceReplica = openReplica(server.url, await hello(alice.socket));
+    const aliceWelcome = await hello(alice.socket);
+    expect(aliceWelcome.rooms.map((r) => r.audience)).toEqual(['public', 'private']);
+    const aliceReplica = openReplica(server.url, aliceWelcome);
+    const alicePrivate = openReplica(server.url, aliceWelcome, 'private');
 
     await facilitatorReplica.waitFor((s) => Object.keys(s.participants).length === 2);
     const people = facilitatorReplica.snapshot.participants;
@@ -77,11 +80,18 @@ describe('the first live slice, end to end over real transports', () => {
       expect(snap.notes[noteId!]).toMatchObject({
         text: 'Mieux se connaître entre équipes',
         columnId,
-        authorId: alice.participantId,
+        byFacilitator: false,
       });
     }
-    expect(facilitatorReplica.snapshot.notes[noteId!]!.authorName).toBe('Alice');
+    // who wrote it: the console knows, the room does not; Alice's private replica lists it
+    expect(facilitatorReplica.snapshot.notes[noteId!]).toMatchObject({
+      authorId: alice.participantId,
+      authorName: 'Alice',
+    });
+    expect(projectorReplica.snapshot.notes[noteId!]!.authorId).toBeUndefined();
     expect(projectorReplica.snapshot.notes[noteId!]!.authorName).toBeUndefined();
+    await alicePrivate.waitFor((s) => s.notes[noteId!] !== undefined);
+    expect(alicePrivate.snapshot.me).toMatchObject({ id: alice.participantId, name: 'Alice' });
 
     // edit: only the author
     const refused = await send(bob.socket, { type: 'editNote', noteId, text: 'pirate' });

@@ -1,8 +1,14 @@
 import type * as Y from 'yjs';
-import { MAPS, type ReplicaSnapshot, type WorkshopView } from '../protocol/replica';
+import {
+  MAPS,
+  type ParticipantView,
+  type ReplicaSnapshot,
+  type WorkshopView,
+} from '../protocol/replica';
 
 export const EMPTY_SNAPSHOT: ReplicaSnapshot = {
   workshop: null,
+  me: null,
   boards: {},
   notes: {},
   participants: {},
@@ -12,6 +18,7 @@ export const EMPTY_SNAPSHOT: ReplicaSnapshot = {
 export function readSnapshot(doc: Y.Doc): ReplicaSnapshot {
   return {
     workshop: (doc.getMap(MAPS.meta).get('workshop') as WorkshopView | undefined) ?? null,
+    me: (doc.getMap(MAPS.meta).get('me') as ParticipantView | undefined) ?? null,
     boards: doc.getMap(MAPS.boards).toJSON() as ReplicaSnapshot['boards'],
     notes: doc.getMap(MAPS.notes).toJSON() as ReplicaSnapshot['notes'],
     participants: doc.getMap(MAPS.participants).toJSON() as ReplicaSnapshot['participants'],

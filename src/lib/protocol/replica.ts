@@ -1,16 +1,28 @@
 import type { Column, Language, Sector, StageId } from '../domain/model';
 
-/** The audiences that each get their own read-only replica. */
-export const AUDIENCES = ['public', 'facilitator'] as const;
+/**
+ * The audiences that each get their own read-only replica: public (projector and phones),
+ * facilitator (console), and private (one per participant: what only they may see).
+ */
+export const AUDIENCES = ['public', 'facilitator', 'private'] as const;
 export type Audience = (typeof AUDIENCES)[number];
+
+/** The audience part of a room name: `public`, `facilitator` or `me-<participantId>`. */
+export type AudienceKey = 'public' | 'facilitator' | `me-${string}`;
+
+export function audienceKey(audience: Audience, participantId?: string): AudienceKey {
+  if (audience !== 'private') return audience;
+  if (!participantId) throw new Error('a private room belongs to a participant');
+  return `me-${participantId}`;
+}
 
 /** Names of the top-level maps in every replica Y.Doc. */
 export const MAPS = {
-  /** key 'workshop' → WorkshopView */
+  /** key 'workshop' → WorkshopView (public, facilitator); key 'me' → ParticipantView (private) */
   meta: 'meta',
   /** board id → BoardView */
   boards: 'boards',
-  /** note id → NoteView */
+  /** note id → NoteView (private: the participant's own notes) */
   notes: 'notes',
   /** participant id → ParticipantView (facilitator replica only) */
   participants: 'participants',
@@ -43,11 +55,12 @@ export interface NoteView {
   boardId: string;
   columnId: string;
   text: string;
-  /** The participant who wrote it, or null when the facilitator wrote it for the room. */
-  authorId: string | null;
+  /** Written by the facilitator on behalf of the room. */
+  byFacilitator: boolean;
   createdAt: number;
   updatedAt: number;
-  /** Facilitator replica only. */
+  /** Facilitator replica only: who wrote it (null: the facilitator). Never in the public room. */
+  authorId?: string | null;
   authorName?: string;
 }
 
@@ -62,6 +75,8 @@ export interface ParticipantView {
 /** A replica as the client reads it. */
 export interface ReplicaSnapshot {
   workshop: WorkshopView | null;
+  /** Private replica only: the participant it belongs to. */
+  me: ParticipantView | null;
   boards: Record<string, BoardView>;
   notes: Record<string, NoteView>;
   participants: Record<string, ParticipantView>;
@@ -85,16 +100,19 @@ export interface Welcome {
 }
 
 /** Room names carry the workshop, the audience and the server epoch. */
-export function roomName(workshopId: string, audience: Audience, epoch: string): string {
-  return `${workshopId}.${audience}.${epoch}`;
+export function roomName(workshopId: string, key: AudienceKey, epoch: string): string {
+  return `${workshopId}.${key}.${epoch}`;
 }
 
 export function parseRoomName(
   name: string,
-): { workshopId: string; audience: Audience; epoch: string } | null {
-  const match = /^([A-Za-z0-9_-]{1,64})\.(public|facilitator)\.([A-Za-z0-9_-]{1,64})$/.exec(name);
+): { workshopId: string; key: AudienceKey; epoch: string } | null {
+  const match =
+    /^([A-Za-z0-9_-]{1,64})\.(public|facilitator|me-[A-Za-z0-9_-]{1,64})\.([A-Za-z0-9_-]{1,64})$/.exec(
+      name,
+    );
   if (!match) return null;
-  return { workshopId: match[1]!, audience: match[2] as Audience, epoch: match[3]! };
+  return { workshopId: match[1]!, key: match[2] as AudienceKey, epoch: match[3]! };
 }
 
 /** Path prefix of the Yjs endpoint. */

@@ -1,0 +1,125 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import type { RunningServer } from '../../server/app';
+import { hashSecret } from '../../server/crypto';
+import {
+  closeClients,
+  connect,
+  createWorkshop,
+  hello,
+  joinAs,
+  openReplica,
+  sendOk,
+  startTestServer,
+  TestReplica,
+} from './helpers';
+
+let server: RunningServer;
+beforeEach(async () => {
+  server = await startTestServer();
+});
+afterEach(async () => {
+  closeClients();
+  await server.close();
+});
+
+/** The bytes a replica holds, as a string we can search (Yjs stores strings as UTF-8). */
+const bytesOf = (replica: TestReplica) =>
+  Buffer.from(Y.encodeStateAsUpdate(replica.doc)).toString('utf8');
+
+describe('each audience holds only what it may see', () => {
+  it('[P1] the bytes of the public, facilitator and private replicas carry no secret of anyone else', async () => {
+    const { workshopId, joinCode, facilitatorKey } = await createWorkshop(server.url);
+    const console_ = await connect(server.url, { workshopId, key: facilitatorKey });
+    const facilitator = openReplica(server.url, await hello(console_), 'facilitator');
+    const projector = openReplica(
+      server.url,
+      await hello(await connect(server.url, { code: joinCode, as: 'projector' })),
+    );
+    const first = await projector.waitFor((s) => s.workshop !== null);
+    const boardId = first.workshop!.stages.define.boardIds[0]!;
+    const columnId = first.boards[boardId]!.columns[0]!.id;
+    const sectorId = first.workshop!.sectors[1]!.id;
+
+    const alice = await joinAs(server.url, joinCode, 'Aliénor Secrète', sectorId);
+    const bob = await joinAs(server.url, joinCode, 'Bartholomé Discret', null);
+    const aliceWelcome = await hello(alice.socket);
+    const alicePrivate = openReplica(server.url, aliceWelcome, 'private');
+    const bobPrivate = openReplica(server.url, await hello(bob.socket), 'private');
+    const alicePublic = openReplica(server.url, aliceWelcome);
+    await sendOk(alice.socket, { type: 'addNote', boardId, columnId, text: 'note-of-alice' });
+    await sendOk(bob.socket, { type: 'addNote', boardId, columnId, text: 'note-of-bob' });
+    await sendOk(console_, { type: 'addNote', boardId, columnId, text: 'note-of-the-room' });
+    for (const r of [projector, alicePublic, facilitator]) {
+      await r.waitFor((s) => Object.keys(s.notes).length === 3);
+    }
+    await alicePrivate.waitFor((s) => Object.keys(s.notes).length === 1 && s.me !== null);
+    await bobPrivate.waitFor((s) => Object.keys(s.notes).length === 1 && s.me !== null);
+
+    const state = server.realtime.rooms.get(workshopId)!.latest;
+    const a = state.participants[alice.participantId]!;
+    const b = state.participants[bob.participantId]!;
+    const secrets = [
+      facilitatorKey,
+      state.facilitatorKeyHash,
+      alice.token,
+      bob.token,
+      hashSecret(alice.token),
+      a.tokenHash,
+      b.tokenHash,
+      alice.rejoinCode,
+      bob.rejoinCode,
+      a.rejoinCodeHash,
+      b.rejoinCodeHash,
+    ];
+    const all = [projector, alicePublic, facilitator, alicePrivate, bobPrivate];
+    for (const replica of all) {
+      const bytes = bytesOf(replica);
+      for (const secret of secrets) expect(bytes).not.toContain(secret);
+    }
+
+    // public: no names, no participant ids (so no authorship), no sectors of people
+    for (const replica of [projector, alicePublic]) {
+      const bytes = bytesOf(replica);
+      expect(bytes).toContain('note-of-alice');
+      for (const hidden of ['Aliénor', 'Bartholomé', alice.participantId, bob.participantId]) {
+        expect(bytes).not.toContain(hidden);
+      }
+    }
+    // facilitator: names and sectors, as it should
+    expect(bytesOf(facilitator)).toContain('Aliénor Secrète');
+    expect(bytesOf(facilitator)).toContain(alice.participantId);
+
+    // private: one's own data, nothing of the other
+    const alicesOwn = bytesOf(alicePrivate);
+    expect(alicesOwn).toContain('note-of-alice');
+    expect(alicesOwn).toContain('Aliénor Secrète');
+    for (const hidden of ['note-of-bob', 'note-of-the-room', 'Bartholomé', bob.participantId]) {
+      expect(alicesOwn).not.toContain(hidden);
+    }
+    expect(bytesOf(bobPrivate)).not.toContain('Aliénor');
+  });
+
+  it('[P2] a ticket for one private room does not open another participant’s', async () => {
+    const { joinCode } = await createWorkshop(server.url);
+    const alice = await joinAs(server.url, joinCode, 'Alice');
+    const bob = await joinAs(server.url, joinCode, 'Bob');
+    const grant = (await hello(alice.socket)).rooms.find((r) => r.audience === 'private')!;
+    const stolen = new TestReplica(server.url, {
+      room: grant.room.replace(alice.participantId, bob.participantId),
+      ticket: grant.ticket,
+    });
+    const deadline = Date.now() + 5000;
+    while (stolen.closedWith === null && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 20));
+    expect(stolen.closedWith).toBe(4401);
+    expect(stolen.snapshot.me).toBeNull();
+    // and a visitor who has not joined gets no private room at all
+    const visitor = await connect(server.url, {
+      code: joinCode,
+      as: 'participant',
+      token: 'V'.repeat(22),
+    });
+    expect((await hello(visitor)).rooms.map((r) => r.audience)).toEqual(['public']);
+  });
+});
