@@ -30,7 +30,13 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       res.statusCode = 404;
       res.end('not found');
     });
-  const server = http.createServer((req, res) => handler(req, res));
+  const server = http.createServer((req, res) => {
+    // On everything, static assets included (SvelteKit's hook adds the CSP to pages).
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.setHeader('Referrer-Policy', 'no-referrer');
+    res.setHeader('X-Frame-Options', 'DENY');
+    handler(req, res);
+  });
   realtime.attach(server);
   setSharedRealtime(realtime);
   await new Promise<void>((resolve, reject) => {

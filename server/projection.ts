@@ -1,6 +1,7 @@
 import { STAGES, type Note, type StageId, type Workshop } from '../src/lib/domain/index';
 import type {
   BoardView,
+  LinkView,
   NoteView,
   ParticipantView,
   WorkshopView,
@@ -17,7 +18,7 @@ export class ProjectionCache {
 
 /** What one replica holds, keyed like its maps. */
 export interface AudienceView {
-  meta: { workshop?: WorkshopView; me?: ParticipantView };
+  meta: { workshop?: WorkshopView; me?: ParticipantView; links?: LinkView[] };
   boards: Record<string, BoardView>;
   notes: Record<string, NoteView>;
   participants: Record<string, ParticipantView>;
@@ -108,7 +109,9 @@ export function project(
     sectors: state.sectors.map((s) => ({ ...s })),
     stages,
     connected: connected.size,
-    participantCount: Object.keys(state.participants).length,
+    participantCount: Object.values(state.participants).filter((p) => p.removedAt === undefined)
+      .length,
+    joiningOpen: state.joiningOpen,
   };
   const boards: Record<string, BoardView> = {};
   for (const b of Object.values(state.boards)) {
@@ -133,12 +136,19 @@ export function project(
     }
   }
   const participants: Record<string, ParticipantView> = {};
-  for (const id of Object.keys(state.participants))
-    participants[id] = participantView(state, id, connected);
+  for (const p of Object.values(state.participants)) {
+    if (p.removedAt === undefined) participants[p.id] = participantView(state, p.id, connected);
+  }
+  const links: LinkView[] = Object.values(state.coFacilitators).map((l) => ({
+    id: l.id,
+    label: l.label,
+    createdAt: l.createdAt,
+    revokedAt: l.revokedAt,
+  }));
 
   const privates = new Map<string, AudienceView>();
   for (const id of privateFor) {
-    if (!state.participants[id]) continue;
+    if (!participants[id]) continue;
     const notes: Record<string, NoteView> = {};
     for (const n of byAuthor.get(id) ?? []) notes[n.id] = noteView(state, n, false, caches.private);
     privates.set(id, { meta: { me: participants[id] }, boards: {}, notes, participants: {} });
@@ -146,7 +156,7 @@ export function project(
 
   return {
     public: { meta: { workshop }, boards, notes: publicNotes, participants: {} },
-    facilitator: { meta: { workshop }, boards, notes: facilitatorNotes, participants },
+    facilitator: { meta: { workshop, links }, boards, notes: facilitatorNotes, participants },
     private: privates,
   };
 }

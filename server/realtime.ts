@@ -1,8 +1,9 @@
 import type { IncomingMessage, Server as HttpServer } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { Server as SocketServer } from 'socket.io';
+import { Server as SocketServer, type Socket } from 'socket.io';
 import type { AudienceKey } from '../src/lib/protocol/replica';
 import { newId, randomSecret } from './crypto';
+import { stillValid, type SessionData } from './transport/session';
 import { registerSocketHandlers } from './transport/socket';
 import { TicketBook } from './tickets';
 import type { LoadedWorkshop, WorkshopStore } from './store/types';
@@ -95,6 +96,41 @@ export class Realtime {
   }
 
   readonly #once = new Map<string, Promise<unknown>>();
+  readonly #sessions = new Map<Socket, SessionData>();
+
+  track(socket: Socket, session: SessionData): void {
+    this.#sessions.set(socket, session);
+  }
+
+  untrack(socket: Socket): void {
+    this.#sessions.delete(socket);
+  }
+
+  /**
+   * After a rejoin elsewhere, a removal, a revoked or rotated link: disconnect every socket of the
+   * workshop whose credentials no longer hold, and close the replica connections they may hold
+   * (consoles and phones still entitled reconnect with fresh tickets).
+   */
+  evictInvalidSessions(workshopId: string): void {
+    const room = this.rooms.get(workshopId);
+    if (!room) return;
+    let facilitatorLost = false;
+    for (const [socket, session] of this.#sessions) {
+      if (session.workshopId !== workshopId || stillValid(session, room.latest)) continue;
+      if (session.actor.role === 'participant') {
+        const key = `me-${session.actor.participantId}`;
+        this.tickets.revoke(workshopId, key);
+        this.yjs.closeRooms(`${workshopId}.${key}.`, CLOSE.BAD_TICKET);
+      } else {
+        facilitatorLost = true;
+      }
+      socket.disconnect(true);
+    }
+    if (facilitatorLost) {
+      this.tickets.revoke(workshopId, 'facilitator');
+      this.yjs.closeRooms(`${workshopId}.facilitator.`, CLOSE.BAD_TICKET);
+    }
+  }
 
   /** Run `fn` once per key (kept for the last 1000 keys); later calls share its result. */
   once<T>(key: string, fn: () => Promise<T>): Promise<T> {

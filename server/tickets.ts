@@ -33,6 +33,13 @@ export class TicketBook {
     return found.workshopId === workshopId && found.audience === audience;
   }
 
+  /** Withdraw every ticket of a workshop whose audience starts with `prefix`. */
+  revoke(workshopId: string, prefix: string): void {
+    for (const [key, t] of this.#tickets) {
+      if (t.workshopId === workshopId && t.audience.startsWith(prefix)) this.#tickets.delete(key);
+    }
+  }
+
   #sweep(): void {
     const now = this.now();
     for (const [key, t] of this.#tickets) if (t.expires <= now) this.#tickets.delete(key);

@@ -11,31 +11,16 @@ import {
 import type { Ack } from '../../src/lib/protocol/ack';
 import {
   envelopeSchema,
-  handshakeSchema,
   normaliseRejoinCode,
   parseCommand,
   type ClientCommand,
 } from '../../src/lib/protocol/commands';
 import { audienceKey, roomName, type Audience, type Welcome } from '../../src/lib/protocol/replica';
 import { PROTOCOL_VERSION } from '../../src/lib/protocol/version';
-import {
-  hashSecret,
-  newId,
-  normaliseJoinCode,
-  randomJoinCode,
-  randomSecret,
-  secretMatches,
-} from '../crypto';
+import { hashSecret, newId, randomJoinCode, randomSecret } from '../crypto';
 import type { Realtime } from '../realtime';
+import { authenticate, stillValid, type SessionData } from './session';
 import { internalError } from '../workshopRoom';
-
-/** Who a socket is, established once at the handshake (and upgraded when a guest joins). */
-interface SessionData {
-  workshopId: string | null;
-  actor: Actor;
-  /** Hash of the device token a participant presented: the key to join or rejoin. */
-  tokenHash: string | null;
-}
 
 type AckFn = (ack: Ack<unknown>) => void;
 
@@ -43,40 +28,10 @@ function refuse(code: ErrorCode, message: string = ERRORS[code]): Ack<never> {
   return { ok: false, error: { code, message } };
 }
 
-/** Handshake: the role comes from the `auth` payload, never from a URL. */
-function authenticate(realtime: Realtime, auth: unknown): SessionData | ErrorCode {
-  const parsed = v.safeParse(handshakeSchema, auth);
-  if (!parsed.success) {
-    const version = (auth as { v?: unknown } | null)?.v;
-    return version !== undefined && version !== PROTOCOL_VERSION
-      ? 'UNSUPPORTED_PROTOCOL'
-      : 'BAD_REQUEST';
-  }
-  const hs = parsed.output;
-  if ('key' in hs) {
-    const room = realtime.rooms.get(hs.workshopId);
-    if (!room || !secretMatches(hs.key, room.state.facilitatorKeyHash)) return 'NOT_FOUND';
-    return { workshopId: room.state.id, actor: { role: 'facilitator' }, tokenHash: null };
-  }
-  if ('code' in hs) {
-    const room = realtime.roomByCode(normaliseJoinCode(hs.code));
-    if (!room) return 'NOT_FOUND';
-    const workshopId = room.state.id;
-    if (hs.as === 'projector') return { workshopId, actor: { role: 'projector' }, tokenHash: null };
-    const tokenHash = hs.token ? hashSecret(hs.token) : null;
-    const participant = tokenHash
-      ? Object.values(room.state.participants).find((p) => p.tokenHash === tokenHash)
-      : undefined;
-    const actor: Actor = participant
-      ? { role: 'participant', participantId: participant.id }
-      : { role: 'nobody' };
-    return { workshopId, actor, tokenHash };
-  }
-  return { workshopId: null, actor: { role: 'nobody' }, tokenHash: null };
-}
-
 function audiencesFor(actor: Actor): Audience[] {
-  if (actor.role === 'facilitator') return ['facilitator', 'public'];
+  if (actor.role === 'facilitator' || actor.role === 'cofacilitator') {
+    return ['facilitator', 'public'];
+  }
   if (actor.role === 'participant') return ['public', 'private'];
   return ['public'];
 }
@@ -163,17 +118,21 @@ async function handleCommand(
   if (session.workshopId === null) return refuse('NOT_FOUND');
   const room = realtime.rooms.get(session.workshopId);
   if (!room) return refuse('NOT_FOUND');
-  if (session.actor.role === 'participant') {
-    // The device must still be this participant's (a rejoin elsewhere moves the identity).
-    const current = room.latest.participants[session.actor.participantId];
-    if (!current || current.tokenHash !== session.tokenHash) {
+  if (!stillValid(session, room.latest)) {
+    // A rejoin elsewhere, a removal, a revoked or rotated link: the session's rights end here.
+    if (session.actor.role === 'participant') {
       room.disconnect(session.actor.participantId);
       session.actor = { role: 'nobody' };
+    } else {
+      return refuse('NOT_ALLOWED', 'This link no longer gives access to the workshop.');
     }
   }
 
   let domainCommand: Command;
-  if (command.type === 'joinWorkshop' || command.type === 'rejoinWorkshop') {
+  if (command.type === 'createCoFacilitatorLink' || command.type === 'rotateFacilitatorKey') {
+    const { key, ...rest } = command;
+    domainCommand = { ...rest, keyHash: hashSecret(key) } as Command;
+  } else if (command.type === 'joinWorkshop' || command.type === 'rejoinWorkshop') {
     if (!session.tokenHash) return refuse('BAD_REQUEST', 'A device token is required to join.');
     const { rejoinCode, ...rest } = command;
     domainCommand = {
@@ -194,8 +153,17 @@ async function handleCommand(
     session.actor = { role: 'participant', participantId };
     room.connect(participantId);
   }
+  if (ack.ok && ENDS_SESSIONS.has(command.type)) realtime.evictInvalidSessions(room.state.id);
   return ack;
 }
+
+/** Commands after which some open sessions may have lost their rights. */
+const ENDS_SESSIONS = new Set<string>([
+  'rejoinWorkshop',
+  'removeParticipant',
+  'revokeCoFacilitatorLink',
+  'rotateFacilitatorKey',
+]);
 
 /** The command side of the protocol: handshake, hello, commands with acks. */
 export function registerSocketHandlers(io: Server, realtime: Realtime): void {
@@ -212,6 +180,7 @@ export function registerSocketHandlers(io: Server, realtime: Realtime): void {
 
   io.on('connection', (socket) => {
     const session = socket.data.session as SessionData;
+    realtime.track(socket, session);
     const room = session.workshopId ? realtime.rooms.get(session.workshopId) : undefined;
     if (room && session.actor.role === 'participant') room.connect(session.actor.participantId);
 
@@ -232,6 +201,7 @@ export function registerSocketHandlers(io: Server, realtime: Realtime): void {
     });
 
     socket.on('disconnect', () => {
+      realtime.untrack(socket);
       const current = session.workshopId ? realtime.rooms.get(session.workshopId) : undefined;
       if (current && session.actor.role === 'participant') {
         current.disconnect(session.actor.participantId);

@@ -144,6 +144,14 @@ export class YjsEndpoint {
     for (const room of this.#rooms.values()) for (const conn of room.conns) send(conn, message);
   }
 
+  /** Close every connection to rooms whose name starts with `prefix` (rights were withdrawn). */
+  closeRooms(prefix: string, code: number): void {
+    for (const [name, room] of this.#rooms) {
+      if (!name.startsWith(prefix)) continue;
+      for (const conn of room.conns) conn.close(code, 'access withdrawn');
+    }
+  }
+
   /** How many replica connections are open (for the benchmark and tests). */
   connectionCount(): number {
     let n = 0;

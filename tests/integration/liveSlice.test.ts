@@ -208,16 +208,22 @@ describe('the first live slice, end to end over real transports', () => {
     const welcome = await hello(laptop);
     expect(welcome).toMatchObject({ role: 'participant', participantId: phone.participantId });
 
-    // the identity moved: the old device's session no longer acts as the participant
+    // the identity moved: the old device is disconnected, and comes back only as a visitor
+    await new Promise<void>((resolve) =>
+      phone.socket.connected ? phone.socket.once('disconnect', () => resolve()) : resolve(),
+    );
+    const oldDevice = await connect(server.url, {
+      code: joinCode,
+      as: 'participant',
+      token: phone.token,
+    });
+    expect((await hello(oldDevice)).role).toBe('nobody');
     const replica = openReplica(server.url, welcome);
     const snap = await replica.waitFor((s) => s.workshop !== null);
     const boardId = snap.workshop!.stages.define.boardIds[0]!;
     const columnId = snap.boards[boardId]!.columns[0]!.id;
     const cmd = { type: 'addNote', boardId, columnId, text: 'depuis le téléphone' } as const;
-    expect(await send(phone.socket, cmd)).toMatchObject({
-      ok: false,
-      error: { code: 'NOT_JOINED' },
-    });
+    expect(await send(oldDevice, cmd)).toMatchObject({ ok: false, error: { code: 'NOT_JOINED' } });
     await sendOk(laptop, { ...cmd, text: 'depuis le portable' });
 
     // a wrong code is refused with its own error

@@ -23,8 +23,17 @@ import {
   type Session,
 } from './helpers';
 
-type Role = 'facilitator' | 'author' | 'other participant' | 'projector' | 'nobody';
-const ROLES: Role[] = ['facilitator', 'author', 'other participant', 'projector', 'nobody'];
+type Role =
+  'facilitator' | 'co-facilitator' | 'author' | 'other participant' | 'projector' | 'nobody';
+const ROLES: Role[] = [
+  'facilitator',
+  'co-facilitator',
+  'author',
+  'other participant',
+  'projector',
+  'nobody',
+];
+const coFacilitator: Actor = { role: 'cofacilitator', linkId: 'link-1' };
 
 /** A workshop with two participants and one note by the first ("author") on the define board. */
 function scene() {
@@ -34,13 +43,15 @@ function scene() {
   const noteId = postNote(s, author, 'define', 'Une note');
   const actors: Record<Role, Actor> = {
     facilitator,
+    'co-facilitator': coFacilitator,
     author,
     'other participant': other,
     projector,
     nobody,
   };
   const authorRejoinHash = s.state.participants[author.participantId]!.rejoinCodeHash;
-  return { s, actors, noteId, authorRejoinHash };
+  const linkId = run(s, facilitator, cmd.createLink('Co-animation', 'hash-of-link')).reply!.linkId!;
+  return { s, actors, noteId, authorRejoinHash, otherId: other.participantId, linkId };
 }
 
 /** A valid command of each type against the scene. */
@@ -55,6 +66,16 @@ function commandFor(
       return cmd.join('Nouveau', null, 'fresh-token');
     case 'rejoinWorkshop':
       return cmd.rejoin(sc.authorRejoinHash, 'another-device');
+    case 'removeParticipant':
+      return { type: 'removeParticipant', participantId: sc.otherId };
+    case 'setJoining':
+      return { type: 'setJoining', open: false };
+    case 'createCoFacilitatorLink':
+      return cmd.createLink('Autre lien', 'another-hash');
+    case 'revokeCoFacilitatorLink':
+      return { type: 'revokeCoFacilitatorLink', linkId: sc.linkId };
+    case 'rotateFacilitatorKey':
+      return { type: 'rotateFacilitatorKey', keyHash: 'new-main-hash' };
     case 'setStage':
       return cmd.setStage('discover');
     case 'setQuestion':
@@ -79,13 +100,19 @@ function commandFor(
 const OK = 'accepted';
 const FACILITATOR_ONLY = {
   facilitator: OK,
+  'co-facilitator': OK,
   author: 'NOT_ALLOWED',
   'other participant': 'NOT_ALLOWED',
   projector: 'NOT_ALLOWED',
   nobody: 'NOT_ALLOWED',
 } as const;
+const MAIN_FACILITATOR_ONLY = {
+  ...FACILITATOR_ONLY,
+  'co-facilitator': 'NOT_ALLOWED',
+} as const;
 const AUTHOR_OR_FACILITATOR = {
   facilitator: OK,
+  'co-facilitator': OK,
   author: OK,
   'other participant': 'NOT_YOUR_NOTE',
   projector: 'NOT_ALLOWED',
@@ -96,6 +123,7 @@ const AUTHOR_OR_FACILITATOR = {
 const MATRIX: Record<Exclude<CommandType, 'createWorkshop'>, Record<Role, string>> = {
   joinWorkshop: {
     facilitator: 'NOT_ALLOWED',
+    'co-facilitator': 'NOT_ALLOWED',
     author: 'ALREADY_JOINED',
     'other participant': 'ALREADY_JOINED',
     projector: 'NOT_ALLOWED',
@@ -103,11 +131,17 @@ const MATRIX: Record<Exclude<CommandType, 'createWorkshop'>, Record<Role, string
   },
   rejoinWorkshop: {
     facilitator: 'NOT_ALLOWED',
+    'co-facilitator': 'NOT_ALLOWED',
     author: 'ALREADY_JOINED',
     'other participant': 'ALREADY_JOINED',
     projector: 'NOT_ALLOWED',
     nobody: OK,
   },
+  removeParticipant: FACILITATOR_ONLY,
+  setJoining: FACILITATOR_ONLY,
+  createCoFacilitatorLink: MAIN_FACILITATOR_ONLY,
+  revokeCoFacilitatorLink: MAIN_FACILITATOR_ONLY,
+  rotateFacilitatorKey: MAIN_FACILITATOR_ONLY,
   setStage: FACILITATOR_ONLY,
   setQuestion: FACILITATOR_ONLY,
   setStagePrompt: FACILITATOR_ONLY,
@@ -116,6 +150,7 @@ const MATRIX: Record<Exclude<CommandType, 'createWorkshop'>, Record<Role, string
   removeColumn: FACILITATOR_ONLY,
   addNote: {
     facilitator: OK,
+    'co-facilitator': OK,
     author: OK,
     'other participant': OK,
     projector: 'NOT_ALLOWED',
@@ -135,6 +170,14 @@ function ruleFor(type: Cell, role: Role, expected: string): string {
       return expected === 'ALREADY_JOINED' ? '[J4]' : '[J5]';
     case 'rejoinWorkshop':
       return expected === OK ? '[J8]' : '[J9]';
+    case 'removeParticipant':
+      return expected === OK ? '[A1]' : '[G3]';
+    case 'setJoining':
+      return expected === OK ? '[A2]' : '[G3]';
+    case 'createCoFacilitatorLink':
+    case 'revokeCoFacilitatorLink':
+    case 'rotateFacilitatorKey':
+      return expected === OK ? '[A3]' : '[A4]';
     case 'setStage':
       return expected === OK ? '[S1]' : '[G3]';
     case 'setQuestion':
@@ -152,6 +195,8 @@ function ruleFor(type: Cell, role: Role, expected: string): string {
     case 'editNote':
     case 'deleteNote':
       return role === 'projector' ? '[G4][N7]' : '[N7]';
+    default:
+      throw new Error(`no rule for ${type}`);
   }
 }
 

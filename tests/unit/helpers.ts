@@ -190,6 +190,11 @@ export const cmd = {
     tokenHash,
     rejoinCodeHash: rejoinHashOf(tokenHash),
   }),
+  createLink: (label: string, keyHash: string): Command => ({
+    type: 'createCoFacilitatorLink',
+    label,
+    keyHash,
+  }),
   rejoin: (rejoinCodeHash: string, tokenHash: string): Command => ({
     type: 'rejoinWorkshop',
     rejoinCodeHash,

@@ -97,7 +97,12 @@ export class LiveWorkshop {
       this.refusal = null;
       void this.#hello();
     });
-    this.#socket.on('disconnect', () => (this.status = 'offline'));
+    this.#socket.on('disconnect', (reason) => {
+      this.status = 'offline';
+      // The server ended this session (its rights changed): connect again and learn who we are
+      // now (a visitor, or refused), instead of staying silently disconnected.
+      if (reason === 'io server disconnect') this.#socket.connect();
+    });
     this.#socket.on('connect_error', (error: Error & { data?: DomainError }) => {
       if (error.data?.code) {
         this.status = 'refused';

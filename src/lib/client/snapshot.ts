@@ -1,6 +1,7 @@
 import type * as Y from 'yjs';
 import {
   MAPS,
+  type LinkView,
   type ParticipantView,
   type ReplicaSnapshot,
   type WorkshopView,
@@ -9,6 +10,7 @@ import {
 export const EMPTY_SNAPSHOT: ReplicaSnapshot = {
   workshop: null,
   me: null,
+  links: [],
   boards: {},
   notes: {},
   participants: {},
@@ -19,6 +21,7 @@ export function readSnapshot(doc: Y.Doc): ReplicaSnapshot {
   return {
     workshop: (doc.getMap(MAPS.meta).get('workshop') as WorkshopView | undefined) ?? null,
     me: (doc.getMap(MAPS.meta).get('me') as ParticipantView | undefined) ?? null,
+    links: (doc.getMap(MAPS.meta).get('links') as LinkView[] | undefined) ?? [],
     boards: doc.getMap(MAPS.boards).toJSON() as ReplicaSnapshot['boards'],
     notes: doc.getMap(MAPS.notes).toJSON() as ReplicaSnapshot['notes'],
     participants: doc.getMap(MAPS.participants).toJSON() as ReplicaSnapshot['participants'],

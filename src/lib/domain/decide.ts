@@ -1,5 +1,10 @@
 import { addColumn } from './commands/addColumn';
 import { addNote } from './commands/addNote';
+import {
+  createCoFacilitatorLink,
+  revokeCoFacilitatorLink,
+  rotateFacilitatorKey,
+} from './commands/coFacilitatorLinks';
 import { createWorkshop } from './commands/createWorkshop';
 import type { Decision, Handler } from './commands/decision';
 import { deleteNote } from './commands/deleteNote';
@@ -7,7 +12,9 @@ import { editNote } from './commands/editNote';
 import { joinWorkshop } from './commands/joinWorkshop';
 import { rejoinWorkshop } from './commands/rejoinWorkshop';
 import { removeColumn } from './commands/removeColumn';
+import { removeParticipant } from './commands/removeParticipant';
 import { renameColumn } from './commands/renameColumn';
+import { setJoining } from './commands/setJoining';
 import { setQuestion } from './commands/setQuestion';
 import { setStage } from './commands/setStage';
 import { setStagePrompt } from './commands/setStagePrompt';
@@ -20,6 +27,11 @@ const handlers: { [T in CommandType]: Handler<T> } = {
   createWorkshop,
   joinWorkshop,
   rejoinWorkshop,
+  removeParticipant,
+  setJoining,
+  createCoFacilitatorLink,
+  revokeCoFacilitatorLink,
+  rotateFacilitatorKey,
   setStage,
   setQuestion,
   setStagePrompt,
@@ -66,6 +78,39 @@ export function apply(state: Workshop | null, event: WorkshopEvent): Workshop {
         },
       };
     }
+    case 'participantRemoved': {
+      const participant = state.participants[event.participantId]!;
+      return {
+        ...state,
+        participants: {
+          ...state.participants,
+          [participant.id]: {
+            ...participant,
+            name: '',
+            sector: null,
+            tokenHash: '',
+            rejoinCodeHash: '',
+            removedAt: event.at,
+          },
+        },
+      };
+    }
+    case 'joiningSet':
+      return { ...state, joiningOpen: event.open };
+    case 'coFacilitatorLinkCreated':
+      return {
+        ...state,
+        coFacilitators: { ...state.coFacilitators, [event.link.id]: event.link },
+      };
+    case 'coFacilitatorLinkRevoked': {
+      const link = state.coFacilitators[event.linkId]!;
+      return {
+        ...state,
+        coFacilitators: { ...state.coFacilitators, [link.id]: { ...link, revokedAt: event.at } },
+      };
+    }
+    case 'facilitatorKeyRotated':
+      return { ...state, facilitatorKeyHash: event.keyHash };
     case 'stageSet':
       return { ...state, currentStage: event.stage };
     case 'questionSet':

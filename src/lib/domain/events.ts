@@ -1,5 +1,6 @@
 import type {
   BoardId,
+  CoFacilitatorLink,
   Column,
   ColumnId,
   Note,
@@ -15,6 +16,11 @@ export type WorkshopEvent =
   | { type: 'workshopCreated'; workshop: Workshop }
   | { type: 'participantJoined'; participant: Participant }
   | { type: 'participantRejoined'; participantId: ParticipantId; tokenHash: string }
+  | { type: 'participantRemoved'; participantId: ParticipantId; at: number }
+  | { type: 'joiningSet'; open: boolean }
+  | { type: 'coFacilitatorLinkCreated'; link: CoFacilitatorLink }
+  | { type: 'coFacilitatorLinkRevoked'; linkId: string; at: number }
+  | { type: 'facilitatorKeyRotated'; keyHash: string }
   | { type: 'stageSet'; stage: StageId }
   | { type: 'questionSet'; question: string }
   | { type: 'stagePromptSet'; stage: StageId; prompt: string }

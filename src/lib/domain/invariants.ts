@@ -31,6 +31,9 @@ export function checkInvariants(state: Workshop): string[] {
   const sectorIds = new Set(state.sectors.map((s) => s.id));
   for (const p of Object.values(state.participants)) {
     if (p.sector !== null && !sectorIds.has(p.sector)) broken.push(`participant ${p.id} sector`);
+    if (p.removedAt !== undefined && (p.name !== '' || p.tokenHash !== '')) {
+      broken.push(`removed participant ${p.id} kept a name or a token`);
+    }
   }
   return broken;
 }

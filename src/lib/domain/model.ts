@@ -24,6 +24,8 @@ export const LIMITS = {
   sectorLabelLength: 60,
   sectorsPerWorkshop: 12,
   nameLength: 40,
+  linkLabelLength: 60,
+  coFacilitatorLinks: 20,
   noteLength: 280,
   notesPerParticipant: 200,
   notesPerWorkshop: 5000,
@@ -78,6 +80,18 @@ export interface Participant {
   tokenHash: string;
   /** Hash of the personal rejoin code (to come back on another device); never leaves the server. */
   rejoinCodeHash: string;
+  /** Set when the facilitator removed them: name and credentials are erased, notes stay. */
+  removedAt?: number;
+}
+
+/** A link that lets a co-facilitator run the workshop; revocable. */
+export interface CoFacilitatorLink {
+  id: string;
+  label: string;
+  /** Hash of the link's secret; never leaves the server. */
+  keyHash: string;
+  createdAt: number;
+  revokedAt: number | null;
 }
 
 export interface Workshop {
@@ -90,6 +104,9 @@ export interface Workshop {
   /** Hash of the facilitator secret; never leaves the server. */
   facilitatorKeyHash: string;
   createdAt: number;
+  coFacilitators: Record<string, CoFacilitatorLink>;
+  /** Whether new people may join with the code (returning participants always may). */
+  joiningOpen: boolean;
   currentStage: StageId;
   stages: Record<StageId, Stage>;
   boards: Record<string, Board>;
@@ -100,6 +117,7 @@ export interface Workshop {
 /** Who is asking. The transport establishes it; the domain decides what it may do. */
 export type Actor =
   | { role: 'facilitator' }
+  | { role: 'cofacilitator'; linkId: string }
   | { role: 'participant'; participantId: ParticipantId }
   | { role: 'projector' }
   | { role: 'nobody' };

@@ -18,7 +18,10 @@ export function audienceKey(audience: Audience, participantId?: string): Audienc
 
 /** Names of the top-level maps in every replica Y.Doc. */
 export const MAPS = {
-  /** key 'workshop' → WorkshopView (public, facilitator); key 'me' → ParticipantView (private) */
+  /**
+   * key 'workshop' → WorkshopView (public, facilitator); 'links' → LinkView[] (facilitator);
+   * 'me' → ParticipantView (private)
+   */
   meta: 'meta',
   /** board id → BoardView */
   boards: 'boards',
@@ -41,6 +44,16 @@ export interface WorkshopView {
   /** Participants with at least one open connection. */
   connected: number;
   participantCount: number;
+  /** Whether newcomers may join with the code. */
+  joiningOpen: boolean;
+}
+
+/** A co-facilitator link as the console lists it (never its secret or hash). */
+export interface LinkView {
+  id: string;
+  label: string;
+  createdAt: number;
+  revokedAt: number | null;
 }
 
 export interface BoardView {
@@ -77,6 +90,8 @@ export interface ReplicaSnapshot {
   workshop: WorkshopView | null;
   /** Private replica only: the participant it belongs to. */
   me: ParticipantView | null;
+  /** Facilitator replica only: co-facilitator links. */
+  links: LinkView[];
   boards: Record<string, BoardView>;
   notes: Record<string, NoteView>;
   participants: Record<string, ParticipantView>;
@@ -92,7 +107,7 @@ export interface RoomGrant {
 /** What a socket learns when it says hello. */
 export interface Welcome {
   protocol: number;
-  role: 'facilitator' | 'participant' | 'projector' | 'nobody';
+  role: 'facilitator' | 'cofacilitator' | 'participant' | 'projector' | 'nobody';
   workshopId: string | null;
   participantId: string | null;
   epoch: string;

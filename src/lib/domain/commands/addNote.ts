@@ -10,8 +10,10 @@ export const addNote: Handler<'addNote'> = (state, actor, command, ctx) => {
   const ws = existing(state);
   if (!ws.ok) return ws;
   let author: Author;
-  if (actor.role === 'facilitator') author = { kind: 'facilitator' };
-  else if (actor.role === 'participant') author = { kind: 'participant', id: actor.participantId };
+  if (actor.role === 'facilitator' || actor.role === 'cofacilitator') {
+    author = { kind: 'facilitator' };
+  } else if (actor.role === 'participant')
+    author = { kind: 'participant', id: actor.participantId };
   else return fail(actor.role === 'nobody' ? 'NOT_JOINED' : 'NOT_ALLOWED');
   const known = knownActor(ws.value, actor);
   if (!known.ok) return known;

@@ -37,6 +37,8 @@ export const createWorkshop: Handler<'createWorkshop'> = (state, _actor, command
     joinCode: command.joinCode,
     facilitatorKeyHash: command.facilitatorKeyHash,
     createdAt: ctx.now,
+    coFacilitators: {},
+    joiningOpen: true,
     currentStage: 'define',
     stages,
     boards,

@@ -6,7 +6,15 @@ export function existing(state: Workshop | null): Result<Workshop> {
   return state ? ok(state) : fail('NOT_FOUND');
 }
 
+/** The facilitator or a co-facilitator: whoever runs the room. */
 export function facilitatorOnly(actor: Actor): Result<null> {
+  return actor.role === 'facilitator' || actor.role === 'cofacilitator'
+    ? ok(null)
+    : fail('NOT_ALLOWED');
+}
+
+/** Only the main facilitator manages who else may run the workshop. */
+export function mainFacilitatorOnly(actor: Actor): Result<null> {
   return actor.role === 'facilitator' ? ok(null) : fail('NOT_ALLOWED');
 }
 
@@ -22,9 +30,11 @@ export function findNote(state: Workshop, noteId: string): Result<Note> {
 
 /** A participant actor must be a participant of this workshop. */
 export function knownActor(state: Workshop, actor: Actor): Result<null> {
-  if (actor.role === 'participant' && !Object.hasOwn(state.participants, actor.participantId)) {
-    return fail('NOT_JOINED');
-  }
+  if (actor.role !== 'participant') return ok(null);
+  const participant = Object.hasOwn(state.participants, actor.participantId)
+    ? state.participants[actor.participantId]
+    : undefined;
+  if (!participant || participant.removedAt !== undefined) return fail('NOT_JOINED');
   return ok(null);
 }
 
@@ -36,7 +46,7 @@ export function knownStage(stage: string): Result<StageId> {
 
 /** A participant may touch only their own notes; the facilitator any note. */
 export function mayChangeNote(state: Workshop, actor: Actor, note: Note): Result<null> {
-  if (actor.role === 'facilitator') return ok(null);
+  if (actor.role === 'facilitator' || actor.role === 'cofacilitator') return ok(null);
   if (actor.role === 'nobody') return fail('NOT_JOINED');
   if (actor.role !== 'participant') return fail('NOT_ALLOWED');
   const known = knownActor(state, actor);

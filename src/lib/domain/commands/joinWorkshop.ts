@@ -13,6 +13,7 @@ export const joinWorkshop: Handler<'joinWorkshop'> = (state, actor, command, ctx
   if (actor.role !== 'nobody') return fail('NOT_ALLOWED');
   const participants = Object.values(ws.value.participants);
   if (participants.some((p) => p.tokenHash === command.tokenHash)) return fail('ALREADY_JOINED');
+  if (!ws.value.joiningOpen) return fail('JOINING_CLOSED');
   if (participants.length >= LIMITS.participantsPerWorkshop) return fail('WORKSHOP_FULL');
   if (participants.some((p) => p.rejoinCodeHash === command.rejoinCodeHash)) {
     return fail('BAD_REQUEST', 'This personal code is taken: choose another one.');

@@ -12,7 +12,7 @@ export const rejoinWorkshop: Handler<'rejoinWorkshop'> = (state, actor, command)
   if (actor.role === 'participant') return fail('ALREADY_JOINED');
   if (actor.role !== 'nobody') return fail('NOT_ALLOWED');
   const participant = Object.values(ws.value.participants).find(
-    (p) => p.rejoinCodeHash === command.rejoinCodeHash,
+    (p) => p.removedAt === undefined && p.rejoinCodeHash === command.rejoinCodeHash,
   );
   if (!participant) return fail('UNKNOWN_REJOIN_CODE');
   return ok({

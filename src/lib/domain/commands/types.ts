@@ -1,4 +1,12 @@
-import type { BoardId, ColumnId, Language, NoteId, SectorId, StageId } from '../model';
+import type {
+  BoardId,
+  ColumnId,
+  Language,
+  NoteId,
+  ParticipantId,
+  SectorId,
+  StageId,
+} from '../model';
 
 /** Every command the domain understands, as the server hands it over after validation. */
 export type Command =
@@ -27,6 +35,16 @@ export type Command =
       rejoinCodeHash: string;
       tokenHash: string;
     }
+  | { type: 'removeParticipant'; participantId: ParticipantId }
+  | { type: 'setJoining'; open: boolean }
+  | {
+      type: 'createCoFacilitatorLink';
+      label: string;
+      /** Hash of the secret the console generated (the server hashes it). */
+      keyHash: string;
+    }
+  | { type: 'revokeCoFacilitatorLink'; linkId: string }
+  | { type: 'rotateFacilitatorKey'; keyHash: string }
   | { type: 'setStage'; stage: StageId }
   | { type: 'setQuestion'; question: string }
   | { type: 'setStagePrompt'; stage: StageId; prompt: string }

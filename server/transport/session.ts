@@ -1,0 +1,86 @@
+import * as v from 'valibot';
+import type { Actor, ErrorCode, Workshop } from '../../src/lib/domain/index';
+import { handshakeSchema } from '../../src/lib/protocol/commands';
+import { PROTOCOL_VERSION } from '../../src/lib/protocol/version';
+import { hashSecret, normaliseJoinCode } from '../crypto';
+import type { Realtime } from '../realtime';
+
+/** Who a socket is, established at the handshake and re-checked before every command. */
+export interface SessionData {
+  workshopId: string | null;
+  actor: Actor;
+  /** Hash of the device token a participant presented: the key to join or rejoin. */
+  tokenHash: string | null;
+  /** Hash of the facilitator or co-facilitator secret presented. */
+  keyHash: string | null;
+}
+
+const nobody = (workshopId: string | null, tokenHash: string | null = null): SessionData => ({
+  workshopId,
+  actor: { role: 'nobody' },
+  tokenHash,
+  keyHash: null,
+});
+
+/** The facilitator role a key hash grants in a workshop, if any. */
+function facilitatorActor(state: Workshop, keyHash: string): Actor | null {
+  if (state.facilitatorKeyHash === keyHash) return { role: 'facilitator' };
+  const link = Object.values(state.coFacilitators).find(
+    (l) => l.keyHash === keyHash && l.revokedAt === null,
+  );
+  return link ? { role: 'cofacilitator', linkId: link.id } : null;
+}
+
+/** Handshake: the role comes from the `auth` payload, never from a URL. */
+export function authenticate(realtime: Realtime, auth: unknown): SessionData | ErrorCode {
+  const parsed = v.safeParse(handshakeSchema, auth);
+  if (!parsed.success) {
+    const version = (auth as { v?: unknown } | null)?.v;
+    return version !== undefined && version !== PROTOCOL_VERSION
+      ? 'UNSUPPORTED_PROTOCOL'
+      : 'BAD_REQUEST';
+  }
+  const hs = parsed.output;
+  if ('key' in hs) {
+    const room = realtime.rooms.get(hs.workshopId);
+    const keyHash = hashSecret(hs.key);
+    const actor = room ? facilitatorActor(room.state, keyHash) : null;
+    if (!room || !actor) return 'NOT_FOUND';
+    return { workshopId: room.state.id, actor, tokenHash: null, keyHash };
+  }
+  if ('code' in hs) {
+    const room = realtime.roomByCode(normaliseJoinCode(hs.code));
+    if (!room) return 'NOT_FOUND';
+    const workshopId = room.state.id;
+    if (hs.as === 'projector') return { ...nobody(workshopId), actor: { role: 'projector' } };
+    const tokenHash = hs.token ? hashSecret(hs.token) : null;
+    const participant = tokenHash
+      ? Object.values(room.state.participants).find((p) => p.tokenHash === tokenHash)
+      : undefined;
+    if (!participant) return nobody(workshopId, tokenHash);
+    return {
+      workshopId,
+      actor: { role: 'participant', participantId: participant.id },
+      tokenHash,
+      keyHash: null,
+    };
+  }
+  return nobody(null);
+}
+
+/**
+ * Whether the credentials a session presented still hold: a rotated or revoked link, a removed
+ * participant or a rejoin on another device ends the session's rights at once.
+ */
+export function stillValid(session: SessionData, state: Workshop): boolean {
+  const { actor } = session;
+  if (actor.role === 'facilitator' || actor.role === 'cofacilitator') {
+    const now = session.keyHash ? facilitatorActor(state, session.keyHash) : null;
+    return now !== null && now.role === actor.role;
+  }
+  if (actor.role === 'participant') {
+    const p = state.participants[actor.participantId];
+    return p !== undefined && p.removedAt === undefined && p.tokenHash === session.tokenHash;
+  }
+  return true;
+}

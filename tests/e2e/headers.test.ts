@@ -1,0 +1,207 @@
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser, startBuiltServer } from './helpers';
+import { LAPTOP, PHONE, PROJECTOR, createFromHome, openScreen } from './pages';
+
+let server: Awaited<ReturnType<typeof startBuiltServer>>;
+let browser: Browser;
+let disposeBrowser: () => Promise<void>;
+const contexts: BrowserContext[] = [];
+
+beforeAll(async () => {
+  server = await startBuiltServer();
+  ({ browser, dispose: disposeBrowser } = await launchBrowser());
+});
+afterAll(async () => {
+  for (const c of contexts) await c.close();
+  await disposeBrowser?.();
+  await server?.dispose();
+});
+
+const PAGES = ['/', '/join', '/join/ABCDEF', '/console/someid', '/projector/ABCDEF'];
+
+const EXPECTED = {
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'x-frame-options': 'DENY',
+  'cross-origin-opener-policy': 'same-origin',
+  'permissions-policy': 'camera=(), microphone=(), geolocation=()',
+};
+
+/** The Content-Security-Policy header as directive → sources. */
+function parseCsp(header: string | null): Map<string, string[]> {
+  const directives = new Map<string, string[]>();
+  for (const part of (header ?? '').split(';')) {
+    const [name, ...sources] = part.trim().split(/\s+/);
+    if (name) directives.set(name.toLowerCase(), sources);
+  }
+  return directives;
+}
+
+interface Watched {
+  page: Page;
+  /** Console messages about CSP and uncaught page errors. */
+  problems: string[];
+  /** The page's securitypolicyviolation events. */
+  violations(): Promise<string[]>;
+  /** The paths of the WebSockets the page opened. */
+  sockets: string[];
+}
+
+/** A page whose CSP violations and script errors are all collected. */
+async function watchedPage(
+  viewport: { width: number; height: number },
+  mobile = false,
+): Promise<Watched> {
+  const page = await openScreen(browser, viewport, contexts, mobile);
+  const problems: string[] = [];
+  const sockets: string[] = [];
+  page.on('websocket', (ws) => sockets.push(new URL(ws.url()).pathname));
+  page.on('console', (msg) => {
+    if (/content security policy/i.test(msg.text())) problems.push(`console: ${msg.text()}`);
+  });
+  page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
+  // Injected by the browser driver, not by the page: CSP does not apply to it.
+  await page.addInitScript(() => {
+    const seen: string[] = [];
+    (window as unknown as { __csp: string[] }).__csp = seen;
+    document.addEventListener('securitypolicyviolation', (e) =>
+      seen.push(`${e.effectiveDirective} blocked ${e.blockedURI}`),
+    );
+  });
+  const violations = () =>
+    page.evaluate(() => (window as unknown as { __csp?: string[] }).__csp ?? []);
+  return { page, problems, violations, sockets };
+}
+
+describe('security headers', () => {
+  it('[H1] every page carries the security headers', async () => {
+    for (const path of PAGES) {
+      const res = await fetch(server.url + path);
+      expect(res.status, path).toBe(200);
+      expect(res.headers.get('content-type'), path).toMatch(/^text\/html/);
+      for (const [name, value] of Object.entries(EXPECTED)) {
+        expect(res.headers.get(name), `${path} ${name}`).toBe(value);
+      }
+      const csp = parseCsp(res.headers.get('content-security-policy'));
+      expect(csp.get('default-src'), path).toEqual(["'self'"]);
+      // 'self' and hashes of SvelteKit's own inline bootstrap script: nothing else.
+      const scripts = csp.get('script-src') ?? [];
+      expect(scripts[0], path).toBe("'self'");
+      expect(scripts.length, path).toBeGreaterThan(1);
+      for (const source of scripts.slice(1)) expect(source, path).toMatch(/^'sha256-[^']+'$/);
+      expect(csp.get('style-src'), path).toEqual(["'self'"]);
+      const styleAttrs = csp.get('style-src-attr') ?? [];
+      expect(styleAttrs[0], path).toBe("'unsafe-hashes'");
+      for (const source of styleAttrs.slice(1)) expect(source, path).toMatch(/^'sha256-[^']+'$/);
+      expect(csp.get('connect-src'), path).toEqual(["'self'"]);
+      expect(csp.get('img-src'), path).toEqual(["'self'", 'data:']);
+      expect(csp.get('worker-src'), path).toEqual(["'self'"]);
+      expect(csp.get('object-src'), path).toEqual(["'none'"]);
+      expect(csp.get('base-uri'), path).toEqual(["'self'"]);
+      expect(csp.get('form-action'), path).toEqual(["'self'"]);
+      expect(csp.get('frame-ancestors'), path).toEqual(["'none'"]);
+      for (const sources of csp.values()) {
+        expect(sources, path).not.toContain("'unsafe-inline'");
+        expect(sources, path).not.toContain("'unsafe-eval'");
+      }
+      await res.arrayBuffer();
+    }
+    // An unknown address is answered by SvelteKit too, with the same headers.
+    const missing = await fetch(`${server.url}/no/such/page`);
+    expect(missing.status).toBe(404);
+    expect(missing.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(missing.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+    await missing.arrayBuffer();
+
+    // Static files (served before SvelteKit's hook) still get nosniff and the referrer policy.
+    const page = await (await fetch(`${server.url}/join`)).text();
+    const asset = /\/_app\/immutable\/[^"']+\.js/.exec(page)?.[0];
+    expect(asset).toBeDefined();
+    for (const path of [asset!, '/favicon.svg', '/service-worker.js']) {
+      const res = await fetch(server.url + path);
+      expect(res.status, path).toBe(200);
+      expect(res.headers.get('x-content-type-options'), path).toBe('nosniff');
+      expect(res.headers.get('referrer-policy'), path).toBe('no-referrer');
+      await res.arrayBuffer();
+    }
+  });
+
+  it('[H2] the pages run under the policy without a single violation', async () => {
+    // Home: the facilitator creates a workshop (scripts, socket.io) and lands on the console.
+    const home = await watchedPage(LAPTOP);
+    const code = await createFromHome(home.page, server.url, 'Sous politique de sécurité');
+    expect(code).toMatch(/^[A-Z0-9]{6}$/);
+    // The template's style attribute and SvelteKit's route announcer's are allowed by their hash.
+    expect(
+      await home.page.evaluate(() => getComputedStyle(document.body.firstElementChild!).display),
+    ).toBe('contents');
+    await expect
+      .poll(() =>
+        home.page.evaluate(() => {
+          const announcer = document.getElementById('svelte-announcer');
+          return announcer && getComputedStyle(announcer).position;
+        }),
+      )
+      .toBe('absolute');
+    // The service worker is a same-origin worker: allowed.
+    expect(
+      await home.page.evaluate(async () => {
+        const registration = await navigator.serviceWorker.ready;
+        return registration.active?.scriptURL ?? null;
+      }),
+    ).toBe(`${server.url}/service-worker.js`);
+
+    // The projector draws from its Yjs replica, over a same-origin WebSocket.
+    const projector = await watchedPage(PROJECTOR);
+    await projector.page.goto(`${server.url}/projector/${code}`);
+    await expect
+      .poll(() => projector.page.getByTestId('projector-code').textContent())
+      .toBe(`${code.slice(0, 3)} ${code.slice(3)}`);
+    // Both over WebSockets to the same origin: connect-src 'self' lets ws: through.
+    expect(projector.sockets.some((p) => p.startsWith('/socket.io'))).toBe(true);
+    expect(projector.sockets.some((p) => p.startsWith('/yjs/'))).toBe(true);
+
+    // A phone on the join pages: the form, then an unknown code refused by the server.
+    const phone = await watchedPage(PHONE, true);
+    await phone.page.goto(`${server.url}/join`);
+    await phone.page.getByRole('heading', { name: 'Rejoindre un atelier' }).waitFor();
+    await phone.page.getByLabel('Code de l’atelier').waitFor();
+    await phone.page.goto(`${server.url}/join/ABCDEF`);
+    await phone.page.getByRole('alert').waitFor();
+
+    for (const screen of [home, projector, phone]) {
+      expect(screen.problems).toEqual([]);
+      expect(await screen.violations()).toEqual([]);
+    }
+  });
+
+  it('[H3] an injected inline script does not run and the pages cannot be framed', async () => {
+    const phone = await watchedPage(PHONE, true);
+    await phone.page.goto(`${server.url}/join`);
+    await phone.page.getByLabel('Code de l’atelier').waitFor();
+    const ran = await phone.page.evaluate(async () => {
+      const w = window as unknown as { __injected?: boolean };
+      const script = document.createElement('script');
+      script.textContent = 'window.__injected = true';
+      document.body.append(script);
+      await new Promise((r) => setTimeout(r, 100));
+      return w.__injected === true;
+    });
+    expect(ran).toBe(false);
+    await expect.poll(() => phone.violations()).toContain('script-src-elem blocked inline');
+
+    // Another origin (here: a blank page) may not put the app in a frame.
+    const framer = await openScreen(browser, LAPTOP, contexts);
+    const refused: string[] = [];
+    framer.on('console', (msg) => {
+      if (/frame-ancestors/.test(msg.text())) refused.push(msg.text());
+    });
+    await framer.setContent(`<iframe src="${server.url}/join"></iframe>`);
+    await expect.poll(() => refused.length).toBeGreaterThan(0);
+    const frame = framer.frames().find((f) => f !== framer.mainFrame());
+    expect(frame).toBeDefined();
+    expect(frame!.url()).not.toContain(server.url); // Chromium's error page instead
+    expect(await frame!.locator('#code').count()).toBe(0);
+  });
+});
