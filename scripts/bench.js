@@ -207,6 +207,7 @@ try {
           seconds: BURST,
           phones: Math.min(PHONES, 100),
           ackedPerSecond: Math.round(burstAcked / BURST),
+          rateLimitedAnswers: rateLimited,
           serverCpuPercent: Math.round(serverCpuBurst * 100),
         },
         serverRssMb: {

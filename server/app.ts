@@ -1,6 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Realtime, setSharedRealtime } from './realtime';
+import { Realtime, setSharedRealtime, type RealtimeOptions } from './realtime';
 import type { WorkshopStore } from './store/types';
 
 type Handler = (req: http.IncomingMessage, res: http.ServerResponse, next?: () => void) => void;
@@ -10,6 +10,10 @@ export interface StartOptions {
   host: string;
   store: WorkshopStore;
   origin?: string | null;
+  createToken?: string | null;
+  trustProxy?: boolean;
+  /** Anything else for the realtime side (limits, ticket lifetime: tests tune them). */
+  realtime?: Omit<RealtimeOptions, 'store'>;
   /** The SvelteKit handler (adapter-node); tests may leave it out. */
   handler?: Handler;
 }
@@ -23,7 +27,13 @@ export interface RunningServer {
 
 /** One HTTP server on one port: the pages, socket.io and the Yjs endpoint. */
 export async function startServer(options: StartOptions): Promise<RunningServer> {
-  const realtime = await Realtime.create({ store: options.store, origin: options.origin ?? null });
+  const realtime = await Realtime.create({
+    ...options.realtime,
+    store: options.store,
+    origin: options.origin ?? null,
+    createToken: options.createToken ?? null,
+    trustProxy: options.trustProxy ?? false,
+  });
   const handler: Handler =
     options.handler ??
     ((_req, res) => {

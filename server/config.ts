@@ -7,6 +7,10 @@ export interface Config {
   dataDir: string;
   /** When set, browsers must come from this origin (e.g. https://cocrea.example.org). */
   origin: string | null;
+  /** When set, creating a workshop needs this token. */
+  createToken: string | null;
+  /** Behind a reverse proxy: take the client address from X-Forwarded-For. */
+  trustProxy: boolean;
 }
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
@@ -19,5 +23,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
     host: env.HOST || '0.0.0.0',
     dataDir: path.resolve(env.DATA_DIR || './data'),
     origin: env.ORIGIN ? env.ORIGIN.replace(/\/$/, '') : null,
+    createToken: env.CREATE_TOKEN ? env.CREATE_TOKEN : null,
+    trustProxy: env.TRUST_PROXY === '1' || env.TRUST_PROXY === 'true',
   };
 }

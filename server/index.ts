@@ -11,6 +11,8 @@ const server = await startServer({
   port: config.port,
   host: config.host,
   origin: config.origin,
+  createToken: config.createToken,
+  trustProxy: config.trustProxy,
   store: await DurableStore.open(config.dataDir),
   handler,
 });

@@ -3,6 +3,7 @@ import type { Duplex } from 'node:stream';
 import { Server as SocketServer, type Socket } from 'socket.io';
 import type { AudienceKey } from '../src/lib/protocol/replica';
 import { newId, randomSecret } from './crypto';
+import { RATE_LIMITS, TokenBuckets, type LimitName, type RateLimit } from './rateLimit';
 import { stillValid, type SessionData } from './transport/session';
 import { registerSocketHandlers } from './transport/socket';
 import { TicketBook } from './tickets';
@@ -18,6 +19,12 @@ export interface RealtimeOptions {
   ticketTtlMs?: number;
   /** Called when a write to disk fails: the process can no longer promise durability. */
   onFatal?: (error: unknown) => void;
+  /** When set, creating a workshop needs this token. */
+  createToken?: string | null;
+  /** Take the client address from X-Forwarded-For (behind a reverse proxy). */
+  trustProxy?: boolean;
+  /** Tighter or looser limits (tests). */
+  limits?: Partial<Record<LimitName, RateLimit>>;
 }
 
 function failStop(error: unknown): void {
@@ -43,6 +50,10 @@ export class Realtime {
   readonly origin: string | null;
   readonly maxMessageBytes: number;
   readonly onFatal: (error: unknown) => void;
+  readonly createToken: string | null;
+  readonly trustProxy: boolean;
+  /** Rate limits, by what they count (see RATE_LIMITS). */
+  readonly limits: Record<LimitName, TokenBuckets>;
   #io: SocketServer | null = null;
   #upgrade: ((req: IncomingMessage, socket: Duplex, head: Buffer) => void) | null = null;
   #http: HttpServer | null = null;
@@ -52,6 +63,25 @@ export class Realtime {
     this.origin = options.origin ?? null;
     this.maxMessageBytes = options.maxMessageBytes ?? 16 * 1024;
     this.onFatal = options.onFatal ?? failStop;
+    this.createToken = options.createToken ?? null;
+    this.trustProxy = options.trustProxy ?? false;
+    const limits = { ...RATE_LIMITS, ...options.limits };
+    this.limits = {
+      commands: new TokenBuckets(limits.commands.capacity, limits.commands.perSecond),
+      creations: new TokenBuckets(limits.creations.capacity, limits.creations.perSecond),
+      failuresPerAddress: new TokenBuckets(
+        limits.failuresPerAddress.capacity,
+        limits.failuresPerAddress.perSecond,
+      ),
+      failuresPerDevice: new TokenBuckets(
+        limits.failuresPerDevice.capacity,
+        limits.failuresPerDevice.perSecond,
+      ),
+      failuresPerWorkshop: new TokenBuckets(
+        limits.failuresPerWorkshop.capacity,
+        limits.failuresPerWorkshop.perSecond,
+      ),
+    };
     this.tickets = new TicketBook(options.ticketTtlMs ?? 60_000);
     this.yjs = new YjsEndpoint(
       {

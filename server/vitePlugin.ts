@@ -14,6 +14,8 @@ export function realtimePlugin(): Plugin {
     const realtime = await Realtime.create({
       store: await DurableStore.open(config.dataDir),
       origin: config.origin,
+      createToken: config.createToken,
+      trustProxy: config.trustProxy,
     });
     realtime.attach(http);
     setSharedRealtime(realtime);

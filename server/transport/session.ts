@@ -13,14 +13,21 @@ export interface SessionData {
   tokenHash: string | null;
   /** Hash of the facilitator or co-facilitator secret presented. */
   keyHash: string | null;
+  /** Where the client connects from, for rate limits: its address, and address + device. */
+  address: string;
+  device: string;
 }
 
-const nobody = (workshopId: string | null, tokenHash: string | null = null): SessionData => ({
-  workshopId,
-  actor: { role: 'nobody' },
-  tokenHash,
-  keyHash: null,
-});
+export interface ClientOrigin {
+  address: string;
+  device: string;
+}
+
+const nobody = (
+  client: ClientOrigin,
+  workshopId: string | null,
+  tokenHash: string | null = null,
+): SessionData => ({ workshopId, actor: { role: 'nobody' }, tokenHash, keyHash: null, ...client });
 
 /** The facilitator role a key hash grants in a workshop, if any. */
 function facilitatorActor(state: Workshop, keyHash: string): Actor | null {
@@ -32,7 +39,11 @@ function facilitatorActor(state: Workshop, keyHash: string): Actor | null {
 }
 
 /** Handshake: the role comes from the `auth` payload, never from a URL. */
-export function authenticate(realtime: Realtime, auth: unknown): SessionData | ErrorCode {
+export function authenticate(
+  realtime: Realtime,
+  auth: unknown,
+  client: ClientOrigin,
+): SessionData | ErrorCode {
   const parsed = v.safeParse(handshakeSchema, auth);
   if (!parsed.success) {
     const version = (auth as { v?: unknown } | null)?.v;
@@ -46,26 +57,29 @@ export function authenticate(realtime: Realtime, auth: unknown): SessionData | E
     const keyHash = hashSecret(hs.key);
     const actor = room ? facilitatorActor(room.state, keyHash) : null;
     if (!room || !actor) return 'NOT_FOUND';
-    return { workshopId: room.state.id, actor, tokenHash: null, keyHash };
+    return { workshopId: room.state.id, actor, tokenHash: null, keyHash, ...client };
   }
   if ('code' in hs) {
     const room = realtime.roomByCode(normaliseJoinCode(hs.code));
     if (!room) return 'NOT_FOUND';
     const workshopId = room.state.id;
-    if (hs.as === 'projector') return { ...nobody(workshopId), actor: { role: 'projector' } };
+    if (hs.as === 'projector') {
+      return { ...nobody(client, workshopId), actor: { role: 'projector' } };
+    }
     const tokenHash = hs.token ? hashSecret(hs.token) : null;
     const participant = tokenHash
       ? Object.values(room.state.participants).find((p) => p.tokenHash === tokenHash)
       : undefined;
-    if (!participant) return nobody(workshopId, tokenHash);
+    if (!participant) return nobody(client, workshopId, tokenHash);
     return {
       workshopId,
       actor: { role: 'participant', participantId: participant.id },
       tokenHash,
       keyHash: null,
+      ...client,
     };
   }
-  return nobody(null);
+  return nobody(client, null);
 }
 
 /**

@@ -1,4 +1,5 @@
-import type { Server } from 'socket.io';
+import { timingSafeEqual } from 'node:crypto';
+import type { Server, Socket } from 'socket.io';
 import * as v from 'valibot';
 import {
   ERRORS,
@@ -19,7 +20,7 @@ import { audienceKey, roomName, type Audience, type Welcome } from '../../src/li
 import { PROTOCOL_VERSION } from '../../src/lib/protocol/version';
 import { hashSecret, newId, randomJoinCode, randomSecret } from '../crypto';
 import type { Realtime } from '../realtime';
-import { authenticate, stillValid, type SessionData } from './session';
+import { authenticate, stillValid, type ClientOrigin, type SessionData } from './session';
 import { internalError } from '../workshopRoom';
 
 type AckFn = (ack: Ack<unknown>) => void;
@@ -112,6 +113,16 @@ async function handleCommand(
 
   if (command.type === 'createWorkshop') {
     if (session.workshopId !== null) return refuse('NOT_ALLOWED');
+    if (realtime.createToken !== null && !tokenMatches(command.createToken, realtime.createToken)) {
+      return refuse('CREATE_TOKEN_REQUIRED');
+    }
+    if (!realtime.limits.creations.take(session.address)) {
+      const minutes = Math.ceil(realtime.limits.creations.retryAfter(session.address) / 60);
+      return refuse(
+        'RATE_LIMITED',
+        `Too many workshops created from here: try again in ${minutes} min.`,
+      );
+    }
     // A retried creation (same op id) gets the first answer, not a second workshop.
     return realtime.once(`create:${op}`, () => createWorkshop(realtime, command, op));
   }
@@ -143,6 +154,15 @@ async function handleCommand(
   } else {
     domainCommand = command as Command;
   }
+  const failures = [
+    [realtime.limits.failuresPerAddress, session.address],
+    [realtime.limits.failuresPerDevice, session.device],
+    [realtime.limits.failuresPerWorkshop, room.state.id],
+  ] as const;
+  if (command.type === 'rejoinWorkshop' && failures.some(([b, key]) => !b.allows(key))) {
+    const wait = Math.max(...failures.map(([b, key]) => b.retryAfter(key)));
+    return refuse('TOO_MANY_ATTEMPTS', tooManyAttempts(wait));
+  }
   // Visitors who have not joined yet are told apart by their device token.
   const sender =
     session.actor.role === 'nobody' && session.tokenHash ? `t:${session.tokenHash}` : undefined;
@@ -154,7 +174,31 @@ async function handleCommand(
     room.connect(participantId);
   }
   if (ack.ok && ENDS_SESSIONS.has(command.type)) realtime.evictInvalidSessions(room.state.id);
+  if (!ack.ok && ack.error.code === 'UNKNOWN_REJOIN_CODE') {
+    for (const [bucket, key] of failures) bucket.take(key);
+  }
   return ack;
+}
+
+function tooManyAttempts(seconds: number): string {
+  return `Too many attempts: try again in ${Math.max(1, seconds)} s.`;
+}
+
+function tokenMatches(given: string | undefined, expected: string): boolean {
+  if (given === undefined) return false;
+  const a = Buffer.from(hashSecret(given), 'hex');
+  const b = Buffer.from(hashSecret(expected), 'hex');
+  return timingSafeEqual(a, b);
+}
+
+/** The client's address (X-Forwarded-For behind a trusted proxy) and its device. */
+function clientOrigin(realtime: Realtime, socket: Socket): ClientOrigin {
+  const forwarded = socket.handshake.headers['x-forwarded-for'];
+  const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(',')[0]?.trim();
+  const address = realtime.trustProxy && first ? first : socket.handshake.address;
+  const auth = socket.handshake.auth as { token?: unknown } | undefined;
+  const token = typeof auth?.token === 'string' ? auth.token.slice(0, 64) : '';
+  return { address, device: `${address}|${token}` };
 }
 
 /** Commands after which some open sessions may have lost their rights. */
@@ -168,11 +212,28 @@ const ENDS_SESSIONS = new Set<string>([
 /** The command side of the protocol: handshake, hello, commands with acks. */
 export function registerSocketHandlers(io: Server, realtime: Realtime): void {
   io.use((socket, next) => {
-    const session = authenticate(realtime, socket.handshake.auth);
+    const client = clientOrigin(realtime, socket);
+    const refuseHandshake = (code: ErrorCode, message: string = ERRORS[code]) => {
+      const error = new Error(code) as Error & { data: unknown };
+      error.data = { code, message };
+      next(error);
+    };
+    // Guessing codes or keys: failed attempts are counted per address and per device.
+    const { failuresPerAddress, failuresPerDevice } = realtime.limits;
+    if (!failuresPerAddress.allows(client.address) || !failuresPerDevice.allows(client.device)) {
+      const wait = Math.max(
+        failuresPerAddress.retryAfter(client.address),
+        failuresPerDevice.retryAfter(client.device),
+      );
+      return refuseHandshake('TOO_MANY_ATTEMPTS', tooManyAttempts(wait));
+    }
+    const session = authenticate(realtime, socket.handshake.auth, client);
     if (typeof session === 'string') {
-      const error = new Error(session) as Error & { data: unknown };
-      error.data = { code: session, message: ERRORS[session] };
-      return next(error);
+      if (session === 'NOT_FOUND') {
+        failuresPerAddress.take(client.address);
+        failuresPerDevice.take(client.device);
+      }
+      return refuseHandshake(session);
     }
     socket.data.session = session;
     next();
@@ -191,6 +252,10 @@ export function registerSocketHandlers(io: Server, realtime: Realtime): void {
 
     socket.on('cmd', (payload: unknown, ack: unknown) => {
       if (typeof ack !== 'function') return;
+      if (!realtime.limits.commands.take(socket.id)) {
+        (ack as AckFn)(refuse('RATE_LIMITED'));
+        return;
+      }
       handleCommand(realtime, session, payload).then(
         (result) => (ack as AckFn)(result),
         (error: unknown) => {
@@ -202,6 +267,7 @@ export function registerSocketHandlers(io: Server, realtime: Realtime): void {
 
     socket.on('disconnect', () => {
       realtime.untrack(socket);
+      realtime.limits.commands.forget(socket.id);
       const current = session.workshopId ? realtime.rooms.get(session.workshopId) : undefined;
       if (current && session.actor.role === 'participant') {
         current.disconnect(session.actor.participantId);

@@ -4,6 +4,7 @@ import WebSocket from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { startServer, type RunningServer } from '../../server/app';
+import type { RealtimeOptions } from '../../server/realtime';
 import { MemoryStore } from '../../server/store/memory';
 import { newRejoinCode } from '../../src/lib/client/opId';
 import { readSnapshot } from '../../src/lib/client/snapshot';
@@ -13,8 +14,10 @@ import type { ReplicaSnapshot, RoomGrant, Welcome } from '../../src/lib/protocol
 import { PROTOCOL_VERSION } from '../../src/lib/protocol/version';
 
 /** The real server on an ephemeral port of 127.0.0.1, with an in-memory store. */
-export async function startTestServer(): Promise<RunningServer> {
-  return startServer({ port: 0, host: '127.0.0.1', store: new MemoryStore() });
+export async function startTestServer(
+  realtime: Omit<RealtimeOptions, 'store'> = {},
+): Promise<RunningServer> {
+  return startServer({ port: 0, host: '127.0.0.1', store: new MemoryStore(), realtime });
 }
 
 const sockets = new Set<Socket>();

@@ -34,6 +34,8 @@ const wire = {
       v.array(text(LIMITS.sectorLabelLength)),
       v.maxLength(LIMITS.sectorsPerWorkshop * 2),
     ),
+    /** Needed when the server sets CREATE_TOKEN. */
+    createToken: v.optional(v.pipe(v.string(), v.maxLength(256))),
   }),
   joinWorkshop: v.strictObject({
     type: v.literal('joinWorkshop'),
@@ -107,11 +109,13 @@ export type WireCommand = v.InferOutput<typeof wireCommandSchema>;
 type ServerFields = 'joinCode' | 'facilitatorKeyHash' | 'tokenHash' | 'rejoinCodeHash' | 'keyHash';
 type Unbrand<F> = F extends { readonly __brand: string } ? string : F;
 /** What the client sends in place of a hashed server field. */
-type ClientSecrets<C> = C extends { type: 'rejoinWorkshop' | 'joinWorkshop' }
-  ? { rejoinCode: string }
-  : C extends { type: 'createCoFacilitatorLink' | 'rotateFacilitatorKey' }
-    ? { key: string }
-    : unknown;
+type ClientSecrets<C> = C extends { type: 'createWorkshop' }
+  ? { createToken?: string }
+  : C extends { type: 'rejoinWorkshop' | 'joinWorkshop' }
+    ? { rejoinCode: string }
+    : C extends { type: 'createCoFacilitatorLink' | 'rotateFacilitatorKey' }
+      ? { key: string }
+      : unknown;
 type ClientForm<C> = C extends unknown
   ? { [K in Exclude<keyof C, ServerFields>]: Unbrand<C[K]> } & ClientSecrets<C>
   : never;
