@@ -79,12 +79,17 @@ function connect(auth) {
     socket.once('connect_error', reject);
   });
 }
+let rateLimited = 0;
+/** Send a command; a RATE_LIMITED answer (10 commands/s per connection) waits and retries. */
 async function send(socket, cmd) {
-  const ack = await socket
-    .timeout(30_000)
-    .emitWithAck('cmd', { v: 1, op: `bench-op-${++opSeq}`, cmd });
-  if (!ack.ok) throw new Error(`${cmd.type}: ${ack.error.code}`);
-  return ack.value;
+  const op = `bench-op-${++opSeq}`;
+  for (;;) {
+    const ack = await socket.timeout(30_000).emitWithAck('cmd', { v: 1, op, cmd });
+    if (ack.ok) return ack.value;
+    if (ack.error.code !== 'RATE_LIMITED') throw new Error(`${cmd.type}: ${ack.error.code}`);
+    rateLimited++;
+    await sleep(100);
+  }
 }
 
 try {
