@@ -43,6 +43,12 @@ describe('a live room in real Chromium', () => {
     expect(await console_.evaluate(() => navigator.clipboard.readText())).toBe(link);
     await shot(console_, 'console-created');
     await secret.getByRole('button', { name: 'J’ai conservé le lien' }).click();
+    // the saved link opens the console in a fresh browser too, and leaves the address bar
+    const elsewhere = await newPage({ width: 1280, height: 720 });
+    await elsewhere.goto(link!);
+    await elsewhere.getByTestId('join-code').waitFor();
+    await expect.poll(() => new URL(elsewhere.url()).hash).toBe('');
+    await elsewhere.context().close();
     const code = (await console_.getByTestId('join-code').textContent())!.trim();
     expect(code).toMatch(/^[A-Z0-9]{6}$/);
 

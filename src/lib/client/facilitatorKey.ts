@@ -17,10 +17,14 @@ export function takeFacilitatorKey(workshopId: string): string | null {
   const fromHash = new URLSearchParams(location.hash.slice(1)).get('k');
   if (fromHash) {
     rememberFacilitatorKey(workshopId, fromHash);
-    replaceState(location.pathname, {});
     return fromHash;
   }
   return sessionStorage.getItem(keyOf(workshopId));
+}
+
+/** Take the secret out of the address bar (call once the page is mounted: the router is ready). */
+export function hideKeyFromAddressBar(): void {
+  if (location.hash.includes('k=')) replaceState(location.pathname + location.search, {});
 }
 
 /** True once, right after creation: the console then shows the link with its warning. */

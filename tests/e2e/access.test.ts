@@ -1,0 +1,70 @@
+import type { Browser, BrowserContext } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser, startBuiltServer, type BuiltServer } from './helpers';
+import { createFromHome, joinFromPhone, LAPTOP, openScreen, PHONE, post, shot } from './pages';
+
+let server: BuiltServer;
+let browser: Browser;
+let disposeBrowser: () => Promise<void>;
+const contexts: BrowserContext[] = [];
+
+beforeAll(async () => {
+  server = await startBuiltServer();
+  ({ browser, dispose: disposeBrowser } = await launchBrowser());
+});
+afterAll(async () => {
+  for (const c of contexts) await c.close();
+  await disposeBrowser?.();
+  await server?.dispose();
+});
+
+describe('who runs the room, from the console', () => {
+  it('[E6] a co-facilitator link works until revoked; a removed participant is let go; joining closes', async () => {
+    const console_ = await openScreen(browser, LAPTOP, contexts);
+    const code = await createFromHome(console_, server.url, 'Accès');
+    await console_.getByRole('button', { name: 'J’ai conservé le lien' }).click();
+
+    // a co-facilitator link, shown once, opens a working console elsewhere
+    await console_.getByLabel('Nom de la personne qui co-anime').fill('Marie');
+    await console_.getByRole('button', { name: 'Créer un lien' }).click();
+    const url = (await console_.getByTestId('cofacilitator-link').locator('code').textContent())!;
+    expect(url).toMatch(/\/console\/[A-Za-z0-9_-]+#k=[A-Za-z0-9_-]{22}$/);
+    const co = await openScreen(browser, LAPTOP, contexts);
+    await co.goto(url);
+    await co.getByTestId('stage-discover').click();
+    await expect
+      .poll(() => console_.getByTestId('stage-discover').getAttribute('aria-current'))
+      .toBe('step');
+    expect(await co.getByText('Co-animation').count()).toBe(0); // links are the main facilitator's
+
+    // a participant joins and posts; the facilitator removes them; their note stays
+    const phone = await openScreen(browser, PHONE, contexts, true);
+    await joinFromPhone(phone, server.url, code, 'Paul', null);
+    await post(phone, 'Obstacles', 'Une note de Paul');
+    await expect.poll(() => console_.getByTestId('participants').locator('li').count()).toBe(1);
+    await shot(console_, 'console-access');
+    await console_.getByRole('button', { name: 'Retirer — Paul' }).click();
+    await expect.poll(() => console_.getByTestId('participants').locator('li').count()).toBe(0);
+    await expect
+      .poll(() => phone.getByRole('button', { name: 'Rejoindre' }).count(), { timeout: 15_000 })
+      .toBe(1);
+    expect(
+      await console_.getByTestId('note').filter({ hasText: 'Une note de Paul' }).textContent(),
+    ).toContain('Personne retirée');
+
+    // closing joining: a newcomer is told so
+    await console_.getByRole('button', { name: 'Fermer les inscriptions' }).click();
+    await expect
+      .poll(() => console_.getByTestId('joining-state').textContent())
+      .toContain('fermées');
+    const late = await openScreen(browser, PHONE, contexts, true);
+    await late.goto(`${server.url}/join/${code}`);
+    await expect.poll(() => late.getByTestId('joining-closed').count()).toBe(1);
+
+    // revoking the co-facilitator link ends that console's access at once
+    await console_.getByRole('button', { name: 'Révoquer — Marie' }).click();
+    await expect
+      .poll(() => co.getByRole('alert').textContent(), { timeout: 15_000 })
+      .toContain('Aucun atelier ne correspond');
+  });
+});
