@@ -1,4 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { CODE_ALPHABET, normaliseCode } from '../src/lib/protocol/codes';
 
 /** A random secret of `bytes` bytes, URL-safe. 16 bytes = 128 bits. */
 export function randomSecret(bytes = 16): string {
@@ -17,8 +18,8 @@ export function secretMatches(secret: string, hash: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-/** Join codes avoid look-alike characters (0/O, 1/I/L, 2/Z, 5/S, 8/B). */
-export const JOIN_CODE_ALPHABET = 'ACDEFGHJKMNPQRTUVWXY3467';
+/** Join codes use the alphabet without look-alikes shared with rejoin codes. */
+export const JOIN_CODE_ALPHABET = CODE_ALPHABET;
 export const JOIN_CODE_LENGTH = 6;
 
 export function randomJoinCode(): string {
@@ -34,9 +35,7 @@ export function randomJoinCode(): string {
 }
 
 /** What people type: upper-cased, spaces and dashes removed. */
-export function normaliseJoinCode(input: string): string {
-  return input.toUpperCase().replace(/[\s-]/g, '');
-}
+export const normaliseJoinCode = normaliseCode;
 
 /** Short random ids for workshops, boards, notes. */
 export function newId(): string {

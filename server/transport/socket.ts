@@ -10,18 +10,14 @@ import {
   type ParticipantId,
 } from '../../src/lib/domain/index';
 import type { Ack } from '../../src/lib/protocol/ack';
-import {
-  envelopeSchema,
-  normaliseRejoinCode,
-  parseCommand,
-  type ClientCommand,
-} from '../../src/lib/protocol/commands';
+import { envelopeSchema, parseCommand, type ClientCommand } from '../../src/lib/protocol/commands';
 import { audienceKey, roomName, type Audience, type Welcome } from '../../src/lib/protocol/replica';
 import { PROTOCOL_VERSION } from '../../src/lib/protocol/version';
 import { hashSecret, newId, randomJoinCode, randomSecret } from '../crypto';
 import type { Realtime } from '../realtime';
 import { authenticate, stillValid, type ClientOrigin, type SessionData } from './session';
 import { internalError } from '../workshopRoom';
+import { normaliseCode } from '../../src/lib/protocol/codes';
 
 type AckFn = (ack: Ack<unknown>) => void;
 
@@ -149,7 +145,7 @@ async function handleCommand(
     domainCommand = {
       ...rest,
       tokenHash: session.tokenHash,
-      rejoinCodeHash: hashSecret(normaliseRejoinCode(rejoinCode)),
+      rejoinCodeHash: hashSecret(normaliseCode(rejoinCode)),
     } as Command;
   } else {
     domainCommand = command as Command;

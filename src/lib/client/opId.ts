@@ -1,4 +1,4 @@
-import { REJOIN_ALPHABET } from '../protocol/commands';
+import { CODE_ALPHABET } from '../protocol/codes';
 
 /** A random id for one command, so a retry is recognised and applied once. */
 export function newOpId(): string {
@@ -18,7 +18,7 @@ export function newDeviceToken(): string {
 
 /** A personal rejoin code: 8 characters without look-alikes, kept on the device and shown. */
 export function newRejoinCode(): string {
-  const alphabet = REJOIN_ALPHABET;
+  const alphabet = CODE_ALPHABET;
   const bytes = new Uint8Array(16);
   crypto.getRandomValues(bytes);
   let code = '';

@@ -1,6 +1,7 @@
 import * as v from 'valibot';
 import type { Command } from '../domain/commands/types';
 import { LANGUAGES, LIMITS, STAGES } from '../domain/model';
+import { REJOIN_CODE } from './codes';
 import { PROTOCOL_VERSION } from './version';
 
 /*
@@ -8,15 +9,6 @@ import { PROTOCOL_VERSION } from './version';
  * keys, wrong types and oversize strings are refused before the domain sees anything. The limits
  * below are generous transport caps; the domain applies the precise ones (after trimming).
  */
-
-/** Personal rejoin codes: 8 characters of the join-code alphabet (no look-alikes). */
-export const REJOIN_ALPHABET = 'ACDEFGHJKMNPQRTUVWXY3467';
-export const REJOIN_CODE = /^[ACDEFGHJKMNPQRTUVWXY3467]{8}$/;
-
-/** What a person typed, as a rejoin code: upper case, no spaces or dashes. */
-export function normaliseRejoinCode(input: string): string {
-  return input.toUpperCase().replace(/[\s-]/g, '');
-}
 
 const id = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{1,64}$/));
 /** A facilitator secret: at least 128 bits, base64url. */
