@@ -86,6 +86,9 @@ export const en: Record<MessageKey, string> = {
 
   'projector.title': 'Projector screen',
   'projector.join': 'Join at {host}/join with the code',
+  'projector.joinTitle': 'Join the workshop',
+  'projector.qr': 'QR code to join: {url}',
+  'projector.fullscreen': 'Full screen (F key)',
   'projector.noNotes': 'Notes will appear here.',
 
   'join.title': 'Join a workshop',

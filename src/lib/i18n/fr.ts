@@ -86,6 +86,9 @@ export const fr = {
 
   'projector.title': 'Écran de projection',
   'projector.join': 'Rejoignez sur {host}/join avec le code',
+  'projector.joinTitle': 'Rejoindre l’atelier',
+  'projector.qr': 'Code QR pour rejoindre : {url}',
+  'projector.fullscreen': 'Plein écran (touche F)',
   'projector.noNotes': 'Les notes apparaîtront ici.',
 
   'join.title': 'Rejoindre un atelier',
