@@ -51,13 +51,13 @@ describe('nothing a phone sends is lost', () => {
     await post(phone, 'Attentes', 'Écrite hors ligne, une');
     await post(phone, 'Défis', 'Écrite hors ligne, deux');
     await expect.poll(() => phone.getByTestId('waiting-note').count()).toBe(2);
-    expect(await phone.getByTestId('offline-banner').textContent()).toContain('2 envoi(s)');
+    expect(await phone.getByTestId('offline-banner').textContent()).toContain('2 envois');
     await shot(phone, 'phone-offline');
 
     await phone.reload();
     await expect
       .poll(() => phone.getByTestId('offline-banner').textContent(), { timeout: 10_000 })
-      .toContain('2 envoi(s)');
+      .toContain('2 envois');
     expect(await notesWith(projector, 'hors ligne').count()).toBe(0);
 
     await phone.context().setOffline(false);

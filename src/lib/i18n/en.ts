@@ -1,7 +1,7 @@
-import type { MessageKey } from './fr';
+import type { Catalog } from './fr';
 
 /** English: complete, key for key with fr.ts. */
-export const en: Record<MessageKey, string> = {
+export const en: Catalog = {
   'app.name': 'cocrea',
   'app.tagline': 'Live appreciative-inquiry co-creation workshops.',
   'lang.fr': 'Français',
@@ -18,7 +18,7 @@ export const en: Record<MessageKey, string> = {
   'status.online': 'Online',
   'status.offline': 'Offline',
   'status.refused': 'Access refused',
-  'status.connected': '{count} connected',
+  'status.connected': { one: '{count} person connected', other: '{count} people connected' },
 
   'create.title': 'Create a workshop',
   'create.field.title': 'Workshop title',
@@ -53,7 +53,10 @@ export const en: Record<MessageKey, string> = {
   'console.newColumn': 'New column',
   'console.rename': 'Rename',
   'console.remove': 'Remove',
-  'console.removeColumn.confirm': 'Remove the column “{title}” and its {count} note(s)?',
+  'console.removeColumn.confirm': {
+    one: 'Remove the column “{title}” and its note?',
+    other: 'Remove the column “{title}” and its {count} notes?',
+  },
   'console.deleteNote': 'Delete the note',
   'console.deleteNote.confirm': 'Delete this note?',
   'console.participants': 'Participants',
@@ -115,13 +118,16 @@ export const en: Record<MessageKey, string> = {
   'note.cancel': 'Cancel',
   'note.delete': 'Delete',
   'note.mine': 'My notes',
-  'note.count': '{count} note(s)',
+  'note.count': { one: '{count} note', other: '{count} notes' },
   'note.noBoard': 'No board for this stage: follow the facilitator.',
   'note.onBehalf': 'Facilitator’s note',
 
   'outbox.offline': 'Connection lost: retrying automatically.',
-  'outbox.waiting': '{count} item(s) waiting, kept on this phone.',
-  'outbox.sending': 'Sending {count} item(s)…',
+  'outbox.waiting': {
+    one: '{count} item waiting, kept on this phone.',
+    other: '{count} items waiting, kept on this phone.',
+  },
+  'outbox.sending': { one: 'Sending {count} item…', other: 'Sending {count} items…' },
   'outbox.pending': 'Waiting to be sent',
   'outbox.rejected': 'Not posted:',
   'outbox.copy': 'Copy the text',

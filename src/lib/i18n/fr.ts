@@ -17,7 +17,7 @@ export const fr = {
   'status.online': 'En ligne',
   'status.offline': 'Hors ligne',
   'status.refused': 'Accès refusé',
-  'status.connected': '{count} personne(s) connectée(s)',
+  'status.connected': { one: '{count} personne connectée', other: '{count} personnes connectées' },
 
   'create.title': 'Créer un atelier',
   'create.field.title': 'Titre de l’atelier',
@@ -53,7 +53,10 @@ export const fr = {
   'console.newColumn': 'Nouvelle colonne',
   'console.rename': 'Renommer',
   'console.remove': 'Retirer',
-  'console.removeColumn.confirm': 'Retirer la colonne « {title} » et ses {count} note(s) ?',
+  'console.removeColumn.confirm': {
+    one: 'Retirer la colonne « {title} » et sa note ?',
+    other: 'Retirer la colonne « {title} » et ses {count} notes ?',
+  },
   'console.deleteNote': 'Supprimer la note',
   'console.deleteNote.confirm': 'Supprimer cette note ?',
   'console.participants': 'Participants',
@@ -115,13 +118,16 @@ export const fr = {
   'note.cancel': 'Annuler',
   'note.delete': 'Supprimer',
   'note.mine': 'Mes notes',
-  'note.count': '{count} note(s)',
+  'note.count': { one: '{count} note', other: '{count} notes' },
   'note.noBoard': 'Pas de tableau pour cette étape : suivez l’animation.',
   'note.onBehalf': 'Note de l’animation',
 
   'outbox.offline': 'Connexion perdue : nouvel essai automatique.',
-  'outbox.waiting': '{count} envoi(s) en attente, conservé(s) sur ce téléphone.',
-  'outbox.sending': 'Envoi de {count} élément(s)…',
+  'outbox.waiting': {
+    one: '{count} envoi en attente, conservé sur ce téléphone.',
+    other: '{count} envois en attente, conservés sur ce téléphone.',
+  },
+  'outbox.sending': { one: 'Envoi de {count} élément…', other: 'Envoi de {count} éléments…' },
   'outbox.pending': 'En attente d’envoi',
   'outbox.rejected': 'Non publié :',
   'outbox.copy': 'Copier le texte',
@@ -156,6 +162,12 @@ export const fr = {
   'error.LAST_COLUMN': 'Un tableau doit garder au moins une colonne.',
   'error.DUPLICATE_SECTOR': 'Deux secteurs portent le même nom.',
   'error.INTERNAL': 'Un problème est survenu sur le serveur. Réessayez.',
-} as const;
+} as const satisfies Record<string, Message>;
 
 export type MessageKey = keyof typeof fr;
+
+/** A message: one text, or one per plural category (CLDR: one, other…), chosen by `count`. */
+export type Message = string | ({ other: string } & Partial<Record<Intl.LDMLPluralRule, string>>);
+
+/** A complete catalog: every key of the French one. */
+export type Catalog = Record<MessageKey, Message>;

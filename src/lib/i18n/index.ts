@@ -1,21 +1,42 @@
 import type { DomainError } from '../domain/errors';
 import type { Language } from '../domain/model';
 import { en } from './en';
-import { fr, type MessageKey } from './fr';
+import { fr, type Catalog, type Message, type MessageKey } from './fr';
 
-export type { MessageKey };
-export const catalogs: Record<Language, Record<MessageKey, string>> = { fr, en };
+export type { Message, MessageKey };
+export const catalogs: Record<Language, Catalog> = { fr, en };
 
-/** Translate a key, filling `{name}` placeholders. */
+const LOCALES: Record<Language, string> = { fr: 'fr-CA', en: 'en-CA' };
+
+/** Pick the text of a message: plural forms follow `count`, by the language's own rules. */
+function pick(language: Language, message: Message, vars: Record<string, string | number>): string {
+  if (typeof message === 'string') return message;
+  const count = Number(vars.count ?? 0);
+  const category = new Intl.PluralRules(LOCALES[language]).select(count);
+  return message[category] ?? message.other;
+}
+
+/** Translate a key, filling `{name}` placeholders; numbers are formatted for the language. */
 export function translate(
   language: Language,
   key: MessageKey,
   vars: Record<string, string | number> = {},
 ): string {
-  const template = catalogs[language][key] ?? fr[key];
-  return template.replace(/\{(\w+)\}/g, (_, name: string) =>
-    name in vars ? String(vars[name]) : `{${name}}`,
-  );
+  const template = pick(language, catalogs[language][key] ?? fr[key], vars);
+  const numbers = new Intl.NumberFormat(LOCALES[language]);
+  return template.replace(/\{(\w+)\}/g, (_, name: string) => {
+    if (!(name in vars)) return `{${name}}`;
+    const value = vars[name]!;
+    return typeof value === 'number' ? numbers.format(value) : value;
+  });
+}
+
+/** A date and time, written the way the language writes it. */
+export function formatDateTime(language: Language, at: number): string {
+  return new Intl.DateTimeFormat(LOCALES[language], {
+    dateStyle: 'medium',
+    timeStyle: 'short',
+  }).format(at);
 }
 
 export type Translate = (key: MessageKey, vars?: Record<string, string | number>) => string;

@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { ERRORS } from '../../../src/lib/domain/errors';
 import { catalogs, errorMessage, translate } from '../../../src/lib/i18n';
 
-const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+import type { Message } from '../../../src/lib/i18n';
+
+/** Every placeholder of a message, all plural forms together. */
+const placeholders = (message: Message) => {
+  const texts = typeof message === 'string' ? [message] : Object.values(message);
+  const names = new Set(texts.flatMap((t) => [...t!.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!)));
+  return [...names].sort();
+};
 
 describe('message catalogs', () => {
   it('[I18N1] French and English have exactly the same keys, none empty', () => {
@@ -10,8 +17,9 @@ describe('message catalogs', () => {
     const en = Object.keys(catalogs.en).sort();
     expect(en).toEqual(fr);
     for (const lang of ['fr', 'en'] as const) {
-      for (const [key, text] of Object.entries(catalogs[lang])) {
-        expect(text.trim(), `${lang} ${key}`).not.toBe('');
+      for (const [key, message] of Object.entries(catalogs[lang])) {
+        const texts = typeof message === 'string' ? [message] : Object.values(message);
+        for (const text of texts) expect(text!.trim(), `${lang} ${key}`).not.toBe('');
       }
     }
   });
@@ -34,5 +42,15 @@ describe('message catalogs', () => {
   it('[I18N4] placeholders are filled, and a missing value stays visible rather than blank', () => {
     expect(translate('fr', 'join.welcome', { name: 'Zoé' })).toBe('Bienvenue, Zoé');
     expect(translate('en', 'join.welcome')).toBe('Welcome, {name}');
+  });
+
+  it('[I18N5] plural forms follow each language’s rules, numbers are written the local way', () => {
+    expect(translate('fr', 'status.connected', { count: 0 })).toBe('0 personne connectée');
+    expect(translate('fr', 'status.connected', { count: 1 })).toBe('1 personne connectée');
+    expect(translate('fr', 'status.connected', { count: 2 })).toBe('2 personnes connectées');
+    expect(translate('en', 'status.connected', { count: 0 })).toBe('0 people connected');
+    expect(translate('en', 'status.connected', { count: 1 })).toBe('1 person connected');
+    expect(translate('fr', 'note.count', { count: 1200 })).toBe('1\u00a0200 notes');
+    expect(translate('en', 'note.count', { count: 1200 })).toBe('1,200 notes');
   });
 });
