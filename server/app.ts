@@ -30,9 +30,9 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
   const realtime = await Realtime.create({
     ...options.realtime,
     store: options.store,
-    origin: options.origin ?? null,
-    createToken: options.createToken ?? null,
-    trustProxy: options.trustProxy ?? false,
+    origin: options.origin ?? options.realtime?.origin ?? null,
+    createToken: options.createToken ?? options.realtime?.createToken ?? null,
+    trustProxy: options.trustProxy ?? options.realtime?.trustProxy ?? false,
   });
   const handler: Handler =
     options.handler ??

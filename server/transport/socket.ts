@@ -109,8 +109,18 @@ async function handleCommand(
 
   if (command.type === 'createWorkshop') {
     if (session.workshopId !== null) return refuse('NOT_ALLOWED');
-    if (realtime.createToken !== null && !tokenMatches(command.createToken, realtime.createToken)) {
-      return refuse('CREATE_TOKEN_REQUIRED');
+    if (realtime.createToken !== null) {
+      const { failuresPerAddress } = realtime.limits;
+      if (!failuresPerAddress.allows(session.address)) {
+        return refuse(
+          'TOO_MANY_ATTEMPTS',
+          tooManyAttempts(failuresPerAddress.retryAfter(session.address)),
+        );
+      }
+      if (!tokenMatches(command.createToken, realtime.createToken)) {
+        if (command.createToken !== undefined) failuresPerAddress.take(session.address);
+        return refuse('CREATE_TOKEN_REQUIRED');
+      }
     }
     if (!realtime.limits.creations.take(session.address)) {
       const minutes = Math.ceil(realtime.limits.creations.retryAfter(session.address) / 60);
@@ -120,7 +130,9 @@ async function handleCommand(
       );
     }
     // A retried creation (same op id) gets the first answer, not a second workshop.
-    return realtime.once(`create:${op}`, () => createWorkshop(realtime, command, op));
+    return realtime.once(`create:${session.address}:${op}`, () =>
+      createWorkshop(realtime, command, op),
+    );
   }
   if (session.workshopId === null) return refuse('NOT_FOUND');
   const room = realtime.rooms.get(session.workshopId);
@@ -169,7 +181,15 @@ async function handleCommand(
     session.actor = { role: 'participant', participantId };
     room.connect(participantId);
   }
-  if (ack.ok && ENDS_SESSIONS.has(command.type)) realtime.evictInvalidSessions(room.state.id);
+  if (ack.ok && command.type === 'rotateFacilitatorKey') {
+    // The console that rotated holds the new key: it stays; every other holder of the old one goes.
+    session.keyHash = hashSecret(command.key);
+  }
+  if (ack.ok && ENDS_SESSIONS.has(command.type)) {
+    // After the ack has gone out, so the sender hears the answer before anyone is let go.
+    const workshopId = room.state.id;
+    setImmediate(() => realtime.evictInvalidSessions(workshopId));
+  }
   if (!ack.ok && ack.error.code === 'UNKNOWN_REJOIN_CODE') {
     for (const [bucket, key] of failures) bucket.take(key);
   }
@@ -214,9 +234,16 @@ export function registerSocketHandlers(io: Server, realtime: Realtime): void {
       error.data = { code, message };
       next(error);
     };
-    // Guessing codes or keys: failed attempts are counted per address and per device.
+    // Guessing join codes: failed attempts are counted per address and per device. Facilitator
+    // keys (128 random bits) cannot be guessed, so consoles are never throttled: a stranger at
+    // the venue cannot lock the facilitator out.
     const { failuresPerAddress, failuresPerDevice } = realtime.limits;
-    if (!failuresPerAddress.allows(client.address) || !failuresPerDevice.allows(client.device)) {
+    const auth = socket.handshake.auth as Record<string, unknown> | undefined;
+    const guessable = typeof auth?.code === 'string';
+    if (
+      guessable &&
+      (!failuresPerAddress.allows(client.address) || !failuresPerDevice.allows(client.device))
+    ) {
       const wait = Math.max(
         failuresPerAddress.retryAfter(client.address),
         failuresPerDevice.retryAfter(client.device),
@@ -225,7 +252,7 @@ export function registerSocketHandlers(io: Server, realtime: Realtime): void {
     }
     const session = authenticate(realtime, socket.handshake.auth, client);
     if (typeof session === 'string') {
-      if (session === 'NOT_FOUND') {
+      if (session === 'NOT_FOUND' && guessable) {
         failuresPerAddress.take(client.address);
         failuresPerDevice.take(client.device);
       }

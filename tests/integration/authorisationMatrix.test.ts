@@ -1,0 +1,325 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningServer } from '../../server/app';
+import { hashSecret } from '../../server/crypto';
+import type { Workshop } from '../../src/lib/domain/index';
+import { newRejoinCode } from '../../src/lib/client/opId';
+import type { ClientCommand } from '../../src/lib/protocol/commands';
+import { closeClients, send } from './helpers';
+import {
+  buildScene,
+  disconnected,
+  LOOSE_LIMITS,
+  newKey,
+  ROLES,
+  startTrustServer,
+  type Role,
+  type Scene,
+} from './scene';
+
+/*
+ * Who may do what, through socket.io: every wire command × every kind of client, each cell
+ * against a fresh workshop on one shared server. The unit table (tests/unit/access.test.ts) is the
+ * domain's; this one adds what the transport does: the role comes from the handshake, joining
+ * needs a device token, creating needs a connection without a workshop, secrets are hashed.
+ */
+
+let server: RunningServer;
+beforeAll(async () => {
+  server = await startTrustServer({ limits: LOOSE_LIMITS });
+});
+afterEach(() => closeClients());
+afterAll(async () => {
+  closeClients();
+  await server.close();
+});
+
+const OK = 'ok';
+type Expected = typeof OK | string;
+type Row = Record<Role, Expected>;
+
+const FACILITATOR_ONLY: Row = {
+  facilitator: OK,
+  'co-facilitator': OK,
+  author: 'NOT_ALLOWED',
+  'other participant': 'NOT_ALLOWED',
+  projector: 'NOT_ALLOWED',
+  nobody: 'NOT_ALLOWED',
+  outsider: 'NOT_FOUND',
+};
+const MAIN_FACILITATOR_ONLY: Row = { ...FACILITATOR_ONLY, 'co-facilitator': 'NOT_ALLOWED' };
+const AUTHOR_OR_FACILITATOR: Row = {
+  facilitator: OK,
+  'co-facilitator': OK,
+  author: OK,
+  'other participant': 'NOT_YOUR_NOTE',
+  projector: 'NOT_ALLOWED',
+  nobody: 'NOT_JOINED',
+  outsider: 'NOT_FOUND',
+};
+/** Joining needs a device token: sessions without one are refused by the transport. */
+const JOINING: Row = {
+  facilitator: 'BAD_REQUEST',
+  'co-facilitator': 'BAD_REQUEST',
+  author: 'ALREADY_JOINED',
+  'other participant': 'ALREADY_JOINED',
+  projector: 'BAD_REQUEST',
+  nobody: OK,
+  outsider: 'NOT_FOUND',
+};
+
+type CommandType = ClientCommand['type'];
+
+interface Case {
+  expected: Row;
+  /** A valid command of this type against the scene (fresh values each call). */
+  command(sc: Scene): ClientCommand;
+  /** For accepted cells: what must have changed (the state before and after). */
+  check(sc: Scene, before: Workshop, after: Workshop, cmd: ClientCommand, role: Role): void;
+}
+
+const MATRIX: Record<Exclude<CommandType, 'createWorkshop'>, Case> = {
+  joinWorkshop: {
+    expected: JOINING,
+    command: () => ({
+      type: 'joinWorkshop',
+      name: 'Nouveau',
+      sector: null,
+      rejoinCode: newRejoinCode(),
+    }),
+    check(sc, before, after, cmd) {
+      const added = Object.values(after.participants).filter((p) => !before.participants[p.id]);
+      expect(added).toHaveLength(1);
+      expect(added[0]!.tokenHash).toBe(hashSecret(sc.nobodyToken));
+      const code = (cmd as Extract<ClientCommand, { type: 'joinWorkshop' }>).rejoinCode;
+      expect(added[0]!.rejoinCodeHash).toBe(hashSecret(code));
+      expect(JSON.stringify(after)).not.toContain(sc.nobodyToken);
+      expect(JSON.stringify(after)).not.toContain(code);
+    },
+  },
+  rejoinWorkshop: {
+    expected: JOINING,
+    command: (sc) => ({ type: 'rejoinWorkshop', rejoinCode: sc.author.rejoinCode }),
+    check(sc, before, after) {
+      const id = sc.author.participantId;
+      expect(after.participants[id]!.tokenHash).toBe(hashSecret(sc.nobodyToken));
+      expect(before.participants[id]!.tokenHash).toBe(hashSecret(sc.author.token));
+      expect(JSON.stringify(after)).not.toContain(sc.nobodyToken);
+    },
+  },
+  removeParticipant: {
+    expected: FACILITATOR_ONLY,
+    command: (sc) => ({ type: 'removeParticipant', participantId: sc.other.participantId }),
+    check(sc, _before, after) {
+      expect(after.participants[sc.other.participantId]).toMatchObject({ name: '', tokenHash: '' });
+      expect(after.participants[sc.other.participantId]!.removedAt).toBeTypeOf('number');
+    },
+  },
+  setJoining: {
+    expected: FACILITATOR_ONLY,
+    command: () => ({ type: 'setJoining', open: false }),
+    check: (_sc, _before, after) => expect(after.joiningOpen).toBe(false),
+  },
+  createCoFacilitatorLink: {
+    expected: MAIN_FACILITATOR_ONLY,
+    command: () => ({ type: 'createCoFacilitatorLink', label: 'Deuxième', key: newKey() }),
+    check(_sc, before, after, cmd) {
+      const key = (cmd as Extract<ClientCommand, { type: 'createCoFacilitatorLink' }>).key;
+      const added = Object.values(after.coFacilitators).filter((l) => !before.coFacilitators[l.id]);
+      expect(added).toMatchObject([
+        { label: 'Deuxième', keyHash: hashSecret(key), revokedAt: null },
+      ]);
+      expect(JSON.stringify(after)).not.toContain(key);
+    },
+  },
+  revokeCoFacilitatorLink: {
+    expected: MAIN_FACILITATOR_ONLY,
+    command: (sc) => ({ type: 'revokeCoFacilitatorLink', linkId: sc.linkId }),
+    check: (sc, _before, after) =>
+      expect(after.coFacilitators[sc.linkId]!.revokedAt).toBeTypeOf('number'),
+  },
+  rotateFacilitatorKey: {
+    expected: MAIN_FACILITATOR_ONLY,
+    command: () => ({ type: 'rotateFacilitatorKey', key: newKey() }),
+    check(sc, _before, after, cmd) {
+      const key = (cmd as Extract<ClientCommand, { type: 'rotateFacilitatorKey' }>).key;
+      expect(after.facilitatorKeyHash).toBe(hashSecret(key));
+      expect(JSON.stringify(after)).not.toContain(key);
+      expect(JSON.stringify(after)).not.toContain(sc.facilitatorKey);
+    },
+  },
+  setStage: {
+    expected: FACILITATOR_ONLY,
+    command: () => ({ type: 'setStage', stage: 'discover' }),
+    check: (_sc, _before, after) => expect(after.currentStage).toBe('discover'),
+  },
+  setQuestion: {
+    expected: FACILITATOR_ONLY,
+    command: () => ({ type: 'setQuestion', question: 'Nouvelle question' }),
+    check: (_sc, _before, after) => expect(after.question).toBe('Nouvelle question'),
+  },
+  setStagePrompt: {
+    expected: FACILITATOR_ONLY,
+    command: () => ({ type: 'setStagePrompt', stage: 'define', prompt: 'Nouvelle consigne' }),
+    check: (_sc, _before, after) => expect(after.stages.define.prompt).toBe('Nouvelle consigne'),
+  },
+  addColumn: {
+    expected: FACILITATOR_ONLY,
+    command: (sc) => ({ type: 'addColumn', boardId: sc.boardId, title: 'Nouvelle colonne' }),
+    check: (sc, _before, after) =>
+      expect(after.boards[sc.boardId]!.columns.map((c) => c.title)).toContain('Nouvelle colonne'),
+  },
+  renameColumn: {
+    expected: FACILITATOR_ONLY,
+    command: (sc) => ({
+      type: 'renameColumn',
+      boardId: sc.boardId,
+      columnId: sc.columnIds[0],
+      title: 'Renommée',
+    }),
+    check: (sc, _before, after) =>
+      expect(after.boards[sc.boardId]!.columns[0]!.title).toBe('Renommée'),
+  },
+  removeColumn: {
+    expected: FACILITATOR_ONLY,
+    command: (sc) => ({ type: 'removeColumn', boardId: sc.boardId, columnId: sc.columnIds[1] }),
+    check: (sc, _before, after) =>
+      expect(after.boards[sc.boardId]!.columns.map((c) => c.id)).toEqual([sc.columnIds[0]]),
+  },
+  addNote: {
+    expected: {
+      facilitator: OK,
+      'co-facilitator': OK,
+      author: OK,
+      'other participant': OK,
+      projector: 'NOT_ALLOWED',
+      nobody: 'NOT_JOINED',
+      outsider: 'NOT_FOUND',
+    },
+    command: (sc) => ({
+      type: 'addNote',
+      boardId: sc.boardId,
+      columnId: sc.columnIds[0],
+      text: 'Encore une note',
+    }),
+    check(sc, before, after, _cmd, role) {
+      const added = Object.values(after.notes).filter((n) => !before.notes[n.id]);
+      expect(added).toHaveLength(1);
+      expect(added[0]!.text).toBe('Encore une note');
+      const author =
+        role === 'author'
+          ? { kind: 'participant', id: sc.author.participantId }
+          : role === 'other participant'
+            ? { kind: 'participant', id: sc.other.participantId }
+            : { kind: 'facilitator' };
+      expect(added[0]!.author).toEqual(author);
+    },
+  },
+  editNote: {
+    expected: AUTHOR_OR_FACILITATOR,
+    command: (sc) => ({ type: 'editNote', noteId: sc.noteId, text: 'Note modifiée' }),
+    check: (sc, _before, after) => expect(after.notes[sc.noteId]!.text).toBe('Note modifiée'),
+  },
+  deleteNote: {
+    expected: AUTHOR_OR_FACILITATOR,
+    command: (sc) => ({ type: 'deleteNote', noteId: sc.noteId }),
+    check: (sc, _before, after) => expect(after.notes[sc.noteId]).toBeUndefined(),
+  },
+};
+
+/** createWorkshop: only a connection that belongs to no workshop may create one. */
+const CREATE: Row = {
+  facilitator: 'NOT_ALLOWED',
+  'co-facilitator': 'NOT_ALLOWED',
+  author: 'NOT_ALLOWED',
+  'other participant': 'NOT_ALLOWED',
+  projector: 'NOT_ALLOWED',
+  nobody: 'NOT_ALLOWED',
+  outsider: OK,
+};
+const createCommand = (): ClientCommand => ({
+  type: 'createWorkshop',
+  title: 'Un autre atelier',
+  question: '',
+  language: 'en',
+  sectors: [],
+});
+
+function ruleOf(type: CommandType, role: Role, expected: Expected): string {
+  if (type === 'createWorkshop' || role === 'outsider') return '[X1][X3]';
+  if ((type === 'joinWorkshop' || type === 'rejoinWorkshop') && expected !== 'NOT_FOUND') {
+    return expected === OK ? '[X1][X4]' : '[X1][X2]';
+  }
+  if (expected === OK && /CoFacilitatorLink|rotate/.test(type)) return '[X1][X4]';
+  return '[X1]';
+}
+
+const CELLS = [
+  ...(Object.entries(MATRIX) as [Exclude<CommandType, 'createWorkshop'>, Case][]).flatMap(
+    ([type, c]) => ROLES.map((role) => ({ type, role, expected: c.expected[role], c })),
+  ),
+  ...ROLES.map((role) => ({
+    type: 'createWorkshop' as const,
+    role,
+    expected: CREATE[role],
+    c: null,
+  })),
+];
+
+describe('every command × every client, through the transport', () => {
+  it('[X1] the table covers every wire command and every role', () => {
+    expect(new Set(CELLS.map((cell) => cell.type)).size).toBe(17);
+    expect(CELLS).toHaveLength(17 * ROLES.length);
+  });
+
+  for (const { type, role, expected, c } of CELLS) {
+    const title = `${ruleOf(type, role, expected)} ${type} by ${role}: ${expected}`;
+    it(title, async () => {
+      const sc = await buildScene(server);
+      const cmd = c ? c.command(sc) : createCommand();
+      const socket = sc.sockets[role];
+      const before = sc.latest();
+      const beforeJson = sc.snapshot();
+      const rooms = server.realtime.rooms.size;
+
+      const ack = await send(socket, cmd);
+
+      if (expected === OK) {
+        expect(ack, JSON.stringify(ack)).toMatchObject({ ok: true });
+        if (c) {
+          expect(sc.snapshot()).not.toBe(beforeJson);
+          c.check(sc, before, sc.latest(), cmd, role);
+          expect(server.realtime.rooms.size).toBe(rooms);
+        } else {
+          // a new workshop, and nothing else touched
+          expect(server.realtime.rooms.size).toBe(rooms + 1);
+          expect(sc.snapshot()).toBe(beforeJson);
+          const { workshopId, facilitatorKey } = ack.ok ? ack.value : {};
+          const created = server.realtime.rooms.get(workshopId!)!.latest;
+          expect(created.facilitatorKeyHash).toBe(hashSecret(facilitatorKey!));
+          expect(JSON.stringify(created)).not.toContain(facilitatorKey);
+        }
+      } else {
+        expect(ack).toMatchObject({ ok: false, error: { code: expected } });
+        expect(sc.snapshot()).toBe(beforeJson);
+        expect(server.realtime.rooms.size).toBe(rooms);
+        expect(socket.connected).toBe(true);
+      }
+    });
+  }
+});
+
+describe('what an accepted cell does to the other clients', () => {
+  it('[X1] a rejoin by the visitor lets the author’s device go; a revocation, the co-facilitator’s', async () => {
+    const sc = await buildScene(server);
+    const authorGone = disconnected(sc.sockets.author);
+    await send(sc.sockets.nobody, { type: 'rejoinWorkshop', rejoinCode: sc.author.rejoinCode });
+    expect(await authorGone).toBe('io server disconnect');
+    const coGone = disconnected(sc.sockets['co-facilitator']);
+    await send(sc.sockets.facilitator, { type: 'revokeCoFacilitatorLink', linkId: sc.linkId });
+    expect(await coGone).toBe('io server disconnect');
+    // the others stay
+    for (const role of ['facilitator', 'other participant', 'projector', 'nobody'] as const) {
+      expect(sc.sockets[role].connected, role).toBe(true);
+    }
+  });
+});
