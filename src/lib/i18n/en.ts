@@ -47,7 +47,7 @@ export const en: Catalog = {
   'console.saved': 'Saved',
   'console.projector': 'Open the projector screen',
   'console.copyJoin': 'Copy the join link',
-  'console.joinCode': 'Join code',
+  'console.joinCode': 'Join code:',
   'console.columns': 'Columns',
   'console.addColumn': 'Add a column',
   'console.newColumn': 'New column',

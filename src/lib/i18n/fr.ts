@@ -47,7 +47,7 @@ export const fr = {
   'console.saved': 'Enregistré',
   'console.projector': 'Ouvrir l’écran de projection',
   'console.copyJoin': 'Copier le lien pour rejoindre',
-  'console.joinCode': 'Code pour rejoindre',
+  'console.joinCode': 'Code pour rejoindre :',
   'console.columns': 'Colonnes',
   'console.addColumn': 'Ajouter une colonne',
   'console.newColumn': 'Nouvelle colonne',
