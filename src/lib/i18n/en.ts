@@ -110,6 +110,7 @@ export const en: Catalog = {
   'rejoin.explain':
     'Write it down: it lets you come back to the workshop from another device, with your notes.',
 
+  'announce.newNotes': { one: '{count} new note', other: '{count} new notes' },
   'note.placeholder': 'Write your idea…',
   'note.column': 'Column',
   'note.post': 'Post',

@@ -110,6 +110,7 @@ export const fr = {
   'rejoin.explain':
     'Notez-le : il vous permet de revenir dans l’atelier depuis un autre appareil, avec vos notes.',
 
+  'announce.newNotes': { one: '{count} nouvelle note', other: '{count} nouvelles notes' },
   'note.placeholder': 'Écrivez votre idée…',
   'note.column': 'Colonne',
   'note.post': 'Publier',
