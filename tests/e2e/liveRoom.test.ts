@@ -73,6 +73,7 @@ describe('a live room in real Chromium', () => {
 
     // Notes arrive live in their columns everywhere; markup stays text.
     await post(alice, 'Défis', 'Trouver du temps pour se rencontrer');
+    await expect.poll(() => alice.getByTestId('sent').count()).toBe(1);
     await post(bob, 'Attentes', '<img src=x onerror="document.title=1">Mieux se connaître');
     const projColumns = projector.getByTestId('column');
     await expect.poll(() => projColumns.nth(1).getByTestId('note').count()).toBe(1);

@@ -67,6 +67,8 @@ export class LiveWorkshop {
   refusal = $state.raw<DomainError | null>(null);
   /** Commands waiting on this device, and the ones the server refused. */
   outbox = $state.raw<readonly OutboxEntry[]>([]);
+  /** How many outbox commands the server has acknowledged since the page opened. */
+  delivered = $state(0);
   /** The replica shown, per audience; a replacement waits in #next until it has synced. */
   #replicas = $state.raw<Partial<Record<Audience, Replica>>>({});
   #next: Partial<Record<Audience, Replica>> = {};
@@ -229,8 +231,10 @@ export class LiveWorkshop {
           this.#retryDrainLater();
           return;
         }
-        if (ack.ok) this.#outbox.done(entry.op);
-        else if (ack.error.code === 'INTERNAL') {
+        if (ack.ok) {
+          this.#outbox.done(entry.op);
+          this.delivered++;
+        } else if (ack.error.code === 'INTERNAL') {
           this.#retryDrainLater();
           return;
         } else this.#outbox.reject(entry.op, ack.error);

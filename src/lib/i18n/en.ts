@@ -129,6 +129,7 @@ export const en: Catalog = {
     other: '{count} items waiting, kept on this phone.',
   },
   'outbox.sending': { one: 'Sending {count} item…', other: 'Sending {count} items…' },
+  'outbox.sent': 'Sent ✓',
   'outbox.pending': 'Waiting to be sent',
   'outbox.rejected': 'Not posted:',
   'outbox.copy': 'Copy the text',

@@ -129,6 +129,7 @@ export const fr = {
     other: '{count} envois en attente, conservés sur ce téléphone.',
   },
   'outbox.sending': { one: 'Envoi de {count} élément…', other: 'Envoi de {count} éléments…' },
+  'outbox.sent': 'Envoyé ✓',
   'outbox.pending': 'En attente d’envoi',
   'outbox.rejected': 'Non publié :',
   'outbox.copy': 'Copier le texte',
