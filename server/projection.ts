@@ -13,7 +13,7 @@ import type {
  * then skips it without serialising it).
  */
 export class ProjectionCache {
-  readonly notes = new WeakMap<object, { author: unknown; view: NoteView }>();
+  readonly notes = new WeakMap<object, { author: unknown; anonymous: boolean; view: NoteView }>();
 }
 
 /** What one replica holds, keyed like its maps. */
@@ -50,7 +50,9 @@ function noteView(state: Workshop, n: Note, withAuthor: boolean, cache: Projecti
   const authorId = n.author.kind === 'participant' ? n.author.id : null;
   const author = authorId ? state.participants[authorId] : undefined;
   const cached = cache.notes.get(n);
-  if (cached && cached.author === author) return cached.view;
+  // A note's view also depends on its author and on whether its board is anonymous.
+  const anonymous = state.boards[n.boardId]?.anonymous ?? false;
+  if (cached && cached.author === author && cached.anonymous === anonymous) return cached.view;
   const view: NoteView = {
     id: n.id,
     boardId: n.boardId,
@@ -60,11 +62,12 @@ function noteView(state: Workshop, n: Note, withAuthor: boolean, cache: Projecti
     createdAt: n.createdAt,
     updatedAt: n.updatedAt,
   };
-  if (withAuthor) {
+  if (withAuthor && !anonymous) {
     view.authorId = authorId;
     view.authorName = author?.name ?? '';
   }
-  cache.notes.set(n, { author, view });
+  if (withAuthor && n.moderated) view.moderated = true;
+  cache.notes.set(n, { author, anonymous, view });
   return view;
 }
 
@@ -113,21 +116,50 @@ export function project(
       .length,
     joiningOpen: state.joiningOpen,
   };
+  // Counts per column (and per sector, for the console), moderated notes left out.
+  const counts = new Map<string, Record<string, number>>();
+  const sectorCounts = new Map<string, Record<string, Record<string, number>>>();
+  for (const n of Object.values(state.notes)) {
+    if (n.moderated) continue;
+    const c = counts.get(n.boardId) ?? {};
+    c[n.columnId] = (c[n.columnId] ?? 0) + 1;
+    counts.set(n.boardId, c);
+    const sector =
+      n.author.kind === 'participant'
+        ? (state.participants[n.author.id]?.sector ?? 'none')
+        : 'facilitator';
+    const sc = sectorCounts.get(n.boardId) ?? {};
+    const column = (sc[n.columnId] ??= {});
+    column[sector] = (column[sector] ?? 0) + 1;
+    sectorCounts.set(n.boardId, sc);
+  }
   const boards: Record<string, BoardView> = {};
+  const facilitatorBoards: Record<string, BoardView> = {};
   for (const b of Object.values(state.boards)) {
+    const columnCounts = Object.fromEntries(
+      b.columns.map((c) => [c.id, counts.get(b.id)?.[c.id] ?? 0]),
+    );
     boards[b.id] = {
       id: b.id,
       stage: b.stage,
       title: b.title,
       columns: b.columns.map((c) => ({ ...c })),
+      hidden: b.hidden,
+      locked: b.locked,
+      anonymous: b.anonymous,
+      counts: columnCounts,
     };
+    facilitatorBoards[b.id] = { ...boards[b.id]!, sectorCounts: sectorCounts.get(b.id) ?? {} };
   }
 
   const publicNotes: Record<string, NoteView> = {};
   const facilitatorNotes: Record<string, NoteView> = {};
   const byAuthor = new Map<string, Note[]>();
   for (const n of Object.values(state.notes)) {
-    publicNotes[n.id] = noteView(state, n, false, caches.public);
+    // The room sees a note once its board is revealed, and never a moderated one.
+    if (!n.moderated && !state.boards[n.boardId]?.hidden) {
+      publicNotes[n.id] = noteView(state, n, false, caches.public);
+    }
     facilitatorNotes[n.id] = noteView(state, n, true, caches.facilitator);
     if (n.author.kind === 'participant') {
       const list = byAuthor.get(n.author.id) ?? [];
@@ -150,13 +182,21 @@ export function project(
   for (const id of privateFor) {
     if (!participants[id]) continue;
     const notes: Record<string, NoteView> = {};
-    for (const n of byAuthor.get(id) ?? []) notes[n.id] = noteView(state, n, false, caches.private);
+    for (const n of byAuthor.get(id) ?? []) {
+      const view = noteView(state, n, false, caches.private);
+      notes[n.id] = n.moderated ? { ...view, moderated: true } : view;
+    }
     privates.set(id, { meta: { me: participants[id] }, boards: {}, notes, participants: {} });
   }
 
   return {
     public: { meta: { workshop }, boards, notes: publicNotes, participants: {} },
-    facilitator: { meta: { workshop, links }, boards, notes: facilitatorNotes, participants },
+    facilitator: {
+      meta: { workshop, links },
+      boards: facilitatorBoards,
+      notes: facilitatorNotes,
+      participants,
+    },
     private: privates,
   };
 }

@@ -114,6 +114,21 @@ const MATRIX: Record<Exclude<CommandType, 'createWorkshop'>, Case> = {
       expect(after.participants[sc.other.participantId]!.removedAt).toBeTypeOf('number');
     },
   },
+  setBoardSetting: {
+    expected: FACILITATOR_ONLY,
+    command: (sc) => ({
+      type: 'setBoardSetting',
+      boardId: sc.boardId,
+      setting: 'locked',
+      value: true,
+    }),
+    check: (sc, _before, after) => expect(after.boards[sc.boardId]!.locked).toBe(true),
+  },
+  moderateNote: {
+    expected: FACILITATOR_ONLY,
+    command: (sc) => ({ type: 'moderateNote', noteId: sc.noteId, moderated: true }),
+    check: (sc, _before, after) => expect(after.notes[sc.noteId]!.moderated).toBe(true),
+  },
   setJoining: {
     expected: FACILITATOR_ONLY,
     command: () => ({ type: 'setJoining', open: false }),
@@ -267,8 +282,8 @@ const CELLS = [
 
 describe('every command × every client, through the transport', () => {
   it('[X1] the table covers every wire command and every role', () => {
-    expect(new Set(CELLS.map((cell) => cell.type)).size).toBe(17);
-    expect(CELLS).toHaveLength(17 * ROLES.length);
+    expect(new Set(CELLS.map((cell) => cell.type)).size).toBe(19);
+    expect(CELLS).toHaveLength(19 * ROLES.length);
   });
 
   for (const { type, role, expected, c } of CELLS) {

@@ -5,6 +5,7 @@ import {
   type Command,
   type CommandType,
   type ErrorCode,
+  type NoteId,
 } from '../../src/lib/domain';
 import {
   boardOf,
@@ -68,6 +69,10 @@ function commandFor(
       return cmd.rejoin(sc.authorRejoinHash, 'another-device');
     case 'removeParticipant':
       return { type: 'removeParticipant', participantId: sc.otherId };
+    case 'setBoardSetting':
+      return { type: 'setBoardSetting', boardId: board.id, setting: 'hidden', value: true };
+    case 'moderateNote':
+      return { type: 'moderateNote', noteId: sc.noteId as NoteId, moderated: true };
     case 'setJoining':
       return { type: 'setJoining', open: false };
     case 'createCoFacilitatorLink':
@@ -138,6 +143,8 @@ const MATRIX: Record<Exclude<CommandType, 'createWorkshop'>, Record<Role, string
     nobody: OK,
   },
   removeParticipant: FACILITATOR_ONLY,
+  setBoardSetting: FACILITATOR_ONLY,
+  moderateNote: FACILITATOR_ONLY,
   setJoining: FACILITATOR_ONLY,
   createCoFacilitatorLink: MAIN_FACILITATOR_ONLY,
   revokeCoFacilitatorLink: MAIN_FACILITATOR_ONLY,
@@ -174,6 +181,10 @@ function ruleFor(type: Cell, role: Role, expected: string): string {
       return expected === OK ? '[A1]' : '[G3]';
     case 'setJoining':
       return expected === OK ? '[A2]' : '[G3]';
+    case 'setBoardSetting':
+      return expected === OK ? '[B5]' : '[G3]';
+    case 'moderateNote':
+      return expected === OK ? '[B8]' : '[G3]';
     case 'createCoFacilitatorLink':
     case 'revokeCoFacilitatorLink':
     case 'rotateFacilitatorKey':

@@ -5,6 +5,7 @@ import {
   revokeCoFacilitatorLink,
   rotateFacilitatorKey,
 } from './commands/coFacilitatorLinks';
+import { moderateNote, setBoardSetting } from './commands/boardSettings';
 import { createWorkshop } from './commands/createWorkshop';
 import type { Decision, Handler } from './commands/decision';
 import { deleteNote } from './commands/deleteNote';
@@ -38,6 +39,8 @@ const handlers: { [T in CommandType]: Handler<T> } = {
   addColumn,
   renameColumn,
   removeColumn,
+  setBoardSetting,
+  moderateNote,
   addNote,
   editNote,
   deleteNote,
@@ -143,6 +146,14 @@ export function apply(state: Workshop | null, event: WorkshopEvent): Workshop {
         ),
       );
       return { ...withBoard(state, { ...board, columns }), notes };
+    }
+    case 'boardSettingSet': {
+      const board = state.boards[event.boardId]!;
+      return withBoard(state, { ...board, [event.setting]: event.value });
+    }
+    case 'noteModerated': {
+      const note = state.notes[event.noteId]!;
+      return { ...state, notes: { ...state.notes, [note.id]: { ...note, moderated: event.moderated } } };
     }
     case 'noteAdded':
       return { ...state, notes: { ...state.notes, [event.note.id]: event.note } };

@@ -21,6 +21,8 @@ export const ERRORS = {
   UNKNOWN_COLUMN: 'There is no such column.',
   UNKNOWN_NOTE: 'This note no longer exists.',
   BOARD_NOT_ACTIVE: 'This board is not part of the current stage.',
+  BOARD_LOCKED: 'This board is locked: no new notes or changes for now.',
+  UNKNOWN_SETTING: 'There is no such board setting.',
   NOT_YOUR_NOTE: 'You can only change your own notes.',
   EMPTY_TEXT: 'The text is empty.',
   TEXT_TOO_LONG: 'The text is too long.',

@@ -10,6 +10,7 @@ import type {
   StageId,
   Workshop,
 } from './model';
+import type { BoardSetting } from './commands/types';
 
 /** Everything that can happen to a workshop, in the past tense. The log stores these. */
 export type WorkshopEvent =
@@ -27,6 +28,8 @@ export type WorkshopEvent =
   | { type: 'columnAdded'; boardId: BoardId; column: Column }
   | { type: 'columnRenamed'; boardId: BoardId; columnId: ColumnId; title: string }
   | { type: 'columnRemoved'; boardId: BoardId; columnId: ColumnId }
+  | { type: 'boardSettingSet'; boardId: BoardId; setting: BoardSetting; value: boolean }
+  | { type: 'noteModerated'; noteId: NoteId; moderated: boolean }
   | { type: 'noteAdded'; note: Note }
   | { type: 'noteEdited'; noteId: NoteId; text: string; at: number }
   | { type: 'noteDeleted'; noteId: NoteId };

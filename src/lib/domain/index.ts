@@ -2,7 +2,8 @@
 export * from './model';
 export * from './errors';
 export type { WorkshopEvent } from './events';
-export type { Command, CommandType, CommandOf } from './commands/types';
+export type { BoardSetting, Command, CommandType, CommandOf } from './commands/types';
+export { BOARD_SETTINGS } from './commands/types';
 export type { Decision } from './commands/decision';
 export { decide, apply, execute } from './decide';
 export { checkInvariants } from './invariants';

@@ -49,6 +49,12 @@ export interface Board {
   stage: StageId;
   title: string;
   columns: Column[];
+  /** Silent writing: each participant sees only their own notes until the facilitator reveals. */
+  hidden: boolean;
+  /** No new notes or edits from participants. */
+  locked: boolean;
+  /** Nobody, the facilitator included, sees who wrote which note. */
+  anonymous: boolean;
 }
 
 export interface Stage {
@@ -68,6 +74,8 @@ export interface Note {
   text: string;
   createdAt: number;
   updatedAt: number;
+  /** Hidden by the facilitator (moderation): kept, but shown to nobody but the facilitator. */
+  moderated?: boolean;
 }
 
 export interface Participant {

@@ -84,6 +84,9 @@ export function buildFromTemplate(
         stage: stageId,
         title: boardTemplate.title,
         columns: boardTemplate.columns.map((title) => ({ id: newId() as ColumnId, title })),
+        hidden: false,
+        locked: false,
+        anonymous: false,
       };
       boards[board.id] = board;
       boardIds.push(board.id);

@@ -156,6 +156,8 @@ export const en: Catalog = {
   'error.UNKNOWN_COLUMN': 'There is no such column.',
   'error.UNKNOWN_NOTE': 'This note no longer exists.',
   'error.BOARD_NOT_ACTIVE': 'This board is not part of the current stage.',
+  'error.BOARD_LOCKED': 'This board is locked: no new notes or changes for now.',
+  'error.UNKNOWN_SETTING': 'There is no such board setting.',
   'error.NOT_YOUR_NOTE': 'You can only change your own notes.',
   'error.EMPTY_TEXT': 'The text is empty.',
   'error.TEXT_TOO_LONG': 'The text is too long.',

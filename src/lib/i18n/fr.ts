@@ -156,6 +156,8 @@ export const fr = {
   'error.UNKNOWN_COLUMN': 'Cette colonne n’existe pas.',
   'error.UNKNOWN_NOTE': 'Cette note n’existe plus.',
   'error.BOARD_NOT_ACTIVE': 'Ce tableau ne fait pas partie de l’étape en cours.',
+  'error.BOARD_LOCKED': 'Ce tableau est verrouillé : pas de nouvelle note ni de modification pour le moment.',
+  'error.UNKNOWN_SETTING': 'Ce réglage de tableau n’existe pas.',
   'error.NOT_YOUR_NOTE': 'Vous ne pouvez modifier que vos propres notes.',
   'error.EMPTY_TEXT': 'Le texte est vide.',
   'error.TEXT_TOO_LONG': 'Le texte est trop long.',

@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import type { Command } from '../domain/commands/types';
+import { BOARD_SETTINGS, type Command } from '../domain/commands/types';
 import { LANGUAGES, LIMITS, STAGES } from '../domain/model';
 import { REJOIN_CODE } from './codes';
 import { PROTOCOL_VERSION } from './version';
@@ -76,6 +76,17 @@ const wire = {
     title: text(LIMITS.columnTitleLength),
   }),
   removeColumn: v.strictObject({ type: v.literal('removeColumn'), boardId: id, columnId: id }),
+  setBoardSetting: v.strictObject({
+    type: v.literal('setBoardSetting'),
+    boardId: id,
+    setting: v.picklist(BOARD_SETTINGS),
+    value: v.boolean(),
+  }),
+  moderateNote: v.strictObject({
+    type: v.literal('moderateNote'),
+    noteId: id,
+    moderated: v.boolean(),
+  }),
   addNote: v.strictObject({
     type: v.literal('addNote'),
     boardId: id,

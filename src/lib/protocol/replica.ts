@@ -61,6 +61,13 @@ export interface BoardView {
   stage: StageId;
   title: string;
   columns: Column[];
+  hidden: boolean;
+  locked: boolean;
+  anonymous: boolean;
+  /** Notes per column (moderated notes left out): what a hidden board shows the room. */
+  counts: Record<string, number>;
+  /** Facilitator replica only: notes per column and author sector ('none': not said). */
+  sectorCounts?: Record<string, Record<string, number>>;
 }
 
 export interface NoteView {
@@ -72,9 +79,14 @@ export interface NoteView {
   byFacilitator: boolean;
   createdAt: number;
   updatedAt: number;
-  /** Facilitator replica only: who wrote it (null: the facilitator). Never in the public room. */
+  /**
+   * Facilitator replica only, and not on anonymous boards: who wrote it (null: the facilitator).
+   * Never in the public room.
+   */
   authorId?: string | null;
   authorName?: string;
+  /** Facilitator and private replicas: hidden from the room by the facilitator. */
+  moderated?: boolean;
 }
 
 export interface ParticipantView {

@@ -57,10 +57,10 @@ export function mayChangeNote(state: Workshop, actor: Actor, note: Note): Result
   return ok(null);
 }
 
-/** Participants write only on the boards of the stage the room is in. */
+/** Participants write only on the unlocked boards of the stage the room is in. */
 export function boardOpenTo(state: Workshop, actor: Actor, board: Board): Result<null> {
-  if (actor.role === 'participant' && board.stage !== state.currentStage) {
-    return fail('BOARD_NOT_ACTIVE');
-  }
+  if (actor.role !== 'participant') return ok(null);
+  if (board.stage !== state.currentStage) return fail('BOARD_NOT_ACTIVE');
+  if (board.locked) return fail('BOARD_LOCKED');
   return ok(null);
 }

@@ -8,6 +8,10 @@ import type {
   StageId,
 } from '../model';
 
+/** What the facilitator can switch on a board. */
+export type BoardSetting = 'hidden' | 'locked' | 'anonymous';
+export const BOARD_SETTINGS: readonly BoardSetting[] = ['hidden', 'locked', 'anonymous'];
+
 /** Every command the domain understands, as the server hands it over after validation. */
 export type Command =
   | {
@@ -51,6 +55,8 @@ export type Command =
   | { type: 'addColumn'; boardId: BoardId; title: string }
   | { type: 'renameColumn'; boardId: BoardId; columnId: ColumnId; title: string }
   | { type: 'removeColumn'; boardId: BoardId; columnId: ColumnId }
+  | { type: 'setBoardSetting'; boardId: BoardId; setting: BoardSetting; value: boolean }
+  | { type: 'moderateNote'; noteId: NoteId; moderated: boolean }
   | { type: 'addNote'; boardId: BoardId; columnId: ColumnId; text: string }
   | { type: 'editNote'; noteId: NoteId; text: string }
   | { type: 'deleteNote'; noteId: NoteId };

@@ -1,0 +1,43 @@
+import { fail, ok } from '../errors';
+import type { Handler } from './decision';
+import { existing, facilitatorOnly, findBoard, findNote } from './guards';
+import { BOARD_SETTINGS } from './types';
+
+/**
+ * The facilitator hides a board (silent writing) or reveals it, locks or unlocks it, makes it
+ * anonymous or not. Revealing is setting `hidden` to false: every note appears at once.
+ */
+export const setBoardSetting: Handler<'setBoardSetting'> = (state, actor, command) => {
+  const ws = existing(state);
+  if (!ws.ok) return ws;
+  const allowed = facilitatorOnly(actor);
+  if (!allowed.ok) return allowed;
+  const board = findBoard(ws.value, command.boardId);
+  if (!board.ok) return board;
+  if (!BOARD_SETTINGS.includes(command.setting)) return fail('UNKNOWN_SETTING');
+  if (board.value[command.setting] === command.value) return ok({ events: [] });
+  return ok({
+    events: [
+      {
+        type: 'boardSettingSet',
+        boardId: board.value.id,
+        setting: command.setting,
+        value: command.value,
+      },
+    ],
+  });
+};
+
+/** The facilitator hides a note from the room (or shows it again) without deleting it. */
+export const moderateNote: Handler<'moderateNote'> = (state, actor, command) => {
+  const ws = existing(state);
+  if (!ws.ok) return ws;
+  const allowed = facilitatorOnly(actor);
+  if (!allowed.ok) return allowed;
+  const note = findNote(ws.value, command.noteId);
+  if (!note.ok) return note;
+  if ((note.value.moderated ?? false) === command.moderated) return ok({ events: [] });
+  return ok({
+    events: [{ type: 'noteModerated', noteId: note.value.id, moderated: command.moderated }],
+  });
+};
