@@ -153,7 +153,10 @@ export function apply(state: Workshop | null, event: WorkshopEvent): Workshop {
     }
     case 'noteModerated': {
       const note = state.notes[event.noteId]!;
-      return { ...state, notes: { ...state.notes, [note.id]: { ...note, moderated: event.moderated } } };
+      return {
+        ...state,
+        notes: { ...state.notes, [note.id]: { ...note, moderated: event.moderated } },
+      };
     }
     case 'noteAdded':
       return { ...state, notes: { ...state.notes, [event.note.id]: event.note } };

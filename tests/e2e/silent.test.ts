@@ -1,0 +1,83 @@
+import type { Browser, BrowserContext } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser, startBuiltServer, type BuiltServer } from './helpers';
+import {
+  createFromHome,
+  joinFromPhone,
+  LAPTOP,
+  openScreen,
+  PHONE,
+  post,
+  PROJECTOR,
+  shot,
+} from './pages';
+
+let server: BuiltServer;
+let browser: Browser;
+let disposeBrowser: () => Promise<void>;
+const contexts: BrowserContext[] = [];
+
+beforeAll(async () => {
+  server = await startBuiltServer();
+  ({ browser, dispose: disposeBrowser } = await launchBrowser());
+});
+afterAll(async () => {
+  for (const c of contexts) await c.close();
+  await disposeBrowser?.();
+  await server?.dispose();
+});
+
+describe('Découverte: silent writing, then the reveal', () => {
+  it('[E7] three phones write silently, the projector shows counts only, the reveal shows all, the lock stops writing', async () => {
+    const console_ = await openScreen(browser, LAPTOP, contexts);
+    const code = await createFromHome(console_, server.url, 'Silence');
+    await console_.getByRole('button', { name: 'J’ai conservé le lien' }).click();
+    await console_.getByTestId('stage-discover').click();
+    await console_.getByTestId('hide').click();
+    await console_.getByTestId('reveal').waitFor();
+
+    const projector = await openScreen(browser, PROJECTOR, contexts);
+    await projector.goto(`${server.url}/projector/${code}`);
+    const phones = [];
+    for (const [name, sector] of [
+      ['Ana', 'Clinique / GMF'],
+      ['Ben', 'Organisme communautaire'],
+      ['Chloé', null],
+    ] as const) {
+      const phone = await openScreen(browser, PHONE, contexts, true);
+      await joinFromPhone(phone, server.url, code, name, sector);
+      phones.push(phone);
+    }
+    await post(phones[0]!, 'Obstacles', 'Ana : les délais de rappel');
+    await post(phones[1]!, 'Obstacles', 'Ben : pas de contact direct');
+    await post(phones[2]!, 'Facilitateurs', 'Chloé : une table de concertation');
+
+    // each phone sees its own note only; the projector sees numbers; the console, sectors
+    await expect.poll(() => phones[0]!.getByTestId('note').count()).toBe(1);
+    expect(await phones[0]!.getByTestId('silent').count()).toBe(1);
+    expect(await phones[0]!.textContent('main')).not.toContain('Ben :');
+    await expect
+      .poll(() => projector.getByTestId('sealed-count').allTextContents())
+      .toEqual([expect.stringContaining('2'), expect.stringContaining('1')]);
+    expect(await projector.getByTestId('note').count()).toBe(0);
+    expect(await projector.textContent('main')).not.toContain('délais');
+    await expect
+      .poll(() => console_.getByTestId('sector-counts').first().textContent())
+      .toContain('Clinique / GMF 1');
+    expect(await console_.textContent('main')).not.toContain('délais de rappel');
+    await shot(projector, 'projector-silent');
+    await shot(console_, 'console-silent');
+
+    // the reveal: every note at once, everywhere
+    await console_.getByTestId('reveal').click();
+    await expect.poll(() => projector.getByTestId('note').count()).toBe(3);
+    await expect.poll(() => phones[0]!.getByTestId('note').count()).toBe(3);
+    await shot(projector, 'projector-revealed');
+
+    // the lock: phones are told, and cannot post
+    await console_.getByTestId('lock').click();
+    await expect.poll(() => phones[1]!.getByTestId('locked').count()).toBe(1);
+    expect(await phones[1]!.getByPlaceholder('Écrivez votre idée…').count()).toBe(0);
+    await shot(phones[1]!, 'phone-locked');
+  });
+});
