@@ -1,4 +1,4 @@
-import type { Browser, BrowserContext } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, startBuiltServer, type BuiltServer } from './helpers';
 import {
@@ -38,7 +38,7 @@ describe('Découverte: silent writing, then the reveal', () => {
 
     const projector = await openScreen(browser, PROJECTOR, contexts);
     await projector.goto(`${server.url}/projector/${code}`);
-    const phones = [];
+    const phones: Page[] = [];
     for (const [name, sector] of [
       ['Ana', 'Clinique / GMF'],
       ['Ben', 'Organisme communautaire'],
