@@ -1,4 +1,10 @@
-import { STAGES, type Note, type StageId, type Workshop } from '../src/lib/domain/index';
+import {
+  STAGES,
+  STOPPED_TIMER,
+  type Note,
+  type StageId,
+  type Workshop,
+} from '../src/lib/domain/index';
 import type {
   BoardView,
   LinkView,
@@ -115,6 +121,7 @@ export function project(
     participantCount: Object.values(state.participants).filter((p) => p.removedAt === undefined)
       .length,
     joiningOpen: state.joiningOpen,
+    timer: { ...(state.timer ?? STOPPED_TIMER) },
   };
   // Counts per column (and per sector, for the console), moderated notes left out.
   const counts = new Map<string, Record<string, number>>();

@@ -41,6 +41,7 @@ function welcome(realtime: Realtime, session: SessionData): Welcome {
     workshopId,
     participantId: actor.role === 'participant' ? actor.participantId : null,
     epoch: realtime.epoch,
+    serverTime: Date.now(),
     rooms: workshopId
       ? audiencesFor(actor).map((audience) => {
           const key = audienceKey(

@@ -129,6 +129,12 @@ const MATRIX: Record<Exclude<CommandType, 'createWorkshop'>, Case> = {
     command: (sc) => ({ type: 'moderateNote', noteId: sc.noteId, moderated: true }),
     check: (sc, _before, after) => expect(after.notes[sc.noteId]!.moderated).toBe(true),
   },
+  setTimer: {
+    expected: FACILITATOR_ONLY,
+    command: () => ({ type: 'setTimer', action: 'start', durationMs: 90_000 }),
+    check: (_sc, _before, after) =>
+      expect(after.timer).toMatchObject({ durationMs: 90_000, remainingMs: 90_000 }),
+  },
   setJoining: {
     expected: FACILITATOR_ONLY,
     command: () => ({ type: 'setJoining', open: false }),
@@ -282,8 +288,8 @@ const CELLS = [
 
 describe('every command × every client, through the transport', () => {
   it('[X1] the table covers every wire command and every role', () => {
-    expect(new Set(CELLS.map((cell) => cell.type)).size).toBe(19);
-    expect(CELLS).toHaveLength(19 * ROLES.length);
+    expect(new Set(CELLS.map((cell) => cell.type)).size).toBe(20);
+    expect(CELLS).toHaveLength(20 * ROLES.length);
   });
 
   for (const { type, role, expected, c } of CELLS) {

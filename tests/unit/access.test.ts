@@ -73,6 +73,8 @@ function commandFor(
       return { type: 'setBoardSetting', boardId: board.id, setting: 'hidden', value: true };
     case 'moderateNote':
       return { type: 'moderateNote', noteId: sc.noteId as NoteId, moderated: true };
+    case 'setTimer':
+      return { type: 'setTimer', action: 'start', durationMs: 120_000 };
     case 'setJoining':
       return { type: 'setJoining', open: false };
     case 'createCoFacilitatorLink':
@@ -145,6 +147,7 @@ const MATRIX: Record<Exclude<CommandType, 'createWorkshop'>, Record<Role, string
   removeParticipant: FACILITATOR_ONLY,
   setBoardSetting: FACILITATOR_ONLY,
   moderateNote: FACILITATOR_ONLY,
+  setTimer: FACILITATOR_ONLY,
   setJoining: FACILITATOR_ONLY,
   createCoFacilitatorLink: MAIN_FACILITATOR_ONLY,
   revokeCoFacilitatorLink: MAIN_FACILITATOR_ONLY,
@@ -185,6 +188,8 @@ function ruleFor(type: Cell, role: Role, expected: string): string {
       return expected === OK ? '[B5]' : '[G3]';
     case 'moderateNote':
       return expected === OK ? '[B8]' : '[G3]';
+    case 'setTimer':
+      return expected === OK ? '[TM1]' : '[G3]';
     case 'createCoFacilitatorLink':
     case 'revokeCoFacilitatorLink':
     case 'rotateFacilitatorKey':

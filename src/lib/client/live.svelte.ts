@@ -69,6 +69,8 @@ export class LiveWorkshop {
   outbox = $state.raw<readonly OutboxEntry[]>([]);
   /** How many outbox commands the server has acknowledged since the page opened. */
   delivered = $state(0);
+  /** Server clock minus this device's clock, in ms, measured at each hello. */
+  clockOffset = $state(0);
   /** The replica shown, per audience; a replacement waits in #next until it has synced. */
   #replicas = $state.raw<Partial<Record<Audience, Replica>>>({});
   #next: Partial<Record<Audience, Replica>> = {};
@@ -127,8 +129,11 @@ export class LiveWorkshop {
 
   async #hello(): Promise<void> {
     try {
+      const sentAt = Date.now();
       const ack = (await this.#socket.timeout(ACK_TIMEOUT_MS).emitWithAck('hello')) as Ack<Welcome>;
       if (!ack.ok) return;
+      // The server answered halfway through the round trip, give or take.
+      this.clockOffset = ack.value.serverTime - (sentAt + Date.now()) / 2;
       this.welcome = ack.value;
       this.#useRooms(ack.value.rooms);
       void this.#drain();

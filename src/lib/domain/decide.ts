@@ -19,6 +19,7 @@ import { setJoining } from './commands/setJoining';
 import { setQuestion } from './commands/setQuestion';
 import { setStage } from './commands/setStage';
 import { setStagePrompt } from './commands/setStagePrompt';
+import { setTimer } from './commands/setTimer';
 import type { Command, CommandType } from './commands/types';
 import type { Result } from './errors';
 import type { WorkshopEvent } from './events';
@@ -41,6 +42,7 @@ const handlers: { [T in CommandType]: Handler<T> } = {
   removeColumn,
   setBoardSetting,
   moderateNote,
+  setTimer,
   addNote,
   editNote,
   deleteNote,
@@ -158,6 +160,8 @@ export function apply(state: Workshop | null, event: WorkshopEvent): Workshop {
         notes: { ...state.notes, [note.id]: { ...note, moderated: event.moderated } },
       };
     }
+    case 'timerSet':
+      return { ...state, timer: event.timer };
     case 'noteAdded':
       return { ...state, notes: { ...state.notes, [event.note.id]: event.note } };
     case 'noteEdited': {

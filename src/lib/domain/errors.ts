@@ -23,6 +23,7 @@ export const ERRORS = {
   BOARD_NOT_ACTIVE: 'This board is not part of the current stage.',
   BOARD_LOCKED: 'This board is locked: no new notes or changes for now.',
   UNKNOWN_SETTING: 'There is no such board setting.',
+  BAD_DURATION: 'A timer lasts from one second to four hours.',
   NOT_YOUR_NOTE: 'You can only change your own notes.',
   EMPTY_TEXT: 'The text is empty.',
   TEXT_TOO_LONG: 'The text is too long.',

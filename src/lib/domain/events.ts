@@ -11,6 +11,7 @@ import type {
   Workshop,
 } from './model';
 import type { BoardSetting } from './commands/types';
+import type { Timer } from './timer';
 
 /** Everything that can happen to a workshop, in the past tense. The log stores these. */
 export type WorkshopEvent =
@@ -30,6 +31,7 @@ export type WorkshopEvent =
   | { type: 'columnRemoved'; boardId: BoardId; columnId: ColumnId }
   | { type: 'boardSettingSet'; boardId: BoardId; setting: BoardSetting; value: boolean }
   | { type: 'noteModerated'; noteId: NoteId; moderated: boolean }
+  | { type: 'timerSet'; timer: Timer }
   | { type: 'noteAdded'; note: Note }
   | { type: 'noteEdited'; noteId: NoteId; text: string; at: number }
   | { type: 'noteDeleted'; noteId: NoteId };

@@ -9,3 +9,5 @@ export { decide, apply, execute } from './decide';
 export { checkInvariants } from './invariants';
 export { DEFAULT_SECTORS } from './template';
 export { textLength } from './text';
+export { timerRemaining, STOPPED_TIMER, TIMER_LIMITS, type Timer } from './timer';
+export { TIMER_ACTIONS, type TimerAction } from './commands/types';

@@ -1,5 +1,7 @@
 /** The workshop model: plain, serialisable data. No I/O, no UI, no transport. */
 
+import type { Timer } from './timer';
+
 /** The four appreciative-inquiry stages, in their fixed order. */
 export const STAGES = ['define', 'discover', 'dream', 'decide'] as const;
 export type StageId = (typeof STAGES)[number];
@@ -115,6 +117,8 @@ export interface Workshop {
   coFacilitators: Record<string, CoFacilitatorLink>;
   /** Whether new people may join with the code (returning participants always may). */
   joiningOpen: boolean;
+  /** The room's timer (absent in workshops created before timers existed: stopped). */
+  timer?: Timer;
   currentStage: StageId;
   stages: Record<StageId, Stage>;
   boards: Record<string, Board>;

@@ -104,6 +104,16 @@ export const fr = {
   'note.unmoderate': 'Rétablir',
   'note.moderated': 'Masquée par l’animation',
 
+  'timer.title': 'Minuteur',
+  'timer.minutes': 'Minutes',
+  'timer.start': 'Démarrer',
+  'timer.pause': 'Pause',
+  'timer.addMinute': '+1 min',
+  'timer.reset': 'Remettre à zéro',
+  'timer.paused': 'en pause',
+  'timer.done': 'Temps écoulé',
+  'timer.left': 'Temps restant : {time}',
+
   'projector.title': 'Écran de projection',
   'projector.join': 'Rejoignez sur {host}/join avec le code',
   'projector.joinTitle': 'Rejoindre l’atelier',
@@ -176,6 +186,7 @@ export const fr = {
   'error.BOARD_LOCKED':
     'Ce tableau est verrouillé : pas de nouvelle note ni de modification pour le moment.',
   'error.UNKNOWN_SETTING': 'Ce réglage de tableau n’existe pas.',
+  'error.BAD_DURATION': 'Un minuteur dure d’une seconde à quatre heures.',
   'error.NOT_YOUR_NOTE': 'Vous ne pouvez modifier que vos propres notes.',
   'error.EMPTY_TEXT': 'Le texte est vide.',
   'error.TEXT_TOO_LONG': 'Le texte est trop long.',

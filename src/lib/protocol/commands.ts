@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { BOARD_SETTINGS, type Command } from '../domain/commands/types';
+import { BOARD_SETTINGS, TIMER_ACTIONS, type Command } from '../domain/commands/types';
 import { LANGUAGES, LIMITS, STAGES } from '../domain/model';
 import { REJOIN_CODE } from './codes';
 import { PROTOCOL_VERSION } from './version';
@@ -87,6 +87,11 @@ const wire = {
     noteId: id,
     moderated: v.boolean(),
   }),
+  setTimer: v.strictObject({
+    type: v.literal('setTimer'),
+    action: v.picklist(TIMER_ACTIONS),
+    durationMs: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(1e9))),
+  }),
   addNote: v.strictObject({
     type: v.literal('addNote'),
     boardId: id,
@@ -120,7 +125,7 @@ type ClientSecrets<C> = C extends { type: 'createWorkshop' }
       ? { key: string }
       : unknown;
 type ClientForm<C> = C extends unknown
-  ? { [K in Exclude<keyof C, ServerFields>]: Unbrand<C[K]> } & ClientSecrets<C>
+  ? { [K in keyof C as K extends ServerFields ? never : K]: Unbrand<C[K]> } & ClientSecrets<C>
   : never;
 
 /** A command as a client sends it: the domain command less the server's fields, ids as strings. */

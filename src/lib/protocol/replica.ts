@@ -46,6 +46,8 @@ export interface WorkshopView {
   participantCount: number;
   /** Whether newcomers may join with the code. */
   joiningOpen: boolean;
+  /** The room timer, in server time (screens correct for their clock offset). */
+  timer: { durationMs: number; remainingMs: number; startedAt: number | null };
 }
 
 /** A co-facilitator link as the console lists it (never its secret or hash). */
@@ -124,6 +126,8 @@ export interface Welcome {
   participantId: string | null;
   epoch: string;
   rooms: RoomGrant[];
+  /** The server's clock when it answered, so a screen can measure its own clock's offset. */
+  serverTime: number;
 }
 
 /** Room names carry the workshop, the audience and the server epoch. */

@@ -12,6 +12,9 @@ import type {
 export type BoardSetting = 'hidden' | 'locked' | 'anonymous';
 export const BOARD_SETTINGS: readonly BoardSetting[] = ['hidden', 'locked', 'anonymous'];
 
+export type TimerAction = 'start' | 'pause' | 'addMinute' | 'reset';
+export const TIMER_ACTIONS: readonly TimerAction[] = ['start', 'pause', 'addMinute', 'reset'];
+
 /** Every command the domain understands, as the server hands it over after validation. */
 export type Command =
   | {
@@ -57,6 +60,7 @@ export type Command =
   | { type: 'removeColumn'; boardId: BoardId; columnId: ColumnId }
   | { type: 'setBoardSetting'; boardId: BoardId; setting: BoardSetting; value: boolean }
   | { type: 'moderateNote'; noteId: NoteId; moderated: boolean }
+  | { type: 'setTimer'; action: TimerAction; durationMs?: number }
   | { type: 'addNote'; boardId: BoardId; columnId: ColumnId; text: string }
   | { type: 'editNote'; noteId: NoteId; text: string }
   | { type: 'deleteNote'; noteId: NoteId };
