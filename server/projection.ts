@@ -1,6 +1,7 @@
 import {
   STAGES,
   STOPPED_TIMER,
+  themeSectors,
   type Note,
   type StageId,
   type Workshop,
@@ -10,6 +11,7 @@ import type {
   LinkView,
   NoteView,
   ParticipantView,
+  ThemeView,
   WorkshopView,
 } from '../src/lib/protocol/replica';
 
@@ -27,6 +29,7 @@ export interface AudienceView {
   meta: { workshop?: WorkshopView; me?: ParticipantView; links?: LinkView[] };
   boards: Record<string, BoardView>;
   notes: Record<string, NoteView>;
+  themes: Record<string, ThemeView>;
   participants: Record<string, ParticipantView>;
 }
 
@@ -68,6 +71,8 @@ function noteView(state: Workshop, n: Note, withAuthor: boolean, cache: Projecti
     createdAt: n.createdAt,
     updatedAt: n.updatedAt,
   };
+  if (n.themeId !== undefined) view.themeId = n.themeId;
+  if (n.stackedOn !== undefined) view.stackedOn = n.stackedOn;
   if (withAuthor && !anonymous) {
     view.authorId = authorId;
     view.authorName = author?.name ?? '';
@@ -185,6 +190,25 @@ export function project(
     revokedAt: l.revokedAt,
   }));
 
+  // Themes: the room sees the notes it may see; sectors are counted in people, small ones merged.
+  const publicThemes: Record<string, ThemeView> = {};
+  const facilitatorThemes: Record<string, ThemeView> = {};
+  for (const theme of Object.values(state.themes ?? {})) {
+    const members = Object.values(state.notes).filter((n) => n.themeId === theme.id);
+    const base = {
+      id: theme.id,
+      boardId: theme.boardId,
+      title: theme.title,
+      createdAt: theme.createdAt,
+      sectors: themeSectors(state, theme.id),
+      answeredBy: [...theme.answeredBy],
+    };
+    const shown = members.filter((n) => publicNotes[n.id] !== undefined).map((n) => n.id);
+    publicThemes[theme.id] = { ...base, noteIds: shown, count: shown.length };
+    const all = members.map((n) => n.id);
+    facilitatorThemes[theme.id] = { ...base, noteIds: all, count: all.length };
+  }
+
   const privates = new Map<string, AudienceView>();
   for (const id of privateFor) {
     if (!participants[id]) continue;
@@ -193,15 +217,28 @@ export function project(
       const view = noteView(state, n, false, caches.private);
       notes[n.id] = n.moderated ? { ...view, moderated: true } : view;
     }
-    privates.set(id, { meta: { me: participants[id] }, boards: {}, notes, participants: {} });
+    privates.set(id, {
+      meta: { me: participants[id] },
+      boards: {},
+      notes,
+      themes: {},
+      participants: {},
+    });
   }
 
   return {
-    public: { meta: { workshop }, boards, notes: publicNotes, participants: {} },
+    public: {
+      meta: { workshop },
+      boards,
+      notes: publicNotes,
+      themes: publicThemes,
+      participants: {},
+    },
     facilitator: {
       meta: { workshop, links },
       boards: facilitatorBoards,
       notes: facilitatorNotes,
+      themes: facilitatorThemes,
       participants,
     },
     private: privates,

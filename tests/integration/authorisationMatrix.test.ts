@@ -135,6 +135,56 @@ const MATRIX: Record<Exclude<CommandType, 'createWorkshop'>, Case> = {
     check: (_sc, _before, after) =>
       expect(after.timer).toMatchObject({ durationMs: 90_000, remainingMs: 90_000 }),
   },
+  createTheme: {
+    expected: FACILITATOR_ONLY,
+    command: (sc) => ({
+      type: 'createTheme',
+      boardId: sc.boardId,
+      title: 'Nouveau thème',
+      noteIds: [sc.noteId],
+    }),
+    check: (sc, before, after) => {
+      const added = Object.values(after.themes ?? {}).filter((t) => !before.themes?.[t.id]);
+      expect(added.map((t) => t.title)).toEqual(['Nouveau thème']);
+      expect(after.notes[sc.noteId]!.themeId).toBe(added[0]!.id);
+    },
+  },
+  renameTheme: {
+    expected: FACILITATOR_ONLY,
+    command: (sc) => ({ type: 'renameTheme', themeId: sc.themeId, title: 'Renommé' }),
+    check: (sc, _before, after) => expect(after.themes![sc.themeId]!.title).toBe('Renommé'),
+  },
+  mergeThemes: {
+    expected: FACILITATOR_ONLY,
+    command: (sc) => ({ type: 'mergeThemes', themeId: sc.themeId, otherThemeId: sc.otherThemeId }),
+    check: (sc, _before, after) => expect(after.themes![sc.otherThemeId]).toBeUndefined(),
+  },
+  deleteTheme: {
+    expected: FACILITATOR_ONLY,
+    command: (sc) => ({ type: 'deleteTheme', themeId: sc.themeId }),
+    check: (sc, _before, after) => expect(after.themes![sc.themeId]).toBeUndefined(),
+  },
+  moveNotes: {
+    expected: FACILITATOR_ONLY,
+    command: (sc) => ({ type: 'moveNotes', noteIds: [sc.noteId], themeId: sc.themeId }),
+    check: (sc, _before, after) => expect(after.notes[sc.noteId]!.themeId).toBe(sc.themeId),
+  },
+  stackNote: {
+    expected: FACILITATOR_ONLY,
+    command: (sc) => ({ type: 'stackNote', noteId: sc.otherNoteId, onto: sc.noteId }),
+    check: (sc, _before, after) => expect(after.notes[sc.otherNoteId]!.stackedOn).toBe(sc.noteId),
+  },
+  linkThemes: {
+    expected: FACILITATOR_ONLY,
+    command: (sc) => ({
+      type: 'linkThemes',
+      themeId: sc.themeId,
+      answerId: sc.otherThemeId,
+      linked: true,
+    }),
+    check: (sc, _before, after) =>
+      expect(after.themes![sc.themeId]!.answeredBy).toEqual([sc.otherThemeId]),
+  },
   setJoining: {
     expected: FACILITATOR_ONLY,
     command: () => ({ type: 'setJoining', open: false }),
@@ -288,8 +338,8 @@ const CELLS = [
 
 describe('every command × every client, through the transport', () => {
   it('[X1] the table covers every wire command and every role', () => {
-    expect(new Set(CELLS.map((cell) => cell.type)).size).toBe(20);
-    expect(CELLS).toHaveLength(20 * ROLES.length);
+    expect(new Set(CELLS.map((cell) => cell.type)).size).toBe(27);
+    expect(CELLS).toHaveLength(27 * ROLES.length);
   });
 
   for (const { type, role, expected, c } of CELLS) {

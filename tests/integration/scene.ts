@@ -111,6 +111,10 @@ export interface Scene {
   other: Participant;
   /** The device token of the visitor who has not joined. */
   nobodyToken: string;
+  /** Two themes on the define board, and a second note (by the other participant). */
+  themeId: string;
+  otherThemeId: string;
+  otherNoteId: string;
   sockets: Record<Role, Socket>;
   /** The decided state of the workshop (what the next command runs against). */
   latest(): Workshop;
@@ -146,6 +150,16 @@ export async function buildScene(server: RunningServer): Promise<Scene> {
     columnId: first!.id,
     text: 'Une note',
   });
+  const { noteId: otherNoteId } = await sendOk(other.socket, {
+    type: 'addNote',
+    boardId,
+    columnId: first!.id,
+    text: 'Une autre note',
+  });
+  const theme = (title: string) =>
+    sendOk(facilitator, { type: 'createTheme', boardId, title, noteIds: [] });
+  const { themeId } = await theme('Premier thème');
+  const { themeId: otherThemeId } = await theme('Second thème');
   const projector = await connect(server.url, { code: joinCode, as: 'projector' });
   const nobodyToken = newToken();
   const nobody = await connect(server.url, {
@@ -169,6 +183,9 @@ export async function buildScene(server: RunningServer): Promise<Scene> {
     author,
     other,
     nobodyToken,
+    themeId: themeId!,
+    otherThemeId: otherThemeId!,
+    otherNoteId: otherNoteId!,
     sockets: {
       facilitator,
       'co-facilitator': coFacilitator,

@@ -52,7 +52,28 @@ function scene() {
   };
   const authorRejoinHash = s.state.participants[author.participantId]!.rejoinCodeHash;
   const linkId = run(s, facilitator, cmd.createLink('Co-animation', 'hash-of-link')).reply!.linkId!;
-  return { s, actors, noteId, authorRejoinHash, otherId: other.participantId, linkId };
+  const otherNoteId = postNote(s, other, 'define', 'Une autre note');
+  const defineBoardId = s.state.stages.define.boardIds[0]!;
+  const newTheme = (title: string) =>
+    run(s, facilitator, {
+      type: 'createTheme',
+      boardId: defineBoardId,
+      title,
+      noteIds: [],
+    } as Command).reply!.themeId!;
+  const themeId = newTheme('Premier thème');
+  const otherThemeId = newTheme('Second thème');
+  return {
+    s,
+    actors,
+    noteId,
+    authorRejoinHash,
+    otherId: other.participantId,
+    linkId,
+    otherNoteId,
+    themeId,
+    otherThemeId,
+  };
 }
 
 /** A valid command of each type against the scene. */
@@ -75,6 +96,20 @@ function commandFor(
       return { type: 'moderateNote', noteId: sc.noteId as NoteId, moderated: true };
     case 'setTimer':
       return { type: 'setTimer', action: 'start', durationMs: 120_000 };
+    case 'createTheme':
+      return { type: 'createTheme', boardId: board.id, title: 'Thème', noteIds: [] };
+    case 'renameTheme':
+      return { type: 'renameTheme', themeId: sc.themeId, title: 'Renommé' };
+    case 'mergeThemes':
+      return { type: 'mergeThemes', themeId: sc.themeId, otherThemeId: sc.otherThemeId };
+    case 'deleteTheme':
+      return { type: 'deleteTheme', themeId: sc.themeId };
+    case 'moveNotes':
+      return { type: 'moveNotes', noteIds: [sc.noteId as NoteId], themeId: sc.otherThemeId };
+    case 'stackNote':
+      return { type: 'stackNote', noteId: sc.noteId as NoteId, onto: sc.otherNoteId as NoteId };
+    case 'linkThemes':
+      return { type: 'linkThemes', themeId: sc.themeId, answerId: sc.otherThemeId, linked: true };
     case 'setJoining':
       return { type: 'setJoining', open: false };
     case 'createCoFacilitatorLink':
@@ -148,6 +183,13 @@ const MATRIX: Record<Exclude<CommandType, 'createWorkshop'>, Record<Role, string
   setBoardSetting: FACILITATOR_ONLY,
   moderateNote: FACILITATOR_ONLY,
   setTimer: FACILITATOR_ONLY,
+  createTheme: FACILITATOR_ONLY,
+  renameTheme: FACILITATOR_ONLY,
+  mergeThemes: FACILITATOR_ONLY,
+  deleteTheme: FACILITATOR_ONLY,
+  moveNotes: FACILITATOR_ONLY,
+  stackNote: FACILITATOR_ONLY,
+  linkThemes: FACILITATOR_ONLY,
   setJoining: FACILITATOR_ONLY,
   createCoFacilitatorLink: MAIN_FACILITATOR_ONLY,
   revokeCoFacilitatorLink: MAIN_FACILITATOR_ONLY,
@@ -190,6 +232,14 @@ function ruleFor(type: Cell, role: Role, expected: string): string {
       return expected === OK ? '[B8]' : '[G3]';
     case 'setTimer':
       return expected === OK ? '[TM1]' : '[G3]';
+    case 'createTheme':
+    case 'renameTheme':
+    case 'mergeThemes':
+    case 'deleteTheme':
+    case 'moveNotes':
+    case 'stackNote':
+    case 'linkThemes':
+      return expected === OK ? '[TH1]' : '[TH2]';
     case 'createCoFacilitatorLink':
     case 'revokeCoFacilitatorLink':
     case 'rotateFacilitatorKey':

@@ -13,6 +13,7 @@ export const EMPTY_SNAPSHOT: ReplicaSnapshot = {
   links: [],
   boards: {},
   notes: {},
+  themes: {},
   participants: {},
 };
 
@@ -24,6 +25,7 @@ export function readSnapshot(doc: Y.Doc): ReplicaSnapshot {
     links: (doc.getMap(MAPS.meta).get('links') as LinkView[] | undefined) ?? [],
     boards: doc.getMap(MAPS.boards).toJSON() as ReplicaSnapshot['boards'],
     notes: doc.getMap(MAPS.notes).toJSON() as ReplicaSnapshot['notes'],
+    themes: doc.getMap(MAPS.themes).toJSON() as ReplicaSnapshot['themes'],
     participants: doc.getMap(MAPS.participants).toJSON() as ReplicaSnapshot['participants'],
   };
 }

@@ -20,10 +20,19 @@ import { setQuestion } from './commands/setQuestion';
 import { setStage } from './commands/setStage';
 import { setStagePrompt } from './commands/setStagePrompt';
 import { setTimer } from './commands/setTimer';
+import {
+  createTheme,
+  deleteTheme,
+  linkThemes,
+  mergeThemes,
+  moveNotes,
+  renameTheme,
+  stackNote,
+} from './commands/themes';
 import type { Command, CommandType } from './commands/types';
 import type { Result } from './errors';
 import type { WorkshopEvent } from './events';
-import type { Actor, Board, Context, Workshop } from './model';
+import type { Actor, Board, Context, Note, Workshop } from './model';
 
 const handlers: { [T in CommandType]: Handler<T> } = {
   createWorkshop,
@@ -43,6 +52,13 @@ const handlers: { [T in CommandType]: Handler<T> } = {
   setBoardSetting,
   moderateNote,
   setTimer,
+  createTheme,
+  renameTheme,
+  mergeThemes,
+  deleteTheme,
+  moveNotes,
+  stackNote,
+  linkThemes,
   addNote,
   editNote,
   deleteNote,
@@ -57,6 +73,12 @@ export function decide(
 ): Result<Decision> {
   const handler = handlers[command.type] as Handler<CommandType>;
   return handler(state, actor, command, ctx);
+}
+
+function withoutTheme(note: Note): Note {
+  const next = { ...note };
+  delete next.themeId;
+  return next;
 }
 
 function withBoard(state: Workshop, board: Board): Workshop {
@@ -162,6 +184,56 @@ export function apply(state: Workshop | null, event: WorkshopEvent): Workshop {
     }
     case 'timerSet':
       return { ...state, timer: event.timer };
+    case 'themeCreated':
+      return { ...state, themes: { ...state.themes, [event.theme.id]: event.theme } };
+    case 'themeRenamed': {
+      const theme = state.themes![event.themeId]!;
+      return {
+        ...state,
+        themes: { ...state.themes, [theme.id]: { ...theme, title: event.title } },
+      };
+    }
+    case 'themeDeleted': {
+      const themes = { ...state.themes };
+      delete themes[event.themeId];
+      // its notes are ungrouped; links to it go
+      for (const [id, theme] of Object.entries(themes)) {
+        if (theme.answeredBy.includes(event.themeId)) {
+          themes[id] = {
+            ...theme,
+            answeredBy: theme.answeredBy.filter((a) => a !== event.themeId),
+          };
+        }
+      }
+      const notes = { ...state.notes };
+      for (const note of Object.values(notes)) {
+        if (note.themeId === event.themeId) notes[note.id] = withoutTheme(note);
+      }
+      return { ...state, themes, notes };
+    }
+    case 'notesMoved': {
+      const notes = { ...state.notes };
+      for (const id of event.noteIds) {
+        const note = notes[id]!;
+        notes[id] =
+          event.themeId === null ? withoutTheme(note) : { ...note, themeId: event.themeId };
+      }
+      return { ...state, notes };
+    }
+    case 'noteStacked': {
+      const note = state.notes[event.noteId]!;
+      const next = { ...note };
+      if (event.onto === null) delete next.stackedOn;
+      else next.stackedOn = event.onto;
+      return { ...state, notes: { ...state.notes, [note.id]: next } };
+    }
+    case 'themesLinked': {
+      const theme = state.themes![event.themeId]!;
+      const answeredBy = event.linked
+        ? [...theme.answeredBy, event.answerId]
+        : theme.answeredBy.filter((a) => a !== event.answerId);
+      return { ...state, themes: { ...state.themes, [theme.id]: { ...theme, answeredBy } } };
+    }
     case 'noteAdded':
       return { ...state, notes: { ...state.notes, [event.note.id]: event.note } };
     case 'noteEdited': {
@@ -174,6 +246,13 @@ export function apply(state: Workshop | null, event: WorkshopEvent): Workshop {
     case 'noteDeleted': {
       const notes = { ...state.notes };
       delete notes[event.noteId];
+      for (const note of Object.values(notes)) {
+        if (note.stackedOn === event.noteId) {
+          const next = { ...note };
+          delete next.stackedOn;
+          notes[note.id] = next;
+        }
+      }
       return { ...state, notes };
     }
   }

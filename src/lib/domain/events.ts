@@ -8,6 +8,7 @@ import type {
   Participant,
   ParticipantId,
   StageId,
+  Theme,
   Workshop,
 } from './model';
 import type { BoardSetting } from './commands/types';
@@ -32,6 +33,12 @@ export type WorkshopEvent =
   | { type: 'boardSettingSet'; boardId: BoardId; setting: BoardSetting; value: boolean }
   | { type: 'noteModerated'; noteId: NoteId; moderated: boolean }
   | { type: 'timerSet'; timer: Timer }
+  | { type: 'themeCreated'; theme: Theme }
+  | { type: 'themeRenamed'; themeId: string; title: string }
+  | { type: 'themeDeleted'; themeId: string }
+  | { type: 'notesMoved'; noteIds: NoteId[]; themeId: string | null }
+  | { type: 'noteStacked'; noteId: NoteId; onto: NoteId | null }
+  | { type: 'themesLinked'; themeId: string; answerId: string; linked: boolean }
   | { type: 'noteAdded'; note: Note }
   | { type: 'noteEdited'; noteId: NoteId; text: string; at: number }
   | { type: 'noteDeleted'; noteId: NoteId };

@@ -11,3 +11,4 @@ export { DEFAULT_SECTORS } from './template';
 export { textLength } from './text';
 export { timerRemaining, STOPPED_TIMER, TIMER_LIMITS, type Timer } from './timer';
 export { TIMER_ACTIONS, type TimerAction } from './commands/types';
+export { themeSectors, SMALL_SECTOR, type SectorShare } from './aggregate';

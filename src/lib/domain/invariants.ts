@@ -27,6 +27,24 @@ export function checkInvariants(state: Workshop): string[] {
       broken.push(`note ${note.id} has an unknown author`);
     }
     if (note.text.trim() === '') broken.push(`note ${note.id} is empty`);
+    if (note.themeId !== undefined) {
+      const theme = state.themes?.[note.themeId];
+      if (!theme) broken.push(`note ${note.id} is in a missing theme`);
+      else if (theme.boardId !== note.boardId)
+        broken.push(`note ${note.id} is in another board's theme`);
+    }
+    if (note.stackedOn !== undefined) {
+      const base = state.notes[note.stackedOn];
+      if (!base || base.boardId !== note.boardId || base.stackedOn !== undefined) {
+        broken.push(`note ${note.id} is stacked on a missing, distant or stacked note`);
+      }
+    }
+  }
+  for (const theme of Object.values(state.themes ?? {})) {
+    if (!state.boards[theme.boardId]) broken.push(`theme ${theme.id} is on a missing board`);
+    for (const answer of theme.answeredBy) {
+      if (!state.themes?.[answer]) broken.push(`theme ${theme.id} is answered by a missing theme`);
+    }
   }
   const sectorIds = new Set(state.sectors.map((s) => s.id));
   for (const p of Object.values(state.participants)) {

@@ -23,6 +23,8 @@ export const LIMITS = {
   promptLength: 500,
   columnTitleLength: 60,
   columnsPerBoard: 8,
+  themeTitleLength: 80,
+  themesPerBoard: 60,
   sectorLabelLength: 60,
   sectorsPerWorkshop: 12,
   nameLength: 40,
@@ -57,6 +59,18 @@ export interface Board {
   locked: boolean;
   /** Nobody, the facilitator included, sees who wrote which note. */
   anonymous: boolean;
+  /** Participants may group notes into themes too (after the reveal). Absent: no. */
+  participantsGroup?: boolean;
+}
+
+/** A group of notes on one board: what Décision will vote on. */
+export interface Theme {
+  id: string;
+  boardId: BoardId;
+  title: string;
+  createdAt: number;
+  /** Themes (of any board) that answer this one, e.g. facilitators that lift a barrier. */
+  answeredBy: string[];
 }
 
 export interface Stage {
@@ -78,6 +92,10 @@ export interface Note {
   updatedAt: number;
   /** Hidden by the facilitator (moderation): kept, but shown to nobody but the facilitator. */
   moderated?: boolean;
+  /** The theme it was grouped into. */
+  themeId?: string;
+  /** A duplicate lies stacked under this note (and follows it into themes). */
+  stackedOn?: NoteId;
 }
 
 export interface Participant {
@@ -119,6 +137,8 @@ export interface Workshop {
   joiningOpen: boolean;
   /** The room's timer (absent in workshops created before timers existed: stopped). */
   timer?: Timer;
+  /** Themes by id (absent in workshops created before themes existed). */
+  themes?: Record<string, Theme>;
   currentStage: StageId;
   stages: Record<StageId, Stage>;
   boards: Record<string, Board>;

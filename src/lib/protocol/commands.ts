@@ -92,6 +92,31 @@ const wire = {
     action: v.picklist(TIMER_ACTIONS),
     durationMs: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(1e9))),
   }),
+  createTheme: v.strictObject({
+    type: v.literal('createTheme'),
+    boardId: id,
+    title: text(LIMITS.themeTitleLength),
+    noteIds: v.pipe(v.array(id), v.maxLength(500)),
+  }),
+  renameTheme: v.strictObject({
+    type: v.literal('renameTheme'),
+    themeId: id,
+    title: text(LIMITS.themeTitleLength),
+  }),
+  mergeThemes: v.strictObject({ type: v.literal('mergeThemes'), themeId: id, otherThemeId: id }),
+  deleteTheme: v.strictObject({ type: v.literal('deleteTheme'), themeId: id }),
+  moveNotes: v.strictObject({
+    type: v.literal('moveNotes'),
+    noteIds: v.pipe(v.array(id), v.maxLength(500)),
+    themeId: v.nullable(id),
+  }),
+  stackNote: v.strictObject({ type: v.literal('stackNote'), noteId: id, onto: v.nullable(id) }),
+  linkThemes: v.strictObject({
+    type: v.literal('linkThemes'),
+    themeId: id,
+    answerId: id,
+    linked: v.boolean(),
+  }),
   addNote: v.strictObject({
     type: v.literal('addNote'),
     boardId: id,
@@ -115,7 +140,11 @@ export type WireCommand = v.InferOutput<typeof wireCommandSchema>;
 
 /** Fields the server adds before the domain sees a command (never taken from a client). */
 type ServerFields = 'joinCode' | 'facilitatorKeyHash' | 'tokenHash' | 'rejoinCodeHash' | 'keyHash';
-type Unbrand<F> = F extends { readonly __brand: string } ? string : F;
+type Unbrand<F> = F extends { readonly __brand: string }
+  ? string
+  : F extends readonly (infer U)[]
+    ? Unbrand<U>[]
+    : F;
 /** What the client sends in place of a hashed server field. */
 type ClientSecrets<C> = C extends { type: 'createWorkshop' }
   ? { createToken?: string }

@@ -27,6 +27,8 @@ export const MAPS = {
   boards: 'boards',
   /** note id → NoteView (private: the participant's own notes) */
   notes: 'notes',
+  /** theme id → ThemeView (public, facilitator) */
+  themes: 'themes',
   /** participant id → ParticipantView (facilitator replica only) */
   participants: 'participants',
 } as const;
@@ -79,6 +81,9 @@ export interface NoteView {
   text: string;
   /** Written by the facilitator on behalf of the room. */
   byFacilitator: boolean;
+  /** The theme it is grouped in, and the note it is stacked under (a duplicate). */
+  themeId?: string;
+  stackedOn?: string;
   createdAt: number;
   updatedAt: number;
   /**
@@ -89,6 +94,21 @@ export interface NoteView {
   authorName?: string;
   /** Facilitator and private replicas: hidden from the room by the facilitator. */
   moderated?: boolean;
+}
+
+/** A theme as every screen sees it: its notes, and who (by sector) contributed. */
+export interface ThemeView {
+  id: string;
+  boardId: string;
+  title: string;
+  createdAt: number;
+  /** Notes in the theme that this replica shows (a hidden board's are left out of the room's). */
+  noteIds: string[];
+  count: number;
+  /** Sector id, 'other' (small sectors merged) or 'none', with the number of people. */
+  sectors: { sector: string; people: number }[];
+  /** Themes that answer this one (e.g. facilitators for a barrier). */
+  answeredBy: string[];
 }
 
 export interface ParticipantView {
@@ -108,6 +128,7 @@ export interface ReplicaSnapshot {
   links: LinkView[];
   boards: Record<string, BoardView>;
   notes: Record<string, NoteView>;
+  themes: Record<string, ThemeView>;
   participants: Record<string, ParticipantView>;
 }
 

@@ -9,8 +9,13 @@ import type {
 } from '../model';
 
 /** What the facilitator can switch on a board. */
-export type BoardSetting = 'hidden' | 'locked' | 'anonymous';
-export const BOARD_SETTINGS: readonly BoardSetting[] = ['hidden', 'locked', 'anonymous'];
+export type BoardSetting = 'hidden' | 'locked' | 'anonymous' | 'participantsGroup';
+export const BOARD_SETTINGS: readonly BoardSetting[] = [
+  'hidden',
+  'locked',
+  'anonymous',
+  'participantsGroup',
+];
 
 export type TimerAction = 'start' | 'pause' | 'addMinute' | 'reset';
 export const TIMER_ACTIONS: readonly TimerAction[] = ['start', 'pause', 'addMinute', 'reset'];
@@ -61,6 +66,13 @@ export type Command =
   | { type: 'setBoardSetting'; boardId: BoardId; setting: BoardSetting; value: boolean }
   | { type: 'moderateNote'; noteId: NoteId; moderated: boolean }
   | { type: 'setTimer'; action: TimerAction; durationMs?: number }
+  | { type: 'createTheme'; boardId: BoardId; title: string; noteIds: NoteId[] }
+  | { type: 'renameTheme'; themeId: string; title: string }
+  | { type: 'mergeThemes'; themeId: string; otherThemeId: string }
+  | { type: 'deleteTheme'; themeId: string }
+  | { type: 'moveNotes'; noteIds: NoteId[]; themeId: string | null }
+  | { type: 'stackNote'; noteId: NoteId; onto: NoteId | null }
+  | { type: 'linkThemes'; themeId: string; answerId: string; linked: boolean }
   | { type: 'addNote'; boardId: BoardId; columnId: ColumnId; text: string }
   | { type: 'editNote'; noteId: NoteId; text: string }
   | { type: 'deleteNote'; noteId: NoteId };
