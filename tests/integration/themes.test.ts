@@ -1,0 +1,86 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { RunningServer } from '../../server/app';
+import { checkInvariants } from '../../src/lib/domain/index';
+import {
+  closeClients,
+  connect,
+  createWorkshop,
+  hello,
+  joinAs,
+  openReplica,
+  sendOk,
+  startTestServer,
+} from './helpers';
+
+let server: RunningServer;
+beforeEach(async () => {
+  server = await startTestServer({ limits: { commands: { capacity: 500, perSecond: 500 } } });
+});
+afterEach(async () => {
+  closeClients();
+  await server.close();
+});
+
+describe('grouping notes into themes', () => {
+  it('[TH6] two facilitator tabs grouping at once converge, on every replica, with sectors', async () => {
+    const { workshopId, joinCode, facilitatorKey } = await createWorkshop(server.url);
+    const tabA = await connect(server.url, { workshopId, key: facilitatorKey });
+    const tabB = await connect(server.url, { workshopId, key: facilitatorKey });
+    const facilitatorReplica = openReplica(server.url, await hello(tabA), 'facilitator');
+    const projector = openReplica(
+      server.url,
+      await hello(await connect(server.url, { code: joinCode, as: 'projector' })),
+    );
+    const snap = await projector.waitFor((s) => s.workshop !== null);
+    const boardId = snap.workshop!.stages.define.boardIds[0]!;
+    const columnId = snap.boards[boardId]!.columns[0]!.id;
+    const sector = snap.workshop!.sectors[0]!.id;
+    const noteIds: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const p = await joinAs(server.url, joinCode, `P${i}`, sector);
+      for (let j = 0; j < 4; j++) {
+        const { noteId } = await sendOk(p.socket, {
+          type: 'addNote',
+          boardId,
+          columnId,
+          text: `n${i}${j}`,
+        });
+        noteIds.push(noteId!);
+      }
+    }
+    const [{ themeId: t1 }, { themeId: t2 }] = await Promise.all([
+      sendOk(tabA, { type: 'createTheme', boardId, title: 'Temps', noteIds: noteIds.slice(0, 3) }),
+      sendOk(tabB, { type: 'createTheme', boardId, title: 'Liens', noteIds: noteIds.slice(3, 6) }),
+    ]);
+    // both tabs move the same notes at once, to different themes: the last one wins, everywhere
+    await Promise.all([
+      ...noteIds
+        .slice(6)
+        .map((id) => sendOk(tabA, { type: 'moveNotes', noteIds: [id], themeId: t1! })),
+      ...noteIds
+        .slice(6)
+        .map((id) => sendOk(tabB, { type: 'moveNotes', noteIds: [id], themeId: t2! })),
+    ]);
+    const room = server.realtime.rooms.get(workshopId)!;
+    expect(checkInvariants(room.latest)).toEqual([]);
+    const expected = (themeId: string) =>
+      Object.values(room.latest.notes)
+        .filter((n) => n.themeId === themeId)
+        .map((n) => n.id)
+        .sort();
+    for (const replica of [facilitatorReplica, projector]) {
+      const s = await replica.waitFor(
+        (r) => (r.themes[t1!]?.count ?? 0) + (r.themes[t2!]?.count ?? 0) === 12,
+      );
+      expect([...s.themes[t1!]!.noteIds].sort()).toEqual(expected(t1!));
+      expect([...s.themes[t2!]!.noteIds].sort()).toEqual(expected(t2!));
+      const authors = new Set(
+        expected(t1!).map((id) => {
+          const author = room.latest.notes[id]!.author;
+          return author.kind === 'participant' ? author.id : 'room';
+        }),
+      );
+      expect(s.themes[t1!]!.sectors).toEqual([{ sector, people: authors.size }]);
+    }
+  });
+});
