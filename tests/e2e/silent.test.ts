@@ -1,3 +1,4 @@
+import { AxeBuilder } from '@axe-core/playwright';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, startBuiltServer, type BuiltServer } from './helpers';
@@ -28,7 +29,7 @@ afterAll(async () => {
 });
 
 describe('Découverte: silent writing, then the reveal', () => {
-  it('[E7] three phones write silently, the projector shows counts only, the reveal shows all, the lock stops writing', async () => {
+  it('[E7] three phones write silently, the projector shows counts only, the reveal shows all, notes are grouped by keyboard and by drag and drop, the lock stops writing', async () => {
     const console_ = await openScreen(browser, LAPTOP, contexts);
     const code = await createFromHome(console_, server.url, 'Silence');
     await console_.getByRole('button', { name: 'J’ai conservé le lien' }).click();
@@ -73,6 +74,43 @@ describe('Découverte: silent writing, then the reveal', () => {
     await expect.poll(() => projector.getByTestId('note').count()).toBe(3);
     await expect.poll(() => phones[0]!.getByTestId('note').count()).toBe(3);
     await shot(projector, 'projector-revealed');
+
+    // grouping: two notes by keyboard (tick, then create a theme), the third by drag and drop
+    const ticks = console_.getByRole('checkbox', { name: /^Cocher/ });
+    await expect.poll(() => ticks.count()).toBe(3);
+    await console_.getByRole('checkbox', { name: 'Cocher : Ana : les délais de rappel' }).check();
+    await console_.getByRole('checkbox', { name: 'Cocher : Ben : pas de contact direct' }).check();
+    await console_.getByLabel('Nom du nouveau thème').fill('Se joindre');
+    await console_.getByLabel('Nom du nouveau thème').press('Enter');
+    const theme = console_.getByTestId('theme');
+    await expect.poll(() => theme.getByTestId('theme-note').count()).toBe(2);
+    const loose = console_
+      .getByTestId('zone-none')
+      .getByTestId('theme-note')
+      .filter({ hasText: 'table de concertation' });
+    const from = (await loose.boundingBox())!;
+    const to = (await theme.locator('ul').boundingBox())!;
+    await console_.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
+    await console_.mouse.down();
+    await console_.mouse.move(from.x + from.width / 2 + 5, from.y + from.height / 2 + 5, {
+      steps: 3,
+    });
+    await console_.mouse.move(to.x + to.width / 2, to.y + to.height / 2, { steps: 15 });
+    await console_.mouse.up();
+    await expect.poll(() => theme.getByTestId('theme-note').count(), { timeout: 10_000 }).toBe(3);
+    // the projector shows the theme, with sectors (each under three people: "other sectors")
+    const card = projector.getByTestId('projector-theme');
+    await expect.poll(() => card.textContent()).toContain('Se joindre');
+    await expect.poll(() => card.textContent(), { timeout: 10_000 }).toContain('3 notes');
+    expect(await card.textContent()).toContain('autres secteurs · 3');
+    const axe = await new AxeBuilder({ page: console_ }).analyze();
+    expect(
+      axe.violations
+        .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+        .map((v) => v.id),
+    ).toEqual([]);
+    await shot(console_, 'console-themes');
+    await shot(projector, 'projector-themes');
 
     // the lock: phones are told, and cannot post
     await console_.getByTestId('lock').click();
