@@ -135,6 +135,32 @@ const MATRIX: Record<Exclude<CommandType, 'createWorkshop'>, Case> = {
     check: (_sc, _before, after) =>
       expect(after.timer).toMatchObject({ durationMs: 90_000, remainingMs: 90_000 }),
   },
+  setObjectives: {
+    expected: FACILITATOR_ONLY,
+    command: () => ({ type: 'setObjectives', objectives: 'Se connaître' }),
+    check: (_sc, _before, after) => expect(after.objectives).toBe('Se connaître'),
+  },
+  addBoard: {
+    expected: FACILITATOR_ONLY,
+    command: () => ({ type: 'addBoard', stage: 'dream', title: 'Vision', columns: ['Rêves'] }),
+    check: (_sc, before, after) =>
+      expect(after.stages.dream.boardIds.length).toBe(before.stages.dream.boardIds.length + 1),
+  },
+  renameBoard: {
+    expected: FACILITATOR_ONLY,
+    command: (sc) => ({ type: 'renameBoard', boardId: sc.boardId, title: 'Nouveau titre' }),
+    check: (sc, _before, after) => expect(after.boards[sc.boardId]!.title).toBe('Nouveau titre'),
+  },
+  moveBoard: {
+    expected: FACILITATOR_ONLY,
+    command: (sc) => ({ type: 'moveBoard', boardId: sc.secondBoardId, direction: 'up' }),
+    check: (sc, _before, after) => expect(after.stages.define.boardIds[0]).toBe(sc.secondBoardId),
+  },
+  removeBoard: {
+    expected: FACILITATOR_ONLY,
+    command: (sc) => ({ type: 'removeBoard', boardId: sc.otherBoardId }),
+    check: (sc, _before, after) => expect(after.boards[sc.otherBoardId]).toBeUndefined(),
+  },
   createTheme: {
     expected: FACILITATOR_ONLY,
     command: (sc) => ({
@@ -338,8 +364,8 @@ const CELLS = [
 
 describe('every command × every client, through the transport', () => {
   it('[X1] the table covers every wire command and every role', () => {
-    expect(new Set(CELLS.map((cell) => cell.type)).size).toBe(27);
-    expect(CELLS).toHaveLength(27 * ROLES.length);
+    expect(new Set(CELLS.map((cell) => cell.type)).size).toBe(32);
+    expect(CELLS).toHaveLength(32 * ROLES.length);
   });
 
   for (const { type, role, expected, c } of CELLS) {

@@ -115,6 +115,8 @@ export interface Scene {
   themeId: string;
   otherThemeId: string;
   otherNoteId: string;
+  /** A second board on the define stage, after the first. */
+  secondBoardId: string;
   sockets: Record<Role, Socket>;
   /** The decided state of the workshop (what the next command runs against). */
   latest(): Workshop;
@@ -160,6 +162,12 @@ export async function buildScene(server: RunningServer): Promise<Scene> {
     sendOk(facilitator, { type: 'createTheme', boardId, title, noteIds: [] });
   const { themeId } = await theme('Premier thème');
   const { themeId: otherThemeId } = await theme('Second thème');
+  const { boardId: secondBoardId } = await sendOk(facilitator, {
+    type: 'addBoard',
+    stage: 'define',
+    title: 'Deuxième tableau',
+    columns: [],
+  });
   const projector = await connect(server.url, { code: joinCode, as: 'projector' });
   const nobodyToken = newToken();
   const nobody = await connect(server.url, {
@@ -186,6 +194,7 @@ export async function buildScene(server: RunningServer): Promise<Scene> {
     themeId: themeId!,
     otherThemeId: otherThemeId!,
     otherNoteId: otherNoteId!,
+    secondBoardId: secondBoardId!,
     sockets: {
       facilitator,
       'co-facilitator': coFacilitator,

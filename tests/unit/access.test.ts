@@ -5,6 +5,7 @@ import {
   type Command,
   type CommandType,
   type ErrorCode,
+  type BoardId,
   type NoteId,
 } from '../../src/lib/domain';
 import {
@@ -62,6 +63,12 @@ function scene() {
       noteIds: [],
     } as Command).reply!.themeId!;
   const themeId = newTheme('Premier thème');
+  const secondBoardId = run(s, facilitator, {
+    type: 'addBoard',
+    stage: 'define',
+    title: 'Deuxième tableau',
+    columns: [],
+  } as Command).reply!.boardId!;
   const otherThemeId = newTheme('Second thème');
   return {
     s,
@@ -73,6 +80,7 @@ function scene() {
     otherNoteId,
     themeId,
     otherThemeId,
+    secondBoardId,
   };
 }
 
@@ -96,6 +104,16 @@ function commandFor(
       return { type: 'moderateNote', noteId: sc.noteId as NoteId, moderated: true };
     case 'setTimer':
       return { type: 'setTimer', action: 'start', durationMs: 120_000 };
+    case 'setObjectives':
+      return { type: 'setObjectives', objectives: 'Mieux se connaître' };
+    case 'addBoard':
+      return { type: 'addBoard', stage: 'dream', title: 'Vision', columns: [] };
+    case 'renameBoard':
+      return { type: 'renameBoard', boardId: board.id, title: 'Autre titre' };
+    case 'moveBoard':
+      return { type: 'moveBoard', boardId: sc.secondBoardId as BoardId, direction: 'up' };
+    case 'removeBoard':
+      return { type: 'removeBoard', boardId: board.id };
     case 'createTheme':
       return { type: 'createTheme', boardId: board.id, title: 'Thème', noteIds: [] };
     case 'renameTheme':
@@ -183,6 +201,11 @@ const MATRIX: Record<Exclude<CommandType, 'createWorkshop'>, Record<Role, string
   setBoardSetting: FACILITATOR_ONLY,
   moderateNote: FACILITATOR_ONLY,
   setTimer: FACILITATOR_ONLY,
+  setObjectives: FACILITATOR_ONLY,
+  addBoard: FACILITATOR_ONLY,
+  renameBoard: FACILITATOR_ONLY,
+  moveBoard: FACILITATOR_ONLY,
+  removeBoard: FACILITATOR_ONLY,
   createTheme: FACILITATOR_ONLY,
   renameTheme: FACILITATOR_ONLY,
   mergeThemes: FACILITATOR_ONLY,
@@ -232,6 +255,12 @@ function ruleFor(type: Cell, role: Role, expected: string): string {
       return expected === OK ? '[B8]' : '[G3]';
     case 'setTimer':
       return expected === OK ? '[TM1]' : '[G3]';
+    case 'setObjectives':
+    case 'addBoard':
+    case 'renameBoard':
+    case 'moveBoard':
+    case 'removeBoard':
+      return expected === OK ? '[BD1]' : '[G3]';
     case 'createTheme':
     case 'renameTheme':
     case 'mergeThemes':

@@ -6,6 +6,7 @@ import {
   rotateFacilitatorKey,
 } from './commands/coFacilitatorLinks';
 import { moderateNote, setBoardSetting } from './commands/boardSettings';
+import { addBoard, moveBoard, removeBoard, renameBoard, setObjectives } from './commands/boards';
 import { createWorkshop } from './commands/createWorkshop';
 import type { Decision, Handler } from './commands/decision';
 import { deleteNote } from './commands/deleteNote';
@@ -52,6 +53,11 @@ const handlers: { [T in CommandType]: Handler<T> } = {
   setBoardSetting,
   moderateNote,
   setTimer,
+  setObjectives,
+  addBoard,
+  renameBoard,
+  moveBoard,
+  removeBoard,
   createTheme,
   renameTheme,
   mergeThemes,
@@ -184,6 +190,55 @@ export function apply(state: Workshop | null, event: WorkshopEvent): Workshop {
     }
     case 'timerSet':
       return { ...state, timer: event.timer };
+    case 'objectivesSet':
+      return { ...state, objectives: event.objectives };
+    case 'boardAdded': {
+      const stage = state.stages[event.board.stage];
+      return {
+        ...withBoard(state, event.board),
+        stages: {
+          ...state.stages,
+          [stage.id]: { ...stage, boardIds: [...stage.boardIds, event.board.id] },
+        },
+      };
+    }
+    case 'boardRenamed': {
+      const board = state.boards[event.boardId]!;
+      return withBoard(state, { ...board, title: event.title });
+    }
+    case 'boardsReordered': {
+      const stage = state.stages[event.stage];
+      return {
+        ...state,
+        stages: { ...state.stages, [stage.id]: { ...stage, boardIds: event.boardIds } },
+      };
+    }
+    case 'boardRemoved': {
+      const board = state.boards[event.boardId]!;
+      const boards = { ...state.boards };
+      delete boards[board.id];
+      const stage = state.stages[board.stage];
+      const notes = Object.fromEntries(
+        Object.entries(state.notes).filter(([, n]) => n.boardId !== board.id),
+      );
+      const themes = Object.fromEntries(
+        Object.entries(state.themes ?? {}).filter(([, t]) => t.boardId !== board.id),
+      );
+      for (const [id, theme] of Object.entries(themes)) {
+        const answeredBy = theme.answeredBy.filter((a) => themes[a] !== undefined);
+        if (answeredBy.length !== theme.answeredBy.length) themes[id] = { ...theme, answeredBy };
+      }
+      return {
+        ...state,
+        boards,
+        notes,
+        themes,
+        stages: {
+          ...state.stages,
+          [stage.id]: { ...stage, boardIds: stage.boardIds.filter((id) => id !== board.id) },
+        },
+      };
+    }
     case 'themeCreated':
       return { ...state, themes: { ...state.themes, [event.theme.id]: event.theme } };
     case 'themeRenamed': {

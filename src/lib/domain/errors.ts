@@ -30,6 +30,7 @@ export const ERRORS = {
   TOO_MANY_THEMES: 'This board cannot have more themes.',
   BOARD_HIDDEN: 'The notes of this board are not revealed yet.',
   NOT_A_STACK: 'A note cannot be stacked on itself or on a stacked note.',
+  TOO_MANY_BOARDS: 'This stage cannot have more boards.',
   NOT_YOUR_NOTE: 'You can only change your own notes.',
   EMPTY_TEXT: 'The text is empty.',
   TEXT_TOO_LONG: 'The text is too long.',

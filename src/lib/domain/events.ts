@@ -1,4 +1,5 @@
 import type {
+  Board,
   BoardId,
   CoFacilitatorLink,
   Column,
@@ -33,6 +34,11 @@ export type WorkshopEvent =
   | { type: 'boardSettingSet'; boardId: BoardId; setting: BoardSetting; value: boolean }
   | { type: 'noteModerated'; noteId: NoteId; moderated: boolean }
   | { type: 'timerSet'; timer: Timer }
+  | { type: 'objectivesSet'; objectives: string }
+  | { type: 'boardAdded'; board: Board }
+  | { type: 'boardRenamed'; boardId: BoardId; title: string }
+  | { type: 'boardsReordered'; stage: StageId; boardIds: BoardId[] }
+  | { type: 'boardRemoved'; boardId: BoardId }
   | { type: 'themeCreated'; theme: Theme }
   | { type: 'themeRenamed'; themeId: string; title: string }
   | { type: 'themeDeleted'; themeId: string }

@@ -8,6 +8,7 @@ export type { Decision } from './commands/decision';
 export { decide, apply, execute } from './decide';
 export { checkInvariants } from './invariants';
 export { DEFAULT_SECTORS } from './template';
+export { QUESTION_GUIDE } from './guide';
 export { textLength } from './text';
 export { timerRemaining, STOPPED_TIMER, TIMER_LIMITS, type Timer } from './timer';
 export { TIMER_ACTIONS, type TimerAction } from './commands/types';

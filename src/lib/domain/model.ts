@@ -7,6 +7,10 @@ export const STAGES = ['define', 'discover', 'dream', 'decide'] as const;
 export type StageId = (typeof STAGES)[number];
 
 export const LANGUAGES = ['fr', 'en'] as const;
+
+/** How a new workshop starts: the full four stages, a Découverte-only session, or empty. */
+export const TEMPLATES = ['fourStages', 'discoverOnly', 'blank'] as const;
+export type TemplateId = (typeof TEMPLATES)[number];
 export type Language = (typeof LANGUAGES)[number];
 
 export type WorkshopId = string & { readonly __brand: 'WorkshopId' };
@@ -24,6 +28,9 @@ export const LIMITS = {
   columnTitleLength: 60,
   columnsPerBoard: 8,
   themeTitleLength: 80,
+  boardTitleLength: 80,
+  boardsPerStage: 6,
+  objectivesLength: 1000,
   themesPerBoard: 60,
   sectorLabelLength: 60,
   sectorsPerWorkshop: 12,
@@ -137,6 +144,8 @@ export interface Workshop {
   joiningOpen: boolean;
   /** The room's timer (absent in workshops created before timers existed: stopped). */
   timer?: Timer;
+  /** What the workshop aims at (Définition), free text. */
+  objectives?: string;
   /** Themes by id (absent in workshops created before themes existed). */
   themes?: Record<string, Theme>;
   currentStage: StageId;

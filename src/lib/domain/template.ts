@@ -1,4 +1,4 @@
-import type { Board, BoardId, ColumnId, Language, Stage, StageId } from './model';
+import type { Board, BoardId, ColumnId, Language, Stage, StageId, TemplateId } from './model';
 import { STAGES } from './model';
 
 interface BoardTemplate {
@@ -72,13 +72,18 @@ export const DEFAULT_SECTORS: Record<Language, string[]> = {
 export function buildFromTemplate(
   language: Language,
   newId: () => string,
+  template: TemplateId = 'fourStages',
 ): { stages: Record<StageId, Stage>; boards: Record<string, Board> } {
   const boards: Record<string, Board> = {};
   const stages = {} as Record<StageId, Stage>;
   for (const stageId of STAGES) {
-    const template = FOUR_STAGES[language][stageId];
+    const stageTemplate = FOUR_STAGES[language][stageId];
     const boardIds: BoardId[] = [];
-    for (const boardTemplate of template.boards) {
+    const kept =
+      template === 'blank' || (template === 'discoverOnly' && stageId !== 'discover')
+        ? []
+        : stageTemplate.boards;
+    for (const boardTemplate of kept) {
       const board: Board = {
         id: newId() as BoardId,
         stage: stageId,
@@ -91,7 +96,10 @@ export function buildFromTemplate(
       boards[board.id] = board;
       boardIds.push(board.id);
     }
-    stages[stageId] = { id: stageId, prompt: template.prompt, boardIds };
+    stages[stageId] = { id: stageId, prompt: stageTemplate.prompt, boardIds };
   }
   return { stages, boards };
 }
+
+/** A new board's default column, in the workshop's language. */
+export const DEFAULT_COLUMN: Record<Language, string> = { fr: 'Notes', en: 'Notes' };

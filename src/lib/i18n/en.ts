@@ -212,6 +212,7 @@ export const en: Catalog = {
   'error.TOO_MANY_THEMES': 'This board cannot have more themes.',
   'error.BOARD_HIDDEN': 'The notes of this board are not revealed yet.',
   'error.NOT_A_STACK': 'A note cannot be stacked on itself or on a stacked note.',
+  'error.TOO_MANY_BOARDS': 'This stage cannot have more boards.',
   'error.NOT_YOUR_NOTE': 'You can only change your own notes.',
   'error.EMPTY_TEXT': 'The text is empty.',
   'error.TEXT_TOO_LONG': 'The text is too long.',

@@ -213,6 +213,7 @@ export const fr = {
   'error.TOO_MANY_THEMES': 'Ce tableau ne peut pas avoir plus de thèmes.',
   'error.BOARD_HIDDEN': 'Les notes de ce tableau ne sont pas encore dévoilées.',
   'error.NOT_A_STACK': 'Une note ne peut pas s’empiler sur elle-même ni sur une note déjà empilée.',
+  'error.TOO_MANY_BOARDS': 'Cette étape ne peut pas avoir plus de tableaux.',
   'error.NOT_YOUR_NOTE': 'Vous ne pouvez modifier que vos propres notes.',
   'error.EMPTY_TEXT': 'Le texte est vide.',
   'error.TEXT_TOO_LONG': 'Le texte est trop long.',

@@ -1,6 +1,6 @@
 import * as v from 'valibot';
 import { BOARD_SETTINGS, TIMER_ACTIONS, type Command } from '../domain/commands/types';
-import { LANGUAGES, LIMITS, STAGES } from '../domain/model';
+import { LANGUAGES, LIMITS, STAGES, TEMPLATES } from '../domain/model';
 import { REJOIN_CODE } from './codes';
 import { PROTOCOL_VERSION } from './version';
 
@@ -26,6 +26,7 @@ const wire = {
       v.array(text(LIMITS.sectorLabelLength)),
       v.maxLength(LIMITS.sectorsPerWorkshop * 2),
     ),
+    template: v.optional(v.picklist(TEMPLATES)),
     /** Needed when the server sets CREATE_TOKEN. */
     createToken: v.optional(v.pipe(v.string(), v.maxLength(256))),
   }),
@@ -92,6 +93,30 @@ const wire = {
     action: v.picklist(TIMER_ACTIONS),
     durationMs: v.optional(v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(1e9))),
   }),
+  setObjectives: v.strictObject({
+    type: v.literal('setObjectives'),
+    objectives: text(LIMITS.objectivesLength),
+  }),
+  addBoard: v.strictObject({
+    type: v.literal('addBoard'),
+    stage,
+    title: text(LIMITS.boardTitleLength),
+    columns: v.pipe(
+      v.array(text(LIMITS.columnTitleLength)),
+      v.maxLength(LIMITS.columnsPerBoard * 2),
+    ),
+  }),
+  renameBoard: v.strictObject({
+    type: v.literal('renameBoard'),
+    boardId: id,
+    title: text(LIMITS.boardTitleLength),
+  }),
+  moveBoard: v.strictObject({
+    type: v.literal('moveBoard'),
+    boardId: id,
+    direction: v.picklist(['up', 'down']),
+  }),
+  removeBoard: v.strictObject({ type: v.literal('removeBoard'), boardId: id }),
   createTheme: v.strictObject({
     type: v.literal('createTheme'),
     boardId: id,

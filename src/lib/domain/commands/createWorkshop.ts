@@ -27,7 +27,8 @@ export const createWorkshop: Handler<'createWorkshop'> = (state, _actor, command
     return fail('BAD_REQUEST', `At most ${LIMITS.sectorsPerWorkshop} sectors.`);
   }
 
-  const { stages, boards } = buildFromTemplate(command.language, ctx.newId);
+  const template = command.template ?? 'fourStages';
+  const { stages, boards } = buildFromTemplate(command.language, ctx.newId, template);
   const workshop: Workshop = {
     id: ctx.newId() as WorkshopId,
     title: title.value,
@@ -39,7 +40,7 @@ export const createWorkshop: Handler<'createWorkshop'> = (state, _actor, command
     createdAt: ctx.now,
     coFacilitators: {},
     joiningOpen: true,
-    currentStage: 'define',
+    currentStage: template === 'discoverOnly' ? 'discover' : 'define',
     stages,
     boards,
     notes: {},

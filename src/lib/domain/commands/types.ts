@@ -6,6 +6,7 @@ import type {
   ParticipantId,
   SectorId,
   StageId,
+  TemplateId,
 } from '../model';
 
 /** What the facilitator can switch on a board. */
@@ -28,6 +29,8 @@ export type Command =
       question: string;
       language: Language;
       sectors: string[];
+      /** Which boards to start with (default: the full four stages). */
+      template?: TemplateId;
       /** Chosen by the server, not the client. */
       joinCode: string;
       facilitatorKeyHash: string;
@@ -66,6 +69,11 @@ export type Command =
   | { type: 'setBoardSetting'; boardId: BoardId; setting: BoardSetting; value: boolean }
   | { type: 'moderateNote'; noteId: NoteId; moderated: boolean }
   | { type: 'setTimer'; action: TimerAction; durationMs?: number }
+  | { type: 'setObjectives'; objectives: string }
+  | { type: 'addBoard'; stage: StageId; title: string; columns: string[] }
+  | { type: 'renameBoard'; boardId: BoardId; title: string }
+  | { type: 'moveBoard'; boardId: BoardId; direction: 'up' | 'down' }
+  | { type: 'removeBoard'; boardId: BoardId }
   | { type: 'createTheme'; boardId: BoardId; title: string; noteIds: NoteId[] }
   | { type: 'renameTheme'; themeId: string; title: string }
   | { type: 'mergeThemes'; themeId: string; otherThemeId: string }
