@@ -79,7 +79,7 @@ describe('templates and boards', () => {
     refuse(
       s,
       facilitator,
-      { type: 'addBoard', stage: 'later', title: 'X', columns: [] } as Command,
+      { type: 'addBoard', stage: 'later', title: 'X', columns: [] } as unknown as Command,
       'UNKNOWN_STAGE',
     );
   });
