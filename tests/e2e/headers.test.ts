@@ -136,7 +136,9 @@ describe('security headers', () => {
     expect(
       // (other scripts, e.g. the drag-and-drop library's live region, may add elements to <body>)
       await home.page.evaluate(
-        () => getComputedStyle(document.querySelector('body > div[style]')!).display,
+        () =>
+          getComputedStyle(document.querySelector('body > div[style="display: contents"]')!)
+            .display,
       ),
     ).toBe('contents');
     await expect
