@@ -117,6 +117,7 @@ export function project(
     id: state.id,
     title: state.title,
     question: state.question,
+    objectives: state.objectives ?? '',
     language: state.language,
     joinCode: state.joinCode,
     currentStage: state.currentStage,

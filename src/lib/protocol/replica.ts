@@ -38,6 +38,8 @@ export interface WorkshopView {
   id: string;
   title: string;
   question: string;
+  /** What the workshop aims at (Définition). */
+  objectives: string;
   language: Language;
   joinCode: string;
   currentStage: StageId;
