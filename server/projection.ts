@@ -160,6 +160,7 @@ export function project(
       hidden: b.hidden,
       locked: b.locked,
       anonymous: b.anonymous,
+      participantsGroup: b.participantsGroup ?? false,
       counts: columnCounts,
     };
     facilitatorBoards[b.id] = { ...boards[b.id]!, sectorCounts: sectorCounts.get(b.id) ?? {} };

@@ -112,6 +112,20 @@ describe('Découverte: silent writing, then the reveal', () => {
     await shot(console_, 'console-themes');
     await shot(projector, 'projector-themes');
 
+    // when the facilitator allows it, a phone groups too (and cannot link themes)
+    await console_.getByLabel('Les participants regroupent aussi').first().check();
+    const phoneThemes = phones[2]!.getByTestId('theme');
+    await expect.poll(() => phoneThemes.count()).toBe(1);
+    expect(await phones[2]!.getByRole('combobox', { name: /répond/i }).count()).toBe(0);
+    await phones[2]!
+      .getByRole('checkbox', { name: 'Cocher : Chloé : une table de concertation' })
+      .check();
+    await phones[2]!.getByLabel('Nom du nouveau thème').fill('Se concerter');
+    await phones[2]!.getByLabel('Nom du nouveau thème').press('Enter');
+    await expect.poll(() => console_.getByTestId('theme').count()).toBe(2);
+    await expect.poll(() => card.count()).toBe(2);
+    await shot(phones[2]!, 'phone-grouping');
+
     // the lock: phones are told, and cannot post
     await console_.getByTestId('lock').click();
     await expect.poll(() => phones[1]!.getByTestId('locked').count()).toBe(1);

@@ -93,6 +93,7 @@ export const en: Catalog = {
   'board.peek': 'Show the texts on this console',
   'board.lock': 'Lock',
   'board.unlock': 'Unlock',
+  'board.participantsGroup': 'Participants group too',
   'board.anonymous': 'Anonymous',
   'board.hiddenState': 'Silent writing: the room sees only how many notes there are.',
   'board.lockedState': 'Board locked: no new notes or changes.',

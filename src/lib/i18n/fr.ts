@@ -93,6 +93,7 @@ export const fr = {
   'board.peek': 'Voir les textes sur cette console',
   'board.lock': 'Verrouiller',
   'board.unlock': 'Déverrouiller',
+  'board.participantsGroup': 'Les participants regroupent aussi',
   'board.anonymous': 'Anonyme',
   'board.hiddenState': 'Écriture silencieuse : la salle ne voit que le nombre de notes.',
   'board.lockedState': 'Tableau verrouillé : plus de nouvelles notes ni de modifications.',

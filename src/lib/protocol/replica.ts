@@ -70,6 +70,8 @@ export interface BoardView {
   hidden: boolean;
   locked: boolean;
   anonymous: boolean;
+  /** Participants may group notes into themes. */
+  participantsGroup: boolean;
   /** Notes per column (moderated notes left out): what a hidden board shows the room. */
   counts: Record<string, number>;
   /** Facilitator replica only: notes per column and author sector ('none': not said). */
