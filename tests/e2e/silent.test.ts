@@ -103,6 +103,9 @@ describe('Découverte: silent writing, then the reveal', () => {
     await expect.poll(() => card.textContent()).toContain('Se joindre');
     await expect.poll(() => card.textContent(), { timeout: 10_000 }).toContain('3 notes');
     expect(await card.textContent()).toContain('autres secteurs · 3');
+    // grouped notes move from the columns onto their theme's card
+    await expect.poll(() => card.getByTestId('projector-theme-note').count()).toBe(3);
+    await expect.poll(() => projector.getByTestId('note').count()).toBe(0);
     const axe = await new AxeBuilder({ page: console_ }).analyze();
     expect(
       axe.violations
