@@ -101,6 +101,7 @@ export const en: Catalog = {
   'board.silentPhone': 'Silent writing: only your notes show until the reveal.',
   'board.lockedPhone': 'This board is locked for now.',
   'board.sectorNone': 'not said',
+  'note.hideShort': 'Hide',
   'note.moderate': 'Hide from the room',
   'note.unmoderate': 'Restore',
   'note.moderated': 'Hidden by the facilitator',

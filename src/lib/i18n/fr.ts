@@ -101,6 +101,7 @@ export const fr = {
   'board.silentPhone': 'Écriture silencieuse : seules vos notes s’affichent jusqu’au dévoilement.',
   'board.lockedPhone': 'Ce tableau est verrouillé pour le moment.',
   'board.sectorNone': 'non précisé',
+  'note.hideShort': 'Masquer',
   'note.moderate': 'Masquer à la salle',
   'note.unmoderate': 'Rétablir',
   'note.moderated': 'Masquée par l’animation',
