@@ -1,6 +1,6 @@
 import { fail, ok } from '../errors';
 import type { Handler } from './decision';
-import { existing, facilitatorOnly, findBoard, findNote } from './guards';
+import { existing, facilitatorBoard, facilitatorOnly, findNote } from './guards';
 import { BOARD_SETTINGS } from './types';
 
 /**
@@ -8,19 +8,16 @@ import { BOARD_SETTINGS } from './types';
  * anonymous or not. Revealing is setting `hidden` to false: every note appears at once.
  */
 export const setBoardSetting: Handler<'setBoardSetting'> = (state, actor, command) => {
-  const ws = existing(state);
-  if (!ws.ok) return ws;
-  const allowed = facilitatorOnly(actor);
-  if (!allowed.ok) return allowed;
-  const board = findBoard(ws.value, command.boardId);
-  if (!board.ok) return board;
+  const found = facilitatorBoard(state, actor, command.boardId);
+  if (!found.ok) return found;
+  const { board } = found.value;
   if (!BOARD_SETTINGS.includes(command.setting)) return fail('UNKNOWN_SETTING');
-  if (board.value[command.setting] === command.value) return ok({ events: [] });
+  if (board[command.setting] === command.value) return ok({ events: [] });
   return ok({
     events: [
       {
         type: 'boardSettingSet',
-        boardId: board.value.id,
+        boardId: board.id,
         setting: command.setting,
         value: command.value,
       },

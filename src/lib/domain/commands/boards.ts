@@ -3,7 +3,7 @@ import { LIMITS, type Board, type BoardId, type ColumnId } from '../model';
 import { DEFAULT_COLUMN } from '../template';
 import { cleanLine, cleanText } from '../text';
 import type { Handler } from './decision';
-import { existing, facilitatorOnly, findBoard, knownStage } from './guards';
+import { existing, facilitatorBoard, facilitatorOnly, knownStage } from './guards';
 
 /** The facilitator writes the workshop's objectives (Définition). */
 export const setObjectives: Handler<'setObjectives'> = (state, actor, command) => {
@@ -51,41 +51,32 @@ export const addBoard: Handler<'addBoard'> = (state, actor, command, ctx) => {
 };
 
 export const renameBoard: Handler<'renameBoard'> = (state, actor, command) => {
-  const ws = existing(state);
-  if (!ws.ok) return ws;
-  const allowed = facilitatorOnly(actor);
-  if (!allowed.ok) return allowed;
-  const board = findBoard(ws.value, command.boardId);
-  if (!board.ok) return board;
+  const found = facilitatorBoard(state, actor, command.boardId);
+  if (!found.ok) return found;
+  const { board } = found.value;
   const title = cleanLine(command.title, LIMITS.boardTitleLength);
   if (!title.ok) return title;
-  if (title.value === board.value.title) return ok({ events: [] });
-  return ok({ events: [{ type: 'boardRenamed', boardId: board.value.id, title: title.value }] });
+  if (title.value === board.title) return ok({ events: [] });
+  return ok({ events: [{ type: 'boardRenamed', boardId: board.id, title: title.value }] });
 };
 
 /** Move a board before or after its neighbour within its stage. */
 export const moveBoard: Handler<'moveBoard'> = (state, actor, command) => {
-  const ws = existing(state);
-  if (!ws.ok) return ws;
-  const allowed = facilitatorOnly(actor);
-  if (!allowed.ok) return allowed;
-  const board = findBoard(ws.value, command.boardId);
-  if (!board.ok) return board;
-  const ids = [...ws.value.stages[board.value.stage].boardIds];
-  const at = ids.indexOf(board.value.id);
+  const found = facilitatorBoard(state, actor, command.boardId);
+  if (!found.ok) return found;
+  const { ws, board } = found.value;
+  const ids = [...ws.stages[board.stage].boardIds];
+  const at = ids.indexOf(board.id);
   const to = command.direction === 'up' ? at - 1 : at + 1;
   if (to < 0 || to >= ids.length) return ok({ events: [] });
   [ids[at], ids[to]] = [ids[to]!, ids[at]!];
-  return ok({ events: [{ type: 'boardsReordered', stage: board.value.stage, boardIds: ids }] });
+  return ok({ events: [{ type: 'boardsReordered', stage: board.stage, boardIds: ids }] });
 };
 
 /** Remove a board with its notes and themes (the console asks first). */
 export const removeBoard: Handler<'removeBoard'> = (state, actor, command) => {
-  const ws = existing(state);
-  if (!ws.ok) return ws;
-  const allowed = facilitatorOnly(actor);
-  if (!allowed.ok) return allowed;
-  const board = findBoard(ws.value, command.boardId);
-  if (!board.ok) return board;
-  return ok({ events: [{ type: 'boardRemoved', boardId: board.value.id }] });
+  const found = facilitatorBoard(state, actor, command.boardId);
+  if (!found.ok) return found;
+  const { board } = found.value;
+  return ok({ events: [{ type: 'boardRemoved', boardId: board.id }] });
 };

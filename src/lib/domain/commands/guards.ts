@@ -23,6 +23,21 @@ export function findBoard(state: Workshop, boardId: string): Result<Board> {
   return board ? ok(board) : fail('UNKNOWN_BOARD');
 }
 
+/** The common start of a board command: the workshop exists, the actor runs it, the board is there. */
+export function facilitatorBoard(
+  state: Workshop | null,
+  actor: Actor,
+  boardId: string,
+): Result<{ ws: Workshop; board: Board }> {
+  const ws = existing(state);
+  if (!ws.ok) return ws;
+  const allowed = facilitatorOnly(actor);
+  if (!allowed.ok) return allowed;
+  const board = findBoard(ws.value, boardId);
+  if (!board.ok) return board;
+  return ok({ ws: ws.value, board: board.value });
+}
+
 export function findNote(state: Workshop, noteId: string): Result<Note> {
   const note = Object.hasOwn(state.notes, noteId) ? state.notes[noteId] : undefined;
   return note ? ok(note) : fail('UNKNOWN_NOTE');
