@@ -27,8 +27,15 @@ export async function openScreen(
   return page;
 }
 
-export const shot = (page: Page, name: string) =>
-  page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`) });
+/** A screenshot once running animations (a note's grow-in, a reveal) have finished. */
+export async function shot(page: Page, name: string): Promise<void> {
+  await page
+    .waitForFunction(() => document.getAnimations().every((a) => a.playState !== 'running'), null, {
+      timeout: 5_000,
+    })
+    .catch(() => undefined); // an endless animation still gets its picture
+  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`) });
+}
 
 /** Create a workshop from the home page; returns the join code, the console on its page. */
 export async function createFromHome(
