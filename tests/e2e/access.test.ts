@@ -1,27 +1,13 @@
-import type { Browser, BrowserContext } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, startBuiltServer, type BuiltServer } from './helpers';
+import { describe, expect, it } from 'vitest';
+import { useServerAndBrowser } from './helpers';
 import { createFromHome, joinFromPhone, LAPTOP, openScreen, PHONE, post, shot } from './pages';
 
-let server: BuiltServer;
-let browser: Browser;
-let disposeBrowser: () => Promise<void>;
-const contexts: BrowserContext[] = [];
-
-beforeAll(async () => {
-  server = await startBuiltServer();
-  ({ browser, dispose: disposeBrowser } = await launchBrowser());
-});
-afterAll(async () => {
-  for (const c of contexts) await c.close();
-  await disposeBrowser?.();
-  await server?.dispose();
-});
+const e2e = useServerAndBrowser();
 
 describe('who runs the room, from the console', () => {
   it('[E6] a co-facilitator link works until revoked; a removed participant is let go; joining closes', async () => {
-    const console_ = await openScreen(browser, LAPTOP, contexts);
-    const code = await createFromHome(console_, server.url, 'Accès');
+    const console_ = await openScreen(e2e.browser, LAPTOP, e2e.contexts);
+    const code = await createFromHome(console_, e2e.server.url, 'Accès');
     await console_.getByRole('button', { name: 'J’ai conservé le lien' }).click();
 
     // a co-facilitator link, shown once, opens a working console elsewhere
@@ -29,7 +15,7 @@ describe('who runs the room, from the console', () => {
     await console_.getByRole('button', { name: 'Créer un lien' }).click();
     const url = (await console_.getByTestId('cofacilitator-link').locator('code').textContent())!;
     expect(url).toMatch(/\/console\/[A-Za-z0-9_-]+#k=[A-Za-z0-9_-]{22}$/);
-    const co = await openScreen(browser, LAPTOP, contexts);
+    const co = await openScreen(e2e.browser, LAPTOP, e2e.contexts);
     await co.goto(url);
     await co.getByTestId('stage-discover').click();
     await expect
@@ -38,8 +24,8 @@ describe('who runs the room, from the console', () => {
     expect(await co.getByText('Co-animation').count()).toBe(0); // links are the main facilitator's
 
     // a participant joins and posts; the facilitator removes them; their note stays
-    const phone = await openScreen(browser, PHONE, contexts, true);
-    await joinFromPhone(phone, server.url, code, 'Paul', null);
+    const phone = await openScreen(e2e.browser, PHONE, e2e.contexts, true);
+    await joinFromPhone(phone, e2e.server.url, code, 'Paul', null);
     await post(phone, 'Obstacles', 'Une note de Paul');
     await expect.poll(() => console_.getByTestId('participants').locator('li').count()).toBe(1);
     await shot(console_, 'console-access');
@@ -57,8 +43,8 @@ describe('who runs the room, from the console', () => {
     await expect
       .poll(() => console_.getByTestId('joining-state').textContent())
       .toContain('fermées');
-    const late = await openScreen(browser, PHONE, contexts, true);
-    await late.goto(`${server.url}/join/${code}`);
+    const late = await openScreen(e2e.browser, PHONE, e2e.contexts, true);
+    await late.goto(`${e2e.server.url}/join/${code}`);
     await expect.poll(() => late.getByTestId('joining-closed').count()).toBe(1);
 
     // revoking the co-facilitator link ends that console's access at once

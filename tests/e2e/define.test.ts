@@ -1,33 +1,19 @@
-import type { Browser, BrowserContext } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, startBuiltServer, type BuiltServer } from './helpers';
+import { describe, expect, it } from 'vitest';
+import { useServerAndBrowser } from './helpers';
 import { LAPTOP, openScreen, PROJECTOR, shot } from './pages';
 
-let server: BuiltServer;
-let browser: Browser;
-let disposeBrowser: () => Promise<void>;
-const contexts: BrowserContext[] = [];
-
-beforeAll(async () => {
-  server = await startBuiltServer();
-  ({ browser, dispose: disposeBrowser } = await launchBrowser());
-});
-afterAll(async () => {
-  for (const c of contexts) await c.close();
-  await disposeBrowser?.();
-  await server?.dispose();
-});
+const e2e = useServerAndBrowser();
 
 describe('Définition', () => {
   it('[E8] the guide turns a problem into an affirmative question; objectives and boards are set from the console', async () => {
-    const console_ = await openScreen(browser, LAPTOP, contexts);
-    await console_.goto(server.url);
+    const console_ = await openScreen(e2e.browser, LAPTOP, e2e.contexts);
+    await console_.goto(e2e.server.url);
     await console_.getByLabel('Titre de l’atelier').fill('Cadrer');
     await console_.getByRole('button', { name: 'Créer l’atelier' }).click();
     await console_.getByTestId('join-code').waitFor();
     const code = (await console_.getByTestId('join-code').textContent())!.trim();
-    const projector = await openScreen(browser, PROJECTOR, contexts);
-    await projector.goto(`${server.url}/projector/${code}`);
+    const projector = await openScreen(e2e.browser, PROJECTOR, e2e.contexts);
+    await projector.goto(`${e2e.server.url}/projector/${code}`);
 
     await console_.getByText('Guide : une question appréciative').click();
     await console_.getByRole('button', { name: 'Partir de cet exemple' }).first().click();
@@ -54,8 +40,8 @@ describe('Définition', () => {
   });
 
   it('[E9] a Découverte-only workshop opens on Découverte, with its board', async () => {
-    const console_ = await openScreen(browser, LAPTOP, contexts);
-    await console_.goto(server.url);
+    const console_ = await openScreen(e2e.browser, LAPTOP, e2e.contexts);
+    await console_.goto(e2e.server.url);
     await console_.getByLabel('Titre de l’atelier').fill('Découverte seulement');
     await console_.getByLabel('Une séance de Découverte seulement').check();
     await console_.getByRole('button', { name: 'Créer l’atelier' }).click();

@@ -1,6 +1,6 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, launchBrowser, startBuiltServer, type BuiltServer } from './helpers';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { freePort, startBuiltServer, useServerAndBrowser } from './helpers';
 import {
   createFromHome,
   joinFromPhone,
@@ -12,31 +12,18 @@ import {
   shot,
 } from './pages';
 
-let server: BuiltServer;
-let browser: Browser;
-let disposeBrowser: () => Promise<void>;
-const contexts: BrowserContext[] = [];
-
-beforeAll(async () => {
-  server = await startBuiltServer({ port: await freePort() });
-  ({ browser, dispose: disposeBrowser } = await launchBrowser());
-});
-afterAll(async () => {
-  for (const c of contexts) await c.close();
-  await disposeBrowser?.();
-  await server?.dispose();
-});
+const e2e = useServerAndBrowser(async () => ({ port: await freePort() }));
 
 const notesWith = (page: Page, text: string) => page.getByTestId('note').filter({ hasText: text });
 
 describe('nothing a phone sends is lost', () => {
   it('[E2] an offline phone posts two notes, reloads, comes back: both appear once', async () => {
-    const console_ = await openScreen(browser, LAPTOP, contexts);
-    const code = await createFromHome(console_, server.url, 'Hors ligne');
-    const projector = await openScreen(browser, PROJECTOR, contexts);
-    await projector.goto(`${server.url}/projector/${code}`);
-    const phone = await openScreen(browser, PHONE, contexts, true);
-    await joinFromPhone(phone, server.url, code, 'Zoé', null);
+    const console_ = await openScreen(e2e.browser, LAPTOP, e2e.contexts);
+    const code = await createFromHome(console_, e2e.server.url, 'Hors ligne');
+    const projector = await openScreen(e2e.browser, PROJECTOR, e2e.contexts);
+    await projector.goto(`${e2e.server.url}/projector/${code}`);
+    const phone = await openScreen(e2e.browser, PHONE, e2e.contexts, true);
+    await joinFromPhone(phone, e2e.server.url, code, 'Zoé', null);
     // the service worker has taken the page: a reload offline still gets the app
     await expect
       .poll(() => phone.evaluate(() => navigator.serviceWorker.controller !== null), {
@@ -71,20 +58,20 @@ describe('nothing a phone sends is lost', () => {
   });
 
   it('[E3] the server restarts with the three screens open: they recover by themselves', async () => {
-    const console_ = await openScreen(browser, LAPTOP, contexts);
-    const code = await createFromHome(console_, server.url, 'Redémarrage');
-    const projector = await openScreen(browser, PROJECTOR, contexts);
-    await projector.goto(`${server.url}/projector/${code}`);
-    const phone = await openScreen(browser, PHONE, contexts, true);
-    await joinFromPhone(phone, server.url, code, 'Yanis', null);
+    const console_ = await openScreen(e2e.browser, LAPTOP, e2e.contexts);
+    const code = await createFromHome(console_, e2e.server.url, 'Redémarrage');
+    const projector = await openScreen(e2e.browser, PROJECTOR, e2e.contexts);
+    await projector.goto(`${e2e.server.url}/projector/${code}`);
+    const phone = await openScreen(e2e.browser, PHONE, e2e.contexts, true);
+    await joinFromPhone(phone, e2e.server.url, code, 'Yanis', null);
     await post(phone, 'Attentes', 'Avant le redémarrage');
     await expect.poll(() => notesWith(projector, 'Avant le redémarrage').count()).toBe(1);
 
-    await server.stop('SIGKILL');
+    await e2e.server.stop('SIGKILL');
     await expect
       .poll(() => phone.getByTestId('offline-banner').count(), { timeout: 15_000 })
       .toBe(1);
-    server = await startBuiltServer({ port: server.port, dataDir: server.dataDir });
+    e2e.server = await startBuiltServer({ port: e2e.server.port, dataDir: e2e.server.dataDir });
 
     // the phone reconnects as itself and can post again; nothing is duplicated anywhere
     await expect
@@ -111,17 +98,17 @@ describe('nothing a phone sends is lost', () => {
   });
 
   it('[E4] a person on a new device comes back as themselves with their personal code', async () => {
-    const console_ = await openScreen(browser, LAPTOP, contexts);
-    const code = await createFromHome(console_, server.url, 'Nouvel appareil');
-    const phone = await openScreen(browser, PHONE, contexts, true);
-    await joinFromPhone(phone, server.url, code, 'Inès', null);
+    const console_ = await openScreen(e2e.browser, LAPTOP, e2e.contexts);
+    const code = await createFromHome(console_, e2e.server.url, 'Nouvel appareil');
+    const phone = await openScreen(e2e.browser, PHONE, e2e.contexts, true);
+    await joinFromPhone(phone, e2e.server.url, code, 'Inès', null);
     await post(phone, 'Attentes', 'Écrite sur le premier téléphone');
     await phone.getByText('Mon code personnel').click();
     const personal = (await phone.getByTestId('rejoin-code').textContent())!.trim();
     expect(personal).toMatch(/^[A-Z0-9]{4}-[A-Z0-9]{4}$/);
 
-    const second = await openScreen(browser, PHONE, contexts, true);
-    await second.goto(`${server.url}/join/${code}`);
+    const second = await openScreen(e2e.browser, PHONE, e2e.contexts, true);
+    await second.goto(`${e2e.server.url}/join/${code}`);
     await second.getByText('Déjà inscrit·e sur un autre appareil ?').click();
     await second.getByLabel('Votre code personnel').fill(personal.toLowerCase());
     await second.getByRole('button', { name: 'Revenir dans l’atelier' }).click();
@@ -134,10 +121,10 @@ describe('nothing a phone sends is lost', () => {
   });
 
   it('[E5] a note refused on its way keeps its text on the phone, with the reason', async () => {
-    const console_ = await openScreen(browser, LAPTOP, contexts);
-    const code = await createFromHome(console_, server.url, 'Refus');
-    const phone = await openScreen(browser, PHONE, contexts, true);
-    await joinFromPhone(phone, server.url, code, 'Lou', null);
+    const console_ = await openScreen(e2e.browser, LAPTOP, e2e.contexts);
+    const code = await createFromHome(console_, e2e.server.url, 'Refus');
+    const phone = await openScreen(e2e.browser, PHONE, e2e.contexts, true);
+    await joinFromPhone(phone, e2e.server.url, code, 'Lou', null);
     await phone.context().setOffline(true);
     await expect
       .poll(() => phone.getByTestId('offline-banner').count(), { timeout: 15_000 })

@@ -1,22 +1,9 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, startBuiltServer } from './helpers';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { useServerAndBrowser } from './helpers';
 import { LAPTOP, PHONE, PROJECTOR, createFromHome, openScreen } from './pages';
 
-let server: Awaited<ReturnType<typeof startBuiltServer>>;
-let browser: Browser;
-let disposeBrowser: () => Promise<void>;
-const contexts: BrowserContext[] = [];
-
-beforeAll(async () => {
-  server = await startBuiltServer();
-  ({ browser, dispose: disposeBrowser } = await launchBrowser());
-});
-afterAll(async () => {
-  for (const c of contexts) await c.close();
-  await disposeBrowser?.();
-  await server?.dispose();
-});
+const e2e = useServerAndBrowser();
 
 const PAGES = ['/', '/join', '/join/ABCDEF', '/console/someid', '/projector/ABCDEF'];
 
@@ -53,7 +40,7 @@ async function watchedPage(
   viewport: { width: number; height: number },
   mobile = false,
 ): Promise<Watched> {
-  const page = await openScreen(browser, viewport, contexts, mobile);
+  const page = await openScreen(e2e.browser, viewport, e2e.contexts, mobile);
   const problems: string[] = [];
   const sockets: string[] = [];
   page.on('websocket', (ws) => sockets.push(new URL(ws.url()).pathname));
@@ -77,7 +64,7 @@ async function watchedPage(
 describe('security headers', () => {
   it('[H1] every page carries the security headers', async () => {
     for (const path of PAGES) {
-      const res = await fetch(server.url + path);
+      const res = await fetch(e2e.server.url + path);
       expect(res.status, path).toBe(200);
       expect(res.headers.get('content-type'), path).toMatch(/^text\/html/);
       for (const [name, value] of Object.entries(EXPECTED)) {
@@ -108,18 +95,18 @@ describe('security headers', () => {
       await res.arrayBuffer();
     }
     // An unknown address is answered by SvelteKit too, with the same headers.
-    const missing = await fetch(`${server.url}/no/such/page`);
+    const missing = await fetch(`${e2e.server.url}/no/such/page`);
     expect(missing.status).toBe(404);
     expect(missing.headers.get('x-content-type-options')).toBe('nosniff');
     expect(missing.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
     await missing.arrayBuffer();
 
     // Static files (served before SvelteKit's hook) still get nosniff and the referrer policy.
-    const page = await (await fetch(`${server.url}/join`)).text();
+    const page = await (await fetch(`${e2e.server.url}/join`)).text();
     const asset = /\/_app\/immutable\/[^"']+\.js/.exec(page)?.[0];
     expect(asset).toBeDefined();
     for (const path of [asset!, '/favicon.svg', '/service-worker.js']) {
-      const res = await fetch(server.url + path);
+      const res = await fetch(e2e.server.url + path);
       expect(res.status, path).toBe(200);
       expect(res.headers.get('x-content-type-options'), path).toBe('nosniff');
       expect(res.headers.get('referrer-policy'), path).toBe('no-referrer');
@@ -130,7 +117,7 @@ describe('security headers', () => {
   it('[H2] the pages run under the policy without a single violation', async () => {
     // Home: the facilitator creates a workshop (scripts, socket.io) and lands on the console.
     const home = await watchedPage(LAPTOP);
-    const code = await createFromHome(home.page, server.url, 'Sous politique de sécurité');
+    const code = await createFromHome(home.page, e2e.server.url, 'Sous politique de sécurité');
     expect(code).toMatch(/^[A-Z0-9]{6}$/);
     // The template's style attribute and SvelteKit's route announcer's are allowed by their hash.
     expect(
@@ -155,11 +142,11 @@ describe('security headers', () => {
         const registration = await navigator.serviceWorker.ready;
         return registration.active?.scriptURL ?? null;
       }),
-    ).toBe(`${server.url}/service-worker.js`);
+    ).toBe(`${e2e.server.url}/service-worker.js`);
 
     // The projector draws from its Yjs replica, over a same-origin WebSocket.
     const projector = await watchedPage(PROJECTOR);
-    await projector.page.goto(`${server.url}/projector/${code}`);
+    await projector.page.goto(`${e2e.server.url}/projector/${code}`);
     await expect
       .poll(() => projector.page.getByTestId('projector-code').textContent())
       .toBe(`${code.slice(0, 3)} ${code.slice(3)}`);
@@ -169,10 +156,10 @@ describe('security headers', () => {
 
     // A phone on the join pages: the form, then an unknown code refused by the server.
     const phone = await watchedPage(PHONE, true);
-    await phone.page.goto(`${server.url}/join`);
+    await phone.page.goto(`${e2e.server.url}/join`);
     await phone.page.getByRole('heading', { name: 'Rejoindre un atelier' }).waitFor();
     await phone.page.getByLabel('Code de l’atelier').waitFor();
-    await phone.page.goto(`${server.url}/join/ABCDEF`);
+    await phone.page.goto(`${e2e.server.url}/join/ABCDEF`);
     await phone.page.getByRole('alert').waitFor();
 
     for (const screen of [home, projector, phone]) {
@@ -183,7 +170,7 @@ describe('security headers', () => {
 
   it('[H3] an injected inline script does not run and the pages cannot be framed', async () => {
     const phone = await watchedPage(PHONE, true);
-    await phone.page.goto(`${server.url}/join`);
+    await phone.page.goto(`${e2e.server.url}/join`);
     await phone.page.getByLabel('Code de l’atelier').waitFor();
     const ran = await phone.page.evaluate(async () => {
       const w = window as unknown as { __injected?: boolean };
@@ -197,16 +184,16 @@ describe('security headers', () => {
     await expect.poll(() => phone.violations()).toContain('script-src-elem blocked inline');
 
     // Another origin (here: a blank page) may not put the app in a frame.
-    const framer = await openScreen(browser, LAPTOP, contexts);
+    const framer = await openScreen(e2e.browser, LAPTOP, e2e.contexts);
     const refused: string[] = [];
     framer.on('console', (msg) => {
       if (/frame-ancestors/.test(msg.text())) refused.push(msg.text());
     });
-    await framer.setContent(`<iframe src="${server.url}/join"></iframe>`);
+    await framer.setContent(`<iframe src="${e2e.server.url}/join"></iframe>`);
     await expect.poll(() => refused.length).toBeGreaterThan(0);
     const frame = framer.frames().find((f) => f !== framer.mainFrame());
     expect(frame).toBeDefined();
-    expect(frame!.url()).not.toContain(server.url); // Chromium's error page instead
+    expect(frame!.url()).not.toContain(e2e.server.url); // Chromium's error page instead
     expect(await frame!.locator('#code').count()).toBe(0);
   });
 });

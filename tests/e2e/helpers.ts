@@ -3,7 +3,8 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 
 export const SCREENSHOTS = path.resolve('tests/e2e/screenshots');
 
@@ -102,4 +103,30 @@ export async function startBuiltServer(
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** What an e2e file runs against: the built server, Chromium, and the contexts to close. */
+export interface E2E {
+  /** Reassign to restart the server (the durability tests do); the last one is disposed. */
+  server: BuiltServer;
+  browser: Browser;
+  contexts: BrowserContext[];
+}
+
+/** Start the built server and Chromium before the file's tests, and stop both after. */
+export function useServerAndBrowser(
+  serverOptions: () => Promise<Parameters<typeof startBuiltServer>[0]> = async () => ({}),
+): E2E {
+  const e2e = { contexts: [] as BrowserContext[] } as E2E;
+  let disposeBrowser: (() => Promise<void>) | undefined;
+  beforeAll(async () => {
+    e2e.server = await startBuiltServer(await serverOptions());
+    ({ browser: e2e.browser, dispose: disposeBrowser } = await launchBrowser());
+  });
+  afterAll(async () => {
+    for (const c of e2e.contexts) await c.close();
+    await disposeBrowser?.();
+    await e2e.server?.dispose();
+  });
+  return e2e;
 }

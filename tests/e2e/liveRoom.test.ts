@@ -1,33 +1,20 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, startBuiltServer } from './helpers';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { useServerAndBrowser } from './helpers';
 import { joinFromPhone as join, openScreen, post, shot } from './pages';
 
-let server: Awaited<ReturnType<typeof startBuiltServer>>;
-let browser: Browser;
-let disposeBrowser: () => Promise<void>;
-const contexts: BrowserContext[] = [];
-
-beforeAll(async () => {
-  server = await startBuiltServer();
-  ({ browser, dispose: disposeBrowser } = await launchBrowser());
-});
-afterAll(async () => {
-  for (const c of contexts) await c.close();
-  await disposeBrowser?.();
-  await server?.dispose();
-});
+const e2e = useServerAndBrowser();
 
 const newPage = (viewport: { width: number; height: number }, mobile = false) =>
-  openScreen(browser, viewport, contexts, mobile);
+  openScreen(e2e.browser, viewport, e2e.contexts, mobile);
 const joinFromPhone = (phone: Page, code: string, name: string, sector: string | null) =>
-  join(phone, server.url, code, name, sector);
+  join(phone, e2e.server.url, code, name, sector);
 
 describe('a live room in real Chromium', () => {
   it('[E1] a facilitator, a projector and two phones run the four stages', async () => {
     // The facilitator creates the workshop and lands on the console.
     const console_ = await newPage({ width: 1280, height: 720 });
-    await console_.goto(server.url);
+    await console_.goto(e2e.server.url);
     await console_.getByLabel('Titre de l’atelier').fill('Travailler ensemble');
     await console_
       .getByLabel('Question de l’atelier')
@@ -54,7 +41,7 @@ describe('a live room in real Chromium', () => {
 
     // The projector shows the code, the stage and its prompt.
     const projector = await newPage({ width: 1920, height: 1080 });
-    await projector.goto(`${server.url}/projector/${code}`);
+    await projector.goto(`${e2e.server.url}/projector/${code}`);
     await expect
       .poll(() => projector.getByTestId('projector-code').textContent())
       .toBe(`${code.slice(0, 3)} ${code.slice(3)}`);

@@ -1,33 +1,20 @@
 import { AxeBuilder } from '@axe-core/playwright';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, startBuiltServer, type BuiltServer } from './helpers';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { useServerAndBrowser } from './helpers';
 import { LAPTOP, PHONE, PROJECTOR, shot } from './pages';
 
-let server: BuiltServer;
-let browser: Browser;
-let disposeBrowser: () => Promise<void>;
-const contexts: BrowserContext[] = [];
-
-beforeAll(async () => {
-  server = await startBuiltServer();
-  ({ browser, dispose: disposeBrowser } = await launchBrowser());
-});
-afterAll(async () => {
-  for (const c of contexts) await c.close();
-  await disposeBrowser?.();
-  await server?.dispose();
-});
+const e2e = useServerAndBrowser();
 
 async function screen(viewport: { width: number; height: number }, locale: string, mobile = false) {
-  const context = await browser.newContext({
+  const context = await e2e.browser.newContext({
     viewport,
     locale,
     isMobile: mobile,
     hasTouch: mobile,
     permissions: ['clipboard-read', 'clipboard-write'],
   });
-  contexts.push(context);
+  e2e.contexts.push(context);
   const page = await context.newPage();
   page.on('dialog', (dialog) => void dialog.accept());
   return page;
@@ -72,7 +59,7 @@ describe('the three screens, in both languages', () => {
     it(`[S1] home, console, projector and phone pass axe (no serious or critical issue) in ${lang}`, async () => {
       const w = WORDS[lang];
       const console_ = await screen(LAPTOP, lang === 'fr' ? 'fr-CA' : 'en-CA');
-      await console_.goto(server.url);
+      await console_.goto(e2e.server.url);
       await console_.getByRole('button', { name: lang === 'fr' ? 'Français' : 'English' }).click();
       await expectAccessible(console_, `home ${lang}`);
       await shot(console_, `home-${lang}`);
@@ -94,7 +81,7 @@ describe('the three screens, in both languages', () => {
       const code = (await console_.getByTestId('join-code').textContent())!.trim();
 
       const phone = await screen(PHONE, lang === 'fr' ? 'fr-CA' : 'en-CA', true);
-      await phone.goto(`${server.url}/join/${code}`);
+      await phone.goto(`${e2e.server.url}/join/${code}`);
       await phone.getByLabel(w.name).waitFor();
       await expectAccessible(phone, `phone join ${lang}`);
       await phone.getByLabel(w.name).fill('Aïcha');
@@ -115,7 +102,7 @@ describe('the three screens, in both languages', () => {
       await shot(phone, `phone-${lang}`);
 
       const projector = await screen(PROJECTOR, 'fr-CA');
-      await projector.goto(`${server.url}/projector/${code}`);
+      await projector.goto(`${e2e.server.url}/projector/${code}`);
       await expect.poll(() => projector.getByTestId('note').count()).toBe(1);
       await expectAccessible(projector, `projector ${lang}`);
       await shot(projector, `projector-${lang}`);
@@ -128,7 +115,7 @@ describe('the three screens, in both languages', () => {
 
   it('[S2] the console works from the keyboard alone, with a visible focus', async () => {
     const console_ = await screen(LAPTOP, 'fr-CA');
-    await console_.goto(server.url);
+    await console_.goto(e2e.server.url);
     await console_.getByLabel('Titre de l’atelier').fill('Clavier');
     await console_.keyboard.press('Enter');
     await console_.waitForURL(/\/console\//);
@@ -153,13 +140,13 @@ describe('the three screens, in both languages', () => {
 
   it('[S3] a phone at 360 px and 200 % text has no sideways scrolling; arrivals are announced, sparingly', async () => {
     const console_ = await screen(LAPTOP, 'fr-CA');
-    await console_.goto(server.url);
+    await console_.goto(e2e.server.url);
     await console_.getByLabel('Titre de l’atelier').fill('Grand texte');
     await console_.getByRole('button', { name: 'Créer l’atelier' }).click();
     await console_.getByTestId('join-code').waitFor();
     const code = (await console_.getByTestId('join-code').textContent())!.trim();
     const phone = await screen(PHONE, 'fr-CA', true);
-    await phone.goto(`${server.url}/join/${code}`);
+    await phone.goto(`${e2e.server.url}/join/${code}`);
     // 200 % text, as a phone's accessibility setting would give (CSSOM: allowed by the CSP)
     await phone.evaluate(() => (document.documentElement.style.fontSize = '200%'));
     await phone.getByLabel('Votre nom').fill('Bernadette-Marie');

@@ -1,7 +1,7 @@
 import { AxeBuilder } from '@axe-core/playwright';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, startBuiltServer, type BuiltServer } from './helpers';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { useServerAndBrowser } from './helpers';
 import {
   createFromHome,
   joinFromPhone,
@@ -13,40 +13,27 @@ import {
   shot,
 } from './pages';
 
-let server: BuiltServer;
-let browser: Browser;
-let disposeBrowser: () => Promise<void>;
-const contexts: BrowserContext[] = [];
-
-beforeAll(async () => {
-  server = await startBuiltServer();
-  ({ browser, dispose: disposeBrowser } = await launchBrowser());
-});
-afterAll(async () => {
-  for (const c of contexts) await c.close();
-  await disposeBrowser?.();
-  await server?.dispose();
-});
+const e2e = useServerAndBrowser();
 
 describe('Découverte: silent writing, then the reveal', () => {
   it('[E7] three phones write silently, the projector shows counts only, the reveal shows all, notes are grouped by keyboard and by drag and drop, the lock stops writing', async () => {
-    const console_ = await openScreen(browser, LAPTOP, contexts);
-    const code = await createFromHome(console_, server.url, 'Silence');
+    const console_ = await openScreen(e2e.browser, LAPTOP, e2e.contexts);
+    const code = await createFromHome(console_, e2e.server.url, 'Silence');
     await console_.getByRole('button', { name: 'J’ai conservé le lien' }).click();
     await console_.getByTestId('stage-discover').click();
     await console_.getByTestId('hide').click();
     await console_.getByTestId('reveal').waitFor();
 
-    const projector = await openScreen(browser, PROJECTOR, contexts);
-    await projector.goto(`${server.url}/projector/${code}`);
+    const projector = await openScreen(e2e.browser, PROJECTOR, e2e.contexts);
+    await projector.goto(`${e2e.server.url}/projector/${code}`);
     const phones: Page[] = [];
     for (const [name, sector] of [
       ['Ana', 'Clinique / GMF'],
       ['Ben', 'Organisme communautaire'],
       ['Chloé', null],
     ] as const) {
-      const phone = await openScreen(browser, PHONE, contexts, true);
-      await joinFromPhone(phone, server.url, code, name, sector);
+      const phone = await openScreen(e2e.browser, PHONE, e2e.contexts, true);
+      await joinFromPhone(phone, e2e.server.url, code, name, sector);
       phones.push(phone);
     }
     await post(phones[0]!, 'Obstacles', 'Ana : les délais de rappel');

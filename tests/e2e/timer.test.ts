@@ -1,22 +1,9 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, startBuiltServer, type BuiltServer } from './helpers';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { useServerAndBrowser } from './helpers';
 import { createFromHome, joinFromPhone, LAPTOP, openScreen, PHONE, PROJECTOR } from './pages';
 
-let server: BuiltServer;
-let browser: Browser;
-let disposeBrowser: () => Promise<void>;
-const contexts: BrowserContext[] = [];
-
-beforeAll(async () => {
-  server = await startBuiltServer();
-  ({ browser, dispose: disposeBrowser } = await launchBrowser());
-});
-afterAll(async () => {
-  for (const c of contexts) await c.close();
-  await disposeBrowser?.();
-  await server?.dispose();
-});
+const e2e = useServerAndBrowser();
 
 /** Seconds shown by a screen's timer ("m:ss"). */
 async function secondsOn(page: Page): Promise<number> {
@@ -27,17 +14,17 @@ async function secondsOn(page: Page): Promise<number> {
 
 describe('the room timer', () => {
   it('[TM5] every screen shows the same time left, even one whose clock is an hour off', async () => {
-    const console_ = await openScreen(browser, LAPTOP, contexts);
-    const code = await createFromHome(console_, server.url, 'Minuteur');
-    const projector = await openScreen(browser, PROJECTOR, contexts);
-    await projector.goto(`${server.url}/projector/${code}`);
-    const phone = await openScreen(browser, PHONE, contexts, true);
+    const console_ = await openScreen(e2e.browser, LAPTOP, e2e.contexts);
+    const code = await createFromHome(console_, e2e.server.url, 'Minuteur');
+    const projector = await openScreen(e2e.browser, PROJECTOR, e2e.contexts);
+    await projector.goto(`${e2e.server.url}/projector/${code}`);
+    const phone = await openScreen(e2e.browser, PHONE, e2e.contexts, true);
     // this phone's clock runs an hour ahead of the server's
     await phone.addInitScript(() => {
       const real = Date.now.bind(Date);
       Date.now = () => real() + 3_600_000;
     });
-    await joinFromPhone(phone, server.url, code, 'Horloge', null);
+    await joinFromPhone(phone, e2e.server.url, code, 'Horloge', null);
 
     await console_.getByLabel('Minutes').fill('2');
     await console_.getByTestId('timer-start').click();
