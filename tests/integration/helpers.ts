@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { afterEach, beforeEach } from 'vitest';
 import { io, type Socket } from 'socket.io-client';
 import WebSocket from 'ws';
 import { WebsocketProvider } from 'y-websocket';
@@ -18,6 +19,21 @@ export async function startTestServer(
   realtime: Omit<RealtimeOptions, 'store'> = {},
 ): Promise<RunningServer> {
   return startServer({ port: 0, host: '127.0.0.1', store: new MemoryStore(), realtime });
+}
+
+/** A fresh server for each test of the file (clients closed first); read `.current` in tests. */
+export function useTestServer(realtime: Omit<RealtimeOptions, 'store'> = {}): {
+  current: RunningServer;
+} {
+  const holder = {} as { current: RunningServer };
+  beforeEach(async () => {
+    holder.current = await startTestServer(realtime);
+  });
+  afterEach(async () => {
+    closeClients();
+    await holder.current.close();
+  });
+  return holder;
 }
 
 const sockets = new Set<Socket>();
@@ -165,4 +181,36 @@ export async function joinAs(
     rejoinCode,
   });
   return { socket, participantId: participantId!, token, rejoinCode };
+}
+
+/** The bytes a replica holds, as a string we can search (Yjs stores strings as UTF-8). */
+export const bytesOf = (replica: TestReplica): string =>
+  Buffer.from(Y.encodeStateAsUpdate(replica.doc)).toString('utf8');
+
+/**
+ * A new workshop with its console connected, the facilitator and public (projector) replicas
+ * synced, and the first board of Définition with its first column.
+ */
+export async function openRoom(url: string) {
+  const { workshopId, joinCode, facilitatorKey } = await createWorkshop(url);
+  const console_ = await connect(url, { workshopId, key: facilitatorKey });
+  const facilitator = openReplica(url, await hello(console_), 'facilitator');
+  const projector = openReplica(
+    url,
+    await hello(await connect(url, { code: joinCode, as: 'projector' })),
+  );
+  const first = await projector.waitFor((s) => s.workshop !== null);
+  const boardId = first.workshop!.stages.define.boardIds[0]!;
+  const columnId = first.boards[boardId]!.columns[0]!.id;
+  return {
+    workshopId,
+    joinCode,
+    facilitatorKey,
+    console_,
+    facilitator,
+    projector,
+    first,
+    boardId,
+    columnId,
+  };
 }

@@ -1,11 +1,9 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
 import * as encoding from 'lib0/encoding';
 import * as syncProtocol from 'y-protocols/sync';
-import type { RunningServer } from '../../server/app';
 import {
-  closeClients,
   connect,
   createWorkshop,
   hello,
@@ -13,35 +11,27 @@ import {
   openReplica,
   send,
   sendOk,
-  startTestServer,
   TestReplica,
+  useTestServer,
 } from './helpers';
 
-let server: RunningServer;
-
-beforeEach(async () => {
-  server = await startTestServer();
-});
-afterEach(async () => {
-  closeClients();
-  await server.close();
-});
+const server = useTestServer();
 
 describe('the first live slice, end to end over real transports', () => {
   it('[L1] create, join, post, edit, delete and change stage are all seen on the replicas', async () => {
-    const { workshopId, joinCode, facilitatorKey } = await createWorkshop(server.url);
+    const { workshopId, joinCode, facilitatorKey } = await createWorkshop(server.current.url);
     expect(joinCode).toMatch(/^[A-Z0-9]{6}$/);
     expect(facilitatorKey.length).toBeGreaterThanOrEqual(22);
 
-    const console_ = await connect(server.url, { workshopId, key: facilitatorKey });
+    const console_ = await connect(server.current.url, { workshopId, key: facilitatorKey });
     const facilitatorWelcome = await hello(console_);
     expect(facilitatorWelcome.role).toBe('facilitator');
-    const facilitatorReplica = openReplica(server.url, facilitatorWelcome, 'facilitator');
+    const facilitatorReplica = openReplica(server.current.url, facilitatorWelcome, 'facilitator');
 
-    const projector = await connect(server.url, { code: joinCode, as: 'projector' });
+    const projector = await connect(server.current.url, { code: joinCode, as: 'projector' });
     const projectorWelcome = await hello(projector);
     expect(projectorWelcome.rooms.map((r) => r.audience)).toEqual(['public']);
-    const projectorReplica = openReplica(server.url, projectorWelcome);
+    const projectorReplica = openReplica(server.current.url, projectorWelcome);
 
     const initial = await projectorReplica.waitFor((s) => s.workshop !== null);
     expect(initial.workshop!.currentStage).toBe('define');
@@ -50,12 +40,12 @@ describe('the first live slice, end to end over real transports', () => {
     expect(defineBoard.columns.map((c) => c.title)).toEqual(['Attentes', 'Défis']);
 
     const sectorId = initial.workshop!.sectors[0]!.id;
-    const alice = await joinAs(server.url, joinCode, 'Alice', sectorId);
-    const bob = await joinAs(server.url, joinCode, 'Bob', null);
+    const alice = await joinAs(server.current.url, joinCode, 'Alice', sectorId);
+    const bob = await joinAs(server.current.url, joinCode, 'Bob', null);
     const aliceWelcome = await hello(alice.socket);
     expect(aliceWelcome.rooms.map((r) => r.audience)).toEqual(['public', 'private']);
-    const aliceReplica = openReplica(server.url, aliceWelcome);
-    const alicePrivate = openReplica(server.url, aliceWelcome, 'private');
+    const aliceReplica = openReplica(server.current.url, aliceWelcome);
+    const alicePrivate = openReplica(server.current.url, aliceWelcome, 'private');
 
     await facilitatorReplica.waitFor((s) => Object.keys(s.participants).length === 2);
     const people = facilitatorReplica.snapshot.participants;
@@ -132,9 +122,9 @@ describe('the first live slice, end to end over real transports', () => {
   });
 
   it('[L2] the facilitator edits the question, the prompt and the columns', async () => {
-    const { workshopId, joinCode, facilitatorKey } = await createWorkshop(server.url);
-    const console_ = await connect(server.url, { workshopId, key: facilitatorKey });
-    const replica = openReplica(server.url, await hello(console_), 'public');
+    const { workshopId, joinCode, facilitatorKey } = await createWorkshop(server.current.url);
+    const console_ = await connect(server.current.url, { workshopId, key: facilitatorKey });
+    const replica = openReplica(server.current.url, await hello(console_), 'public');
     const snap = await replica.waitFor((s) => s.workshop !== null);
     const boardId = snap.workshop!.stages.define.boardIds[0]!;
 
@@ -158,7 +148,7 @@ describe('the first live slice, end to end over real transports', () => {
     await replica.waitFor((s) => s.boards[boardId]!.columns.length === 2);
 
     // a participant may do none of it
-    const carol = await joinAs(server.url, joinCode, 'Carol');
+    const carol = await joinAs(server.current.url, joinCode, 'Carol');
     for (const cmd of [
       { type: 'setQuestion', question: 'x' },
       { type: 'setStagePrompt', stage: 'define', prompt: 'x' },
@@ -172,10 +162,10 @@ describe('the first live slice, end to end over real transports', () => {
   });
 
   it('[L3] a device comes back as the same participant with its token', async () => {
-    const { joinCode } = await createWorkshop(server.url);
-    const first = await joinAs(server.url, joinCode, 'Dina');
+    const { joinCode } = await createWorkshop(server.current.url);
+    const first = await joinAs(server.current.url, joinCode, 'Dina');
     first.socket.disconnect();
-    const again = await connect(server.url, {
+    const again = await connect(server.current.url, {
       code: joinCode,
       as: 'participant',
       token: first.token,
@@ -194,9 +184,9 @@ describe('the first live slice, end to end over real transports', () => {
   });
 
   it('[L7] another device comes back as the same participant with the personal rejoin code', async () => {
-    const { joinCode } = await createWorkshop(server.url);
-    const phone = await joinAs(server.url, joinCode, 'Noor');
-    const laptop = await connect(server.url, {
+    const { joinCode } = await createWorkshop(server.current.url);
+    const phone = await joinAs(server.current.url, joinCode, 'Noor');
+    const laptop = await connect(server.current.url, {
       code: joinCode,
       as: 'participant',
       token: 'L'.repeat(22),
@@ -212,13 +202,13 @@ describe('the first live slice, end to end over real transports', () => {
     await new Promise<void>((resolve) =>
       phone.socket.connected ? phone.socket.once('disconnect', () => resolve()) : resolve(),
     );
-    const oldDevice = await connect(server.url, {
+    const oldDevice = await connect(server.current.url, {
       code: joinCode,
       as: 'participant',
       token: phone.token,
     });
     expect((await hello(oldDevice)).role).toBe('nobody');
-    const replica = openReplica(server.url, welcome);
+    const replica = openReplica(server.current.url, welcome);
     const snap = await replica.waitFor((s) => s.workshop !== null);
     const boardId = snap.workshop!.stages.define.boardIds[0]!;
     const columnId = snap.boards[boardId]!.columns[0]!.id;
@@ -227,7 +217,7 @@ describe('the first live slice, end to end over real transports', () => {
     await sendOk(laptop, { ...cmd, text: 'depuis le portable' });
 
     // a wrong code is refused with its own error
-    const stranger = await connect(server.url, {
+    const stranger = await connect(server.current.url, {
       code: joinCode,
       as: 'participant',
       token: 'S'.repeat(22),
@@ -241,34 +231,36 @@ describe('the first live slice, end to end over real transports', () => {
   });
 
   it('[L4] a wrong key, a wrong code and a bad handshake are refused with a code', async () => {
-    const { workshopId, facilitatorKey } = await createWorkshop(server.url);
+    const { workshopId, facilitatorKey } = await createWorkshop(server.current.url);
     await expect(
-      connect(server.url, {
+      connect(server.current.url, {
         workshopId,
         key: facilitatorKey.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A')),
       }),
     ).rejects.toMatchObject({ data: { code: 'NOT_FOUND' } });
-    await expect(connect(server.url, { code: 'ZZZZZZ', as: 'projector' })).rejects.toMatchObject({
+    await expect(
+      connect(server.current.url, { code: 'ZZZZZZ', as: 'projector' }),
+    ).rejects.toMatchObject({
       data: { code: 'NOT_FOUND' },
     });
-    await expect(connect(server.url, { code: 'X', as: 'admin' })).rejects.toMatchObject({
+    await expect(connect(server.current.url, { code: 'X', as: 'admin' })).rejects.toMatchObject({
       data: { code: 'BAD_REQUEST' },
     });
-    await expect(connect(server.url, { v: 99 })).rejects.toMatchObject({
+    await expect(connect(server.current.url, { v: 99 })).rejects.toMatchObject({
       data: { code: 'UNSUPPORTED_PROTOCOL' },
     });
   });
 
   it('[L5] the projector and a visitor without a name cannot post', async () => {
-    const { joinCode } = await createWorkshop(server.url);
-    const projector = await connect(server.url, { code: joinCode, as: 'projector' });
-    const replica = openReplica(server.url, await hello(projector));
+    const { joinCode } = await createWorkshop(server.current.url);
+    const projector = await connect(server.current.url, { code: joinCode, as: 'projector' });
+    const replica = openReplica(server.current.url, await hello(projector));
     const snap = await replica.waitFor((s) => s.workshop !== null);
     const boardId = snap.workshop!.stages.define.boardIds[0]!;
     const columnId = snap.boards[boardId]!.columns[0]!.id;
     const cmd = { type: 'addNote', boardId, columnId, text: 'hello' } as const;
     expect(await send(projector, cmd)).toMatchObject({ ok: false, error: { code: 'NOT_ALLOWED' } });
-    const guest = await connect(server.url, {
+    const guest = await connect(server.current.url, {
       code: joinCode,
       as: 'participant',
       token: 'a'.repeat(22),
@@ -277,9 +269,9 @@ describe('the first live slice, end to end over real transports', () => {
   });
 
   it('[L6] the same op id sent twice is applied once and gets the same answer', async () => {
-    const { joinCode } = await createWorkshop(server.url);
-    const eve = await joinAs(server.url, joinCode, 'Eve');
-    const replica = openReplica(server.url, await hello(eve.socket));
+    const { joinCode } = await createWorkshop(server.current.url);
+    const eve = await joinAs(server.current.url, joinCode, 'Eve');
+    const replica = openReplica(server.current.url, await hello(eve.socket));
     const snap = await replica.waitFor((s) => s.workshop !== null);
     const boardId = snap.workshop!.stages.define.boardIds[0]!;
     const columnId = snap.boards[boardId]!.columns[0]!.id;
@@ -296,17 +288,17 @@ describe('the first live slice, end to end over real transports', () => {
 
 describe('replicas are read-only', () => {
   it('[R1] an update a client writes into its replica changes nothing for anyone', async () => {
-    const { joinCode } = await createWorkshop(server.url);
-    const mallory = await joinAs(server.url, joinCode, 'Mallory');
+    const { joinCode } = await createWorkshop(server.current.url);
+    const mallory = await joinAs(server.current.url, joinCode, 'Mallory');
     const welcome = await hello(mallory.socket);
-    const writer = openReplica(server.url, welcome);
+    const writer = openReplica(server.current.url, welcome);
     const reader = openReplica(
-      server.url,
-      await hello(await connect(server.url, { code: joinCode, as: 'projector' })),
+      server.current.url,
+      await hello(await connect(server.current.url, { code: joinCode, as: 'projector' })),
     );
     await writer.waitFor((s) => s.workshop !== null);
     await reader.waitFor((s) => s.workshop !== null);
-    const room = server.realtime.rooms.get(welcome.workshopId!)!;
+    const room = server.current.realtime.rooms.get(welcome.workshopId!)!;
     const before = Y.encodeStateAsUpdate(room.replicas.public.doc);
 
     // through the stock client: a local write is sent to the server as an update
@@ -316,7 +308,7 @@ describe('replicas are read-only', () => {
     // through a raw socket: a hand-made update message
     const grant = welcome.rooms[0]!;
     const raw = new WebSocket(
-      `${server.url.replace('http', 'ws')}/yjs/${grant.room}?ticket=${grant.ticket}`,
+      `${server.current.url.replace('http', 'ws')}/yjs/${grant.room}?ticket=${grant.ticket}`,
     );
     await new Promise<void>((resolve, reject) => {
       raw.once('open', () => resolve());
@@ -359,21 +351,21 @@ describe('replicas are read-only', () => {
   });
 
   it('[R2] a ticket for another workshop or audience, or a stale epoch, is refused with a 44xx close', async () => {
-    const a = await createWorkshop(server.url);
-    const b = await createWorkshop(server.url);
-    const projector = await connect(server.url, { code: a.joinCode, as: 'projector' });
+    const a = await createWorkshop(server.current.url);
+    const b = await createWorkshop(server.current.url);
+    const projector = await connect(server.current.url, { code: a.joinCode, as: 'projector' });
     const welcome = await hello(projector);
     const grant = welcome.rooms[0]!;
 
-    const otherWorkshop = new TestReplica(server.url, {
+    const otherWorkshop = new TestReplica(server.current.url, {
       room: grant.room.replace(a.workshopId, b.workshopId),
       ticket: grant.ticket,
     });
-    const otherAudience = new TestReplica(server.url, {
+    const otherAudience = new TestReplica(server.current.url, {
       room: grant.room.replace('.public.', '.facilitator.'),
       ticket: grant.ticket,
     });
-    const staleEpoch = new TestReplica(server.url, {
+    const staleEpoch = new TestReplica(server.current.url, {
       room: grant.room.replace(/\.[^.]+$/, '.oldepoch'),
       ticket: grant.ticket,
     });

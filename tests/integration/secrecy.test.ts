@@ -1,52 +1,33 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import * as Y from 'yjs';
-import type { RunningServer } from '../../server/app';
+import { describe, expect, it } from 'vitest';
 import { hashSecret } from '../../server/crypto';
 import {
-  closeClients,
+  bytesOf,
   connect,
   createWorkshop,
   hello,
   joinAs,
   openReplica,
+  openRoom,
   sendOk,
-  startTestServer,
   TestReplica,
+  useTestServer,
 } from './helpers';
 
-let server: RunningServer;
-beforeEach(async () => {
-  server = await startTestServer();
-});
-afterEach(async () => {
-  closeClients();
-  await server.close();
-});
-
-/** The bytes a replica holds, as a string we can search (Yjs stores strings as UTF-8). */
-const bytesOf = (replica: TestReplica) =>
-  Buffer.from(Y.encodeStateAsUpdate(replica.doc)).toString('utf8');
+const server = useTestServer();
 
 describe('each audience holds only what it may see', () => {
   it('[P1] the bytes of the public, facilitator and private replicas carry no secret of anyone else', async () => {
-    const { workshopId, joinCode, facilitatorKey } = await createWorkshop(server.url);
-    const console_ = await connect(server.url, { workshopId, key: facilitatorKey });
-    const facilitator = openReplica(server.url, await hello(console_), 'facilitator');
-    const projector = openReplica(
-      server.url,
-      await hello(await connect(server.url, { code: joinCode, as: 'projector' })),
-    );
-    const first = await projector.waitFor((s) => s.workshop !== null);
-    const boardId = first.workshop!.stages.define.boardIds[0]!;
-    const columnId = first.boards[boardId]!.columns[0]!.id;
+    const room = await openRoom(server.current.url);
+    const { workshopId, joinCode, facilitatorKey, console_, facilitator, projector } = room;
+    const { first, boardId, columnId } = room;
     const sectorId = first.workshop!.sectors[1]!.id;
 
-    const alice = await joinAs(server.url, joinCode, 'Aliénor Secrète', sectorId);
-    const bob = await joinAs(server.url, joinCode, 'Bartholomé Discret', null);
+    const alice = await joinAs(server.current.url, joinCode, 'Aliénor Secrète', sectorId);
+    const bob = await joinAs(server.current.url, joinCode, 'Bartholomé Discret', null);
     const aliceWelcome = await hello(alice.socket);
-    const alicePrivate = openReplica(server.url, aliceWelcome, 'private');
-    const bobPrivate = openReplica(server.url, await hello(bob.socket), 'private');
-    const alicePublic = openReplica(server.url, aliceWelcome);
+    const alicePrivate = openReplica(server.current.url, aliceWelcome, 'private');
+    const bobPrivate = openReplica(server.current.url, await hello(bob.socket), 'private');
+    const alicePublic = openReplica(server.current.url, aliceWelcome);
     await sendOk(alice.socket, { type: 'addNote', boardId, columnId, text: 'note-of-alice' });
     await sendOk(bob.socket, { type: 'addNote', boardId, columnId, text: 'note-of-bob' });
     await sendOk(console_, { type: 'addNote', boardId, columnId, text: 'note-of-the-room' });
@@ -56,7 +37,7 @@ describe('each audience holds only what it may see', () => {
     await alicePrivate.waitFor((s) => Object.keys(s.notes).length === 1 && s.me !== null);
     await bobPrivate.waitFor((s) => Object.keys(s.notes).length === 1 && s.me !== null);
 
-    const state = server.realtime.rooms.get(workshopId)!.latest;
+    const state = server.current.realtime.rooms.get(workshopId)!.latest;
     const a = state.participants[alice.participantId]!;
     const b = state.participants[bob.participantId]!;
     const secrets = [
@@ -101,11 +82,11 @@ describe('each audience holds only what it may see', () => {
   });
 
   it('[P2] a ticket for one private room does not open another participant’s', async () => {
-    const { joinCode } = await createWorkshop(server.url);
-    const alice = await joinAs(server.url, joinCode, 'Alice');
-    const bob = await joinAs(server.url, joinCode, 'Bob');
+    const { joinCode } = await createWorkshop(server.current.url);
+    const alice = await joinAs(server.current.url, joinCode, 'Alice');
+    const bob = await joinAs(server.current.url, joinCode, 'Bob');
     const grant = (await hello(alice.socket)).rooms.find((r) => r.audience === 'private')!;
-    const stolen = new TestReplica(server.url, {
+    const stolen = new TestReplica(server.current.url, {
       room: grant.room.replace(alice.participantId, bob.participantId),
       ticket: grant.ticket,
     });
@@ -115,7 +96,7 @@ describe('each audience holds only what it may see', () => {
     expect(stolen.closedWith).toBe(4401);
     expect(stolen.snapshot.me).toBeNull();
     // and a visitor who has not joined gets no private room at all
-    const visitor = await connect(server.url, {
+    const visitor = await connect(server.current.url, {
       code: joinCode,
       as: 'participant',
       token: 'V'.repeat(22),

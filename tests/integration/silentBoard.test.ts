@@ -1,58 +1,32 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import * as Y from 'yjs';
-import type { RunningServer } from '../../server/app';
+import { describe, expect, it } from 'vitest';
 import {
-  closeClients,
-  connect,
-  createWorkshop,
+  bytesOf,
   hello,
   joinAs,
   openReplica,
+  openRoom,
   send,
   sendOk,
-  startTestServer,
-  TestReplica,
+  useTestServer,
 } from './helpers';
 
-let server: RunningServer;
-beforeEach(async () => {
-  server = await startTestServer();
-});
-afterEach(async () => {
-  closeClients();
-  await server.close();
-});
-
-const bytesOf = (replica: TestReplica) =>
-  Buffer.from(Y.encodeStateAsUpdate(replica.doc)).toString('utf8');
-
-async function room() {
-  const { workshopId, joinCode, facilitatorKey } = await createWorkshop(server.url);
-  const console_ = await connect(server.url, { workshopId, key: facilitatorKey });
-  const facilitator = openReplica(server.url, await hello(console_), 'facilitator');
-  const projector = openReplica(
-    server.url,
-    await hello(await connect(server.url, { code: joinCode, as: 'projector' })),
-  );
-  const first = await projector.waitFor((s) => s.workshop !== null);
-  const boardId = first.workshop!.stages.define.boardIds[0]!;
-  const columnId = first.boards[boardId]!.columns[0]!.id;
-  return { console_, facilitator, projector, boardId, columnId, joinCode };
-}
+const server = useTestServer();
 
 describe('silent writing and reveal', () => {
   it('[B9] a hidden note is in no other participant’s replica before the reveal, and in all after', async () => {
-    const { console_, facilitator, projector, boardId, columnId, joinCode } = await room();
+    const { console_, facilitator, projector, boardId, columnId, joinCode } = await openRoom(
+      server.current.url,
+    );
     await sendOk(console_, { type: 'setBoardSetting', boardId, setting: 'hidden', value: true });
     await projector.waitFor((s) => s.boards[boardId]?.hidden === true);
 
-    const alice = await joinAs(server.url, joinCode, 'Alice');
-    const bob = await joinAs(server.url, joinCode, 'Bob');
+    const alice = await joinAs(server.current.url, joinCode, 'Alice');
+    const bob = await joinAs(server.current.url, joinCode, 'Bob');
     const aliceWelcome = await hello(alice.socket);
-    const alicePrivate = openReplica(server.url, aliceWelcome, 'private');
+    const alicePrivate = openReplica(server.current.url, aliceWelcome, 'private');
     const bobWelcome = await hello(bob.socket);
-    const bobPublic = openReplica(server.url, bobWelcome);
-    const bobPrivate = openReplica(server.url, bobWelcome, 'private');
+    const bobPublic = openReplica(server.current.url, bobWelcome);
+    const bobPrivate = openReplica(server.current.url, bobWelcome, 'private');
     await sendOk(alice.socket, { type: 'addNote', boardId, columnId, text: 'secret-of-alice' });
 
     await projector.waitFor((s) => s.boards[boardId]?.counts[columnId] === 1);
@@ -80,24 +54,28 @@ describe('silent writing and reveal', () => {
   });
 
   it('[B6] a locked board refuses a participant’s note with a clear error and changes nothing', async () => {
-    const { console_, projector, boardId, columnId, joinCode } = await room();
-    const alice = await joinAs(server.url, joinCode, 'Alice');
+    const { console_, projector, boardId, columnId, joinCode } = await openRoom(server.current.url);
+    const alice = await joinAs(server.current.url, joinCode, 'Alice');
     await sendOk(console_, { type: 'setBoardSetting', boardId, setting: 'locked', value: true });
     const before = JSON.stringify(
-      server.realtime.rooms.get(projector.snapshot.workshop!.id)!.latest.notes,
+      server.current.realtime.rooms.get(projector.snapshot.workshop!.id)!.latest.notes,
     );
     const ack = await send(alice.socket, { type: 'addNote', boardId, columnId, text: 'trop tard' });
     expect(ack).toMatchObject({ ok: false, error: { code: 'BOARD_LOCKED' } });
     expect(
-      JSON.stringify(server.realtime.rooms.get(projector.snapshot.workshop!.id)!.latest.notes),
+      JSON.stringify(
+        server.current.realtime.rooms.get(projector.snapshot.workshop!.id)!.latest.notes,
+      ),
     ).toBe(before);
     await projector.waitFor((s) => s.boards[boardId]?.locked === true);
   });
 
   it('[B10] on an anonymous board even the facilitator replica names no author', async () => {
-    const { console_, facilitator, boardId, columnId, joinCode } = await room();
+    const { console_, facilitator, boardId, columnId, joinCode } = await openRoom(
+      server.current.url,
+    );
     await sendOk(console_, { type: 'setBoardSetting', boardId, setting: 'anonymous', value: true });
-    const alice = await joinAs(server.url, joinCode, 'Anonyme-Alice');
+    const alice = await joinAs(server.current.url, joinCode, 'Anonyme-Alice');
     await sendOk(alice.socket, { type: 'addNote', boardId, columnId, text: 'sans nom' });
     const snap = await facilitator.waitFor((s) => Object.keys(s.notes).length === 1);
     const note = Object.values(snap.notes)[0]!;
@@ -108,8 +86,10 @@ describe('silent writing and reveal', () => {
   });
 
   it('[B8] a moderated note leaves the room’s replicas and stays on the console', async () => {
-    const { console_, facilitator, projector, boardId, columnId, joinCode } = await room();
-    const alice = await joinAs(server.url, joinCode, 'Alice');
+    const { console_, facilitator, projector, boardId, columnId, joinCode } = await openRoom(
+      server.current.url,
+    );
+    const alice = await joinAs(server.current.url, joinCode, 'Alice');
     const { noteId } = await sendOk(alice.socket, {
       type: 'addNote',
       boardId,

@@ -1,43 +1,19 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { RunningServer } from '../../server/app';
+import { describe, expect, it } from 'vitest';
 import { checkInvariants } from '../../src/lib/domain/index';
-import {
-  closeClients,
-  connect,
-  createWorkshop,
-  hello,
-  joinAs,
-  openReplica,
-  sendOk,
-  startTestServer,
-} from './helpers';
+import { connect, joinAs, openRoom, sendOk, useTestServer } from './helpers';
 
-let server: RunningServer;
-beforeEach(async () => {
-  server = await startTestServer({ limits: { commands: { capacity: 500, perSecond: 500 } } });
-});
-afterEach(async () => {
-  closeClients();
-  await server.close();
-});
+const server = useTestServer({ limits: { commands: { capacity: 500, perSecond: 500 } } });
 
 describe('grouping notes into themes', () => {
   it('[TH6] two facilitator tabs grouping at once converge, on every replica, with sectors', async () => {
-    const { workshopId, joinCode, facilitatorKey } = await createWorkshop(server.url);
-    const tabA = await connect(server.url, { workshopId, key: facilitatorKey });
-    const tabB = await connect(server.url, { workshopId, key: facilitatorKey });
-    const facilitatorReplica = openReplica(server.url, await hello(tabA), 'facilitator');
-    const projector = openReplica(
-      server.url,
-      await hello(await connect(server.url, { code: joinCode, as: 'projector' })),
-    );
-    const snap = await projector.waitFor((s) => s.workshop !== null);
-    const boardId = snap.workshop!.stages.define.boardIds[0]!;
-    const columnId = snap.boards[boardId]!.columns[0]!.id;
+    const opened = await openRoom(server.current.url);
+    const { workshopId, joinCode, facilitatorKey, boardId, columnId, projector } = opened;
+    const { console_: tabA, facilitator: facilitatorReplica, first: snap } = opened;
+    const tabB = await connect(server.current.url, { workshopId, key: facilitatorKey });
     const sector = snap.workshop!.sectors[0]!.id;
     const noteIds: string[] = [];
     for (let i = 0; i < 3; i++) {
-      const p = await joinAs(server.url, joinCode, `P${i}`, sector);
+      const p = await joinAs(server.current.url, joinCode, `P${i}`, sector);
       for (let j = 0; j < 4; j++) {
         const { noteId } = await sendOk(p.socket, {
           type: 'addNote',
@@ -61,7 +37,7 @@ describe('grouping notes into themes', () => {
         .slice(6)
         .map((id) => sendOk(tabB, { type: 'moveNotes', noteIds: [id], themeId: t2! })),
     ]);
-    const room = server.realtime.rooms.get(workshopId)!;
+    const room = server.current.realtime.rooms.get(workshopId)!;
     expect(checkInvariants(room.latest)).toEqual([]);
     const expected = (themeId: string) =>
       Object.values(room.latest.notes)
