@@ -1,6 +1,6 @@
 import { fail, ok } from '../errors';
 import type { Handler } from './decision';
-import { existing, facilitatorBoard, facilitatorOnly, findNote } from './guards';
+import { facilitatorBoard, facilitatorWorkshop, findNote } from './guards';
 import { BOARD_SETTINGS } from './types';
 
 /**
@@ -27,10 +27,8 @@ export const setBoardSetting: Handler<'setBoardSetting'> = (state, actor, comman
 
 /** The facilitator hides a note from the room (or shows it again) without deleting it. */
 export const moderateNote: Handler<'moderateNote'> = (state, actor, command) => {
-  const ws = existing(state);
+  const ws = facilitatorWorkshop(state, actor);
   if (!ws.ok) return ws;
-  const allowed = facilitatorOnly(actor);
-  if (!allowed.ok) return allowed;
   const note = findNote(ws.value, command.noteId);
   if (!note.ok) return note;
   if ((note.value.moderated ?? false) === command.moderated) return ok({ events: [] });

@@ -3,14 +3,12 @@ import { LIMITS, type Board, type BoardId, type ColumnId } from '../model';
 import { DEFAULT_COLUMN } from '../template';
 import { cleanLine, cleanText } from '../text';
 import type { Handler } from './decision';
-import { existing, facilitatorBoard, facilitatorOnly, knownStage } from './guards';
+import { facilitatorBoard, facilitatorWorkshop, knownStage } from './guards';
 
 /** The facilitator writes the workshop's objectives (Définition). */
 export const setObjectives: Handler<'setObjectives'> = (state, actor, command) => {
-  const ws = existing(state);
+  const ws = facilitatorWorkshop(state, actor);
   if (!ws.ok) return ws;
-  const allowed = facilitatorOnly(actor);
-  if (!allowed.ok) return allowed;
   const objectives = cleanText(command.objectives, LIMITS.objectivesLength, true);
   if (!objectives.ok) return objectives;
   if (objectives.value === (ws.value.objectives ?? '')) return ok({ events: [] });
@@ -19,10 +17,8 @@ export const setObjectives: Handler<'setObjectives'> = (state, actor, command) =
 
 /** The facilitator adds a board to a stage, with its columns (one "Notes" column by default). */
 export const addBoard: Handler<'addBoard'> = (state, actor, command, ctx) => {
-  const ws = existing(state);
+  const ws = facilitatorWorkshop(state, actor);
   if (!ws.ok) return ws;
-  const allowed = facilitatorOnly(actor);
-  if (!allowed.ok) return allowed;
   const stage = knownStage(command.stage);
   if (!stage.ok) return stage;
   if (ws.value.stages[stage.value].boardIds.length >= LIMITS.boardsPerStage) {

@@ -23,16 +23,22 @@ export function findBoard(state: Workshop, boardId: string): Result<Board> {
   return board ? ok(board) : fail('UNKNOWN_BOARD');
 }
 
+/** The common start of a facilitator command: the workshop exists and the actor runs it. */
+export function facilitatorWorkshop(state: Workshop | null, actor: Actor): Result<Workshop> {
+  const ws = existing(state);
+  if (!ws.ok) return ws;
+  const allowed = facilitatorOnly(actor);
+  return allowed.ok ? ws : allowed;
+}
+
 /** The common start of a board command: the workshop exists, the actor runs it, the board is there. */
 export function facilitatorBoard(
   state: Workshop | null,
   actor: Actor,
   boardId: string,
 ): Result<{ ws: Workshop; board: Board }> {
-  const ws = existing(state);
+  const ws = facilitatorWorkshop(state, actor);
   if (!ws.ok) return ws;
-  const allowed = facilitatorOnly(actor);
-  if (!allowed.ok) return allowed;
   const board = findBoard(ws.value, boardId);
   if (!board.ok) return board;
   return ok({ ws: ws.value, board: board.value });

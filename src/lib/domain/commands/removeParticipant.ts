@@ -1,16 +1,14 @@
 import { fail, ok } from '../errors';
 import type { Handler } from './decision';
-import { existing, facilitatorOnly } from './guards';
+import { facilitatorWorkshop } from './guards';
 
 /**
  * The facilitator removes a participant: their name and credentials are erased and their devices
  * let go; their notes stay in the room, attributed to "removed".
  */
 export const removeParticipant: Handler<'removeParticipant'> = (state, actor, command, ctx) => {
-  const ws = existing(state);
+  const ws = facilitatorWorkshop(state, actor);
   if (!ws.ok) return ws;
-  const allowed = facilitatorOnly(actor);
-  if (!allowed.ok) return allowed;
   const participant = Object.hasOwn(ws.value.participants, command.participantId)
     ? ws.value.participants[command.participantId]
     : undefined;

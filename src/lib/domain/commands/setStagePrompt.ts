@@ -2,14 +2,12 @@ import { ok } from '../errors';
 import { LIMITS } from '../model';
 import { cleanText } from '../text';
 import type { Handler } from './decision';
-import { existing, facilitatorOnly, knownStage } from './guards';
+import { facilitatorWorkshop, knownStage } from './guards';
 
 /** The facilitator edits what a stage asks of the room. */
 export const setStagePrompt: Handler<'setStagePrompt'> = (state, actor, command) => {
-  const ws = existing(state);
+  const ws = facilitatorWorkshop(state, actor);
   if (!ws.ok) return ws;
-  const allowed = facilitatorOnly(actor);
-  if (!allowed.ok) return allowed;
   const stage = knownStage(command.stage);
   if (!stage.ok) return stage;
   const prompt = cleanText(command.prompt, LIMITS.promptLength, true);

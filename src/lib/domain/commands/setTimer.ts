@@ -9,15 +9,13 @@ import {
   type Timer,
 } from '../timer';
 import type { Handler } from './decision';
-import { existing, facilitatorOnly } from './guards';
+import { facilitatorWorkshop } from './guards';
 import { TIMER_ACTIONS } from './types';
 
 /** The facilitator starts, pauses, extends or resets the room's timer. */
 export const setTimer: Handler<'setTimer'> = (state, actor, command, ctx) => {
-  const ws = existing(state);
+  const ws = facilitatorWorkshop(state, actor);
   if (!ws.ok) return ws;
-  const allowed = facilitatorOnly(actor);
-  if (!allowed.ok) return allowed;
   if (!TIMER_ACTIONS.includes(command.action)) return fail('BAD_REQUEST', 'Unknown timer action.');
   const { durationMs } = command;
   if (

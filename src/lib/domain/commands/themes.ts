@@ -3,7 +3,14 @@ import type { WorkshopEvent } from '../events';
 import { LIMITS, type Actor, type Board, type NoteId, type Theme, type Workshop } from '../model';
 import { cleanLine } from '../text';
 import type { Handler } from './decision';
-import { existing, facilitatorOnly, findBoard, findNote, knownActor } from './guards';
+import {
+  existing,
+  facilitatorOnly,
+  facilitatorWorkshop,
+  findBoard,
+  findNote,
+  knownActor,
+} from './guards';
 
 /** Who may group notes on a board: whoever runs the room; participants where allowed, once revealed. */
 function mayGroup(state: Workshop, actor: Actor, board: Board): Result<null> {
@@ -183,10 +190,8 @@ export const stackNote: Handler<'stackNote'> = (state, actor, command) => {
 
 /** Link a theme to one that answers it (a barrier to the facilitators that lift it), or unlink. */
 export const linkThemes: Handler<'linkThemes'> = (state, actor, command) => {
-  const ws = existing(state);
+  const ws = facilitatorWorkshop(state, actor);
   if (!ws.ok) return ws;
-  const allowed = facilitatorOnly(actor);
-  if (!allowed.ok) return allowed;
   const theme = findTheme(ws.value, command.themeId);
   if (!theme.ok) return theme;
   const answer = findTheme(ws.value, command.answerId);
