@@ -115,9 +115,19 @@ describe('the three screens, in both languages', () => {
 
   it('[S2] the console works from the keyboard alone, with a visible focus', async () => {
     const console_ = await screen(LAPTOP, 'fr-CA');
+    // Hold the home page's socket back: Enter must work while it is still connecting (it was
+    // once swallowed by a submit button disabled until the socket was up).
+    let letThrough = () => {};
+    const held = new Promise<void>((resolve) => (letThrough = resolve));
+    await console_.routeWebSocket(/\/socket\.io\//, async (ws) => {
+      await held;
+      ws.connectToServer();
+    });
     await console_.goto(e2e.server.url);
     await console_.getByLabel('Titre de l’atelier').fill('Clavier');
     await console_.keyboard.press('Enter');
+    await expect.poll(() => console_.getByRole('button', { name: 'Création…' }).count()).toBe(1);
+    letThrough();
     await console_.waitForURL(/\/console\//);
     await console_.getByTestId('join-code').waitFor();
     let focused = '';
