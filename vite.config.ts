@@ -1,9 +1,37 @@
+import type { Server as HttpServer } from 'node:http';
+import path from 'node:path';
 import { sveltekit } from '@sveltejs/kit/vite';
-import { defineConfig } from 'vite';
-import { realtimePlugin } from './server/vitePlugin';
+import { defineConfig, runnerImport, type Plugin } from 'vite';
+
+/** `vite dev` and `vite preview` get the same socket.io and Yjs wiring as `npm start`. */
+function realtimePlugin(): Plugin {
+  let root = process.cwd();
+  async function install(http: HttpServer | null): Promise<void> {
+    if (!http) return;
+    const { module } = await runnerImport<typeof import('./server/devWiring')>(
+      path.join(root, 'server/devWiring.ts'),
+      { root, logLevel: 'warn' },
+    );
+    await module.installRealtime(http);
+  }
+  return {
+    name: 'cocrea-realtime',
+    configResolved(config) {
+      root = config.root;
+    },
+    async configureServer(server) {
+      await install(server.httpServer as HttpServer | null);
+    },
+    async configurePreviewServer(server) {
+      await install(server.httpServer as HttpServer);
+    },
+  };
+}
 
 export default defineConfig({
   plugins: [sveltekit(), realtimePlugin()],
+  // Rolldown's report of slow plugin callbacks (SvelteKit's own) only adds noise to `npm start`.
+  build: { rolldownOptions: { checks: { bundlerTimings: false } } },
   environments: {
     client: {
       build: {
