@@ -168,6 +168,28 @@ describe('security headers', () => {
     }
   });
 
+  it('[H4] where style attributes are blocked (no unsafe-hashes, as in Safari 14), the page still lays out', async () => {
+    const page = await openScreen(e2e.browser, LAPTOP, e2e.contexts);
+    // A client-side navigation (home → console) fills SvelteKit's route announcer.
+    await createFromHome(page, e2e.server.url, 'Vieux navigateur');
+    await expect
+      .poll(() => page.evaluate(() => document.getElementById('svelte-announcer')?.textContent))
+      .toBeTruthy();
+    // What such a browser does with the two attributes the policy allows by hash: ignore them.
+    const laidOut = await page.evaluate(() => {
+      const announcer = document.getElementById('svelte-announcer')!;
+      const wrapper = document.body.firstElementChild!;
+      announcer.removeAttribute('style');
+      wrapper.removeAttribute('style');
+      return {
+        announcer: getComputedStyle(announcer).position,
+        width: announcer.getBoundingClientRect().width,
+        wrapper: getComputedStyle(wrapper).display,
+      };
+    });
+    expect(laidOut).toEqual({ announcer: 'absolute', width: 1, wrapper: 'contents' });
+  });
+
   it('[H3] an injected inline script does not run and the pages cannot be framed', async () => {
     const phone = await watchedPage(PHONE, true);
     await phone.page.goto(`${e2e.server.url}/join`);
