@@ -175,6 +175,15 @@ describe('the three screens, in both languages', () => {
         .slice(0, 5),
     );
     expect(wide).toEqual([]);
+    // Upright, the composer stays near the thumb; held sideways (or zoomed, which shortens the
+    // page in CSS pixels) it joins the flow instead of covering half the screen.
+    const composer = () =>
+      phone.evaluate(() => getComputedStyle(document.querySelector('form.composer')!).position);
+    expect(await composer()).toBe('sticky');
+    await phone.setViewportSize({ width: PHONE.height, height: PHONE.width });
+    expect(await composer()).toBe('static');
+    await shot(phone, 'phone-landscape');
+    await phone.setViewportSize(PHONE);
     // the console hears about it once, a little later, not note by note
     await expect
       .poll(() => console_.getByTestId('note-announcer').textContent(), { timeout: 15_000 })
