@@ -162,6 +162,11 @@ export class Realtime {
     }
   }
 
+  /** True when `once` already ran (or runs) for this key. */
+  seenOnce(key: string): boolean {
+    return this.#once.has(key);
+  }
+
   /** Run `fn` once per key (kept for the last 1000 keys); later calls share its result. */
   once<T>(key: string, fn: () => Promise<T>): Promise<T> {
     const seen = this.#once.get(key) as Promise<T> | undefined;

@@ -123,17 +123,17 @@ async function handleCommand(
         return refuse('CREATE_TOKEN_REQUIRED');
       }
     }
-    if (!realtime.limits.creations.take(session.address)) {
+    // A retried creation (same op id) gets the first answer, not a second workshop, and does
+    // not spend another creation from the address's budget.
+    const key = `create:${session.address}:${op}`;
+    if (!realtime.seenOnce(key) && !realtime.limits.creations.take(session.address)) {
       const minutes = Math.ceil(realtime.limits.creations.retryAfter(session.address) / 60);
       return refuse(
         'RATE_LIMITED',
         `Too many workshops created from here: try again in ${minutes} min.`,
       );
     }
-    // A retried creation (same op id) gets the first answer, not a second workshop.
-    return realtime.once(`create:${session.address}:${op}`, () =>
-      createWorkshop(realtime, command, op),
-    );
+    return realtime.once(key, () => createWorkshop(realtime, command, op));
   }
   if (session.workshopId === null) return refuse('NOT_FOUND');
   const room = realtime.rooms.get(session.workshopId);
