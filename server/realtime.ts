@@ -1,6 +1,7 @@
 import type { IncomingMessage, Server as HttpServer } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { Server as SocketServer, type Socket } from 'socket.io';
+import { ERRORS } from '../src/lib/domain/index';
 import type { AudienceKey } from '../src/lib/protocol/replica';
 import { newId, randomSecret } from './crypto';
 import { RATE_LIMITS, TokenBuckets, type LimitName, type RateLimit } from './rateLimit';
@@ -100,7 +101,11 @@ export class Realtime {
   /** Load every stored workshop and get ready to serve them. */
   static async create(options: RealtimeOptions): Promise<Realtime> {
     const realtime = new Realtime(options);
-    for (const loaded of await options.store.loadAll()) realtime.addRoom(loaded);
+    for (const loaded of await options.store.loadAll()) {
+      // Deleted, but the server stopped before erasing it: finish the job.
+      if (loaded.state.deletedAt !== undefined) await options.store.erase(loaded.state.id);
+      else realtime.addRoom(loaded);
+    }
     return realtime;
   }
 
@@ -160,6 +165,26 @@ export class Realtime {
       this.tickets.revoke(workshopId, 'facilitator');
       this.yjs.closeRooms(`${workshopId}.facilitator.`, CLOSE.BAD_TICKET);
     }
+  }
+
+  /**
+   * After a deleteWorkshop is on record: tell every open screen, let them go, close the replica
+   * connections, forget the room and its join code, and erase what the store holds.
+   */
+  async removeWorkshop(workshopId: string): Promise<void> {
+    const room = this.rooms.get(workshopId);
+    if (!room) return;
+    this.rooms.delete(workshopId);
+    this.#byCode.delete(room.state.joinCode);
+    this.tickets.revoke(workshopId, '');
+    this.yjs.closeRooms(`${workshopId}.`, CLOSE.GONE);
+    for (const [socket, session] of this.#sessions) {
+      if (session.workshopId !== workshopId) continue;
+      socket.emit('gone', { code: 'WORKSHOP_DELETED', message: ERRORS.WORKSHOP_DELETED });
+      socket.disconnect(true);
+    }
+    room.destroy();
+    await this.store.erase(workshopId);
   }
 
   /** True when `once` already ran (or runs) for this key. */

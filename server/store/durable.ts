@@ -1,4 +1,5 @@
-import { mkdir } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdir, open as openFile, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { Low } from 'lowdb';
 import { apply, type Workshop } from '../../src/lib/domain/index';
@@ -45,6 +46,7 @@ const ID = /^[A-Za-z0-9_-]{1,64}$/;
  *   index.json                  lowdb: the list of workshops
  *   workshops/<id>/log          append-only records, fdatasync'd with group commit (the ack point)
  *   workshops/<id>/snapshot.json lowdb: the state up to a sequence number
+ * A workshop's directory without an index entry (an erase cut short) is removed at start-up.
  * When a log passes `compactBytes`, the state is written to the snapshot (temp file, fsync,
  * rename, fsync dir) and only then is the log emptied. Start-up loads each snapshot and replays
  * the log records that come after it; a torn last record is dropped.
@@ -64,11 +66,19 @@ export class DurableStore implements WorkshopStore {
   ): Promise<DurableStore> {
     const store = new DurableStore(dataDir, options.compactBytes ?? 4 * 1024 * 1024);
     await mkdir(path.join(dataDir, 'workshops'), { recursive: true });
-    store.#index = new Low<IndexData>(new DurableJSONFile(path.join(dataDir, 'index.json')), {
+    const indexFile = path.join(dataDir, 'index.json');
+    const hadIndex = existsSync(indexFile);
+    store.#index = new Low<IndexData>(new DurableJSONFile(indexFile), {
       version: 1,
       workshops: [],
     });
     await store.#index.read();
+    // A workshop erased while the server stopped halfway (index entry gone, files not yet):
+    // what is not in the index is not kept. Without an index at all, nothing is touched.
+    const known = new Set(store.#index.data.workshops.map((w) => w.id));
+    for (const entry of hadIndex ? await readdir(path.join(dataDir, 'workshops')) : []) {
+      if (!known.has(entry)) await rm(path.join(dataDir, 'workshops', entry), { recursive: true });
+    }
     return store;
   }
 
@@ -143,6 +153,28 @@ export class DurableStore implements WorkshopStore {
       await open.snapshot.write();
       await open.log.truncate();
     });
+  }
+
+  /**
+   * Erase a workshop: its index entry first (so a stop in between never brings it back), then
+   * its directory, then the directory entry is made durable.
+   */
+  async erase(workshopId: string): Promise<void> {
+    if (!ID.test(workshopId)) throw new Error(`invalid workshop id ${workshopId}`);
+    const opening = this.#workshops.get(workshopId);
+    this.#workshops.delete(workshopId);
+    if (opening) await (await opening).log.close();
+    await this.#index.update((data) => {
+      data.workshops = data.workshops.filter((w) => w.id !== workshopId);
+    });
+    const workshops = path.join(this.dataDir, 'workshops');
+    await rm(path.join(workshops, workshopId), { recursive: true, force: true });
+    const dir = await openFile(workshops, 'r');
+    try {
+      await dir.sync();
+    } finally {
+      await dir.close();
+    }
   }
 
   async close(): Promise<void> {

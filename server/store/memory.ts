@@ -21,5 +21,9 @@ export class MemoryStore implements WorkshopStore {
     this.#logs.set(workshopId, log);
   }
 
+  async erase(workshopId: string): Promise<void> {
+    this.#logs.delete(workshopId);
+  }
+
   async close(): Promise<void> {}
 }

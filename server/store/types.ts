@@ -29,6 +29,8 @@ export interface WorkshopStore {
   loadAll(): Promise<LoadedWorkshop[]>;
   /** Store a command's events for a workshop (the first record creates it). */
   append(workshopId: string, record: LogRecord): Promise<void>;
+  /** Forget a workshop for good: every record, snapshot and index entry of it. */
+  erase(workshopId: string): Promise<void>;
   close(): Promise<void>;
 }
 

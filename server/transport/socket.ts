@@ -191,6 +191,19 @@ async function handleCommand(
     const workshopId = room.state.id;
     setImmediate(() => realtime.evictInvalidSessions(workshopId));
   }
+  if (ack.ok && command.type === 'deleteWorkshop') {
+    // After the ack, so the console hears that it worked before its connection goes.
+    const workshopId = room.state.id;
+    setImmediate(() => {
+      // If erasing the files fails, the next start finishes it (the deletion is on record).
+      realtime.removeWorkshop(workshopId).catch((error: unknown) => {
+        console.error(
+          `cocrea: erasing workshop ${workshopId} failed; retried at next start`,
+          error,
+        );
+      });
+    });
+  }
   if (!ack.ok && ack.error.code === 'UNKNOWN_REJOIN_CODE') {
     for (const [bucket, key] of failures) bucket.take(key);
   }

@@ -15,6 +15,8 @@ export const CLOSE = {
   BAD_ROOM: 4400,
   BAD_TICKET: 4401,
   STALE_EPOCH: 4409,
+  /** The workshop was deleted. */
+  GONE: 4410,
   TOO_LARGE: 4413,
 } as const;
 

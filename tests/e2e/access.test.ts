@@ -53,4 +53,49 @@ describe('who runs the room, from the console', () => {
       .poll(() => co.getByRole('alert').textContent(), { timeout: 15_000 })
       .toContain('Aucun atelier ne correspond');
   });
+
+  it('[E10] the main facilitator deletes the workshop after typing its title; every screen is told and phones keep nothing', async () => {
+    const console_ = await openScreen(e2e.browser, LAPTOP, e2e.contexts);
+    const code = await createFromHome(console_, e2e.server.url, 'Atelier à effacer');
+    await console_.getByRole('button', { name: 'J’ai conservé le lien' }).click();
+    const projector = await openScreen(e2e.browser, LAPTOP, e2e.contexts);
+    await projector.goto(`${e2e.server.url}/projector/${code}`);
+    await projector.getByTestId('projector-code').waitFor();
+    const phone = await openScreen(e2e.browser, PHONE, e2e.contexts, true);
+    await joinFromPhone(phone, e2e.server.url, code, 'Rosalie', null);
+    await post(phone, 'Attentes', 'Une note à effacer');
+    const stored = () =>
+      phone.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('cocrea:')));
+    expect(await stored()).toContain(`cocrea:device:${code}`);
+
+    await console_.getByText('Supprimer l’atelier').click();
+    const confirm = console_.getByLabel(/Pour confirmer, tapez le titre/);
+    const button = console_.getByRole('button', { name: 'Supprimer définitivement' });
+    await confirm.fill('Atelier à');
+    expect(await button.isDisabled()).toBe(true);
+    await confirm.fill('Atelier à effacer');
+    await shot(console_, 'console-delete');
+    await button.click();
+
+    await expect.poll(() => console_.getByTestId('deleted').count()).toBe(1);
+    for (const screen of [phone, projector]) {
+      await expect
+        .poll(() => screen.getByRole('alert').textContent(), { timeout: 15_000 })
+        .toContain('Cet atelier a été supprimé');
+    }
+    await shot(phone, 'phone-deleted');
+    await expect.poll(stored).not.toContain(`cocrea:device:${code}`);
+    expect(await stored()).not.toContain(`cocrea:outbox:${code}`);
+    expect(
+      await console_.evaluate(() =>
+        Object.keys(sessionStorage).filter((k) => k.startsWith('cocrea:key:')),
+      ),
+    ).toEqual([]);
+    // the code now leads nowhere
+    const late = await openScreen(e2e.browser, PHONE, e2e.contexts, true);
+    await late.goto(`${e2e.server.url}/join/${code}`);
+    await expect
+      .poll(() => late.getByRole('alert').textContent(), { timeout: 15_000 })
+      .toContain('Aucun atelier ne correspond');
+  });
 });

@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { RunningServer } from '../../server/app';
 import { hashSecret } from '../../server/crypto';
 import type { Workshop } from '../../src/lib/domain/index';
@@ -74,7 +74,15 @@ interface Case {
   /** A valid command of this type against the scene (fresh values each call). */
   command(sc: Scene): ClientCommand;
   /** For accepted cells: what must have changed (the state before and after). */
-  check(sc: Scene, before: Workshop, after: Workshop, cmd: ClientCommand, role: Role): void;
+  check(
+    sc: Scene,
+    before: Workshop,
+    after: Workshop,
+    cmd: ClientCommand,
+    role: Role,
+  ): void | Promise<void>;
+  /** How many rooms an accepted command takes away (a deletion: one). */
+  removesRooms?: number;
 }
 
 const MATRIX: Record<Exclude<CommandType, 'createWorkshop'>, Case> = {
@@ -244,6 +252,15 @@ const MATRIX: Record<Exclude<CommandType, 'createWorkshop'>, Case> = {
       expect(JSON.stringify(after)).not.toContain(sc.facilitatorKey);
     },
   },
+  deleteWorkshop: {
+    expected: MAIN_FACILITATOR_ONLY,
+    command: () => ({ type: 'deleteWorkshop' }),
+    async check(sc, _before, after) {
+      expect(after.deletedAt).toBeTypeOf('number');
+      await vi.waitFor(() => expect(server.realtime.rooms.has(sc.workshopId)).toBe(false));
+    },
+    removesRooms: 1,
+  },
   setStage: {
     expected: FACILITATOR_ONLY,
     command: () => ({ type: 'setStage', stage: 'discover' }),
@@ -364,8 +381,8 @@ const CELLS = [
 
 describe('every command × every client, through the transport', () => {
   it('[X1] the table covers every wire command and every role', () => {
-    expect(new Set(CELLS.map((cell) => cell.type)).size).toBe(32);
-    expect(CELLS).toHaveLength(32 * ROLES.length);
+    expect(new Set(CELLS.map((cell) => cell.type)).size).toBe(33);
+    expect(CELLS).toHaveLength(33 * ROLES.length);
   });
 
   for (const { type, role, expected, c } of CELLS) {
@@ -384,8 +401,8 @@ describe('every command × every client, through the transport', () => {
         expect(ack, JSON.stringify(ack)).toMatchObject({ ok: true });
         if (c) {
           expect(sc.snapshot()).not.toBe(beforeJson);
-          c.check(sc, before, sc.latest(), cmd, role);
-          expect(server.realtime.rooms.size).toBe(rooms);
+          await c.check(sc, before, sc.latest(), cmd, role);
+          expect(server.realtime.rooms.size).toBe(rooms - (c.removesRooms ?? 0));
         } else {
           // a new workshop, and nothing else touched
           expect(server.realtime.rooms.size).toBe(rooms + 1);

@@ -136,6 +136,8 @@ function commandFor(
       return { type: 'revokeCoFacilitatorLink', linkId: sc.linkId };
     case 'rotateFacilitatorKey':
       return { type: 'rotateFacilitatorKey', keyHash: 'new-main-hash' };
+    case 'deleteWorkshop':
+      return { type: 'deleteWorkshop' };
     case 'setStage':
       return cmd.setStage('discover');
     case 'setQuestion':
@@ -217,6 +219,7 @@ const MATRIX: Record<Exclude<CommandType, 'createWorkshop'>, Record<Role, string
   createCoFacilitatorLink: MAIN_FACILITATOR_ONLY,
   revokeCoFacilitatorLink: MAIN_FACILITATOR_ONLY,
   rotateFacilitatorKey: MAIN_FACILITATOR_ONLY,
+  deleteWorkshop: MAIN_FACILITATOR_ONLY,
   setStage: FACILITATOR_ONLY,
   setQuestion: FACILITATOR_ONLY,
   setStagePrompt: FACILITATOR_ONLY,
@@ -273,6 +276,8 @@ function ruleFor(type: Cell, role: Role, expected: string): string {
     case 'revokeCoFacilitatorLink':
     case 'rotateFacilitatorKey':
       return expected === OK ? '[A3]' : '[A4]';
+    case 'deleteWorkshop':
+      return expected === OK ? '[A5]' : '[A6]';
     case 'setStage':
       return expected === OK ? '[S1]' : '[G3]';
     case 'setQuestion':
@@ -352,6 +357,28 @@ describe('a missing workshop', () => {
 
   it('[W1] createWorkshop is the only command accepted without a workshop', () => {
     expect(decide(null, nobody, createCommand(), testContext()).ok).toBe(true);
+  });
+});
+
+describe('a deleted workshop', () => {
+  it('[A5] once deleted, every command on it is NOT_FOUND, for every actor, deleting again too', () => {
+    const s = newWorkshop();
+    const alice = join(s, 'Alice');
+    const board = boardOf(s.state, 'define');
+    const decision = run(s, facilitator, { type: 'deleteWorkshop' });
+    expect(decision.events).toEqual([{ type: 'workshopDeleted', at: s.ctx.now }]);
+    expect(s.state.deletedAt).toBe(s.ctx.now);
+    const samples: Command[] = [
+      { type: 'deleteWorkshop' },
+      cmd.join('Zoé', null, 'tok-z'),
+      cmd.setStage('discover'),
+      cmd.addNote(board.id, board.columns[0]!.id, 'Après'),
+    ];
+    for (const command of samples) {
+      for (const actor of [facilitator, alice, projector, nobody]) {
+        refuse(s, actor, command, 'NOT_FOUND');
+      }
+    }
   });
 });
 

@@ -21,6 +21,11 @@ export function deviceIdentity(code: string): DeviceIdentity {
   return identity;
 }
 
+/** The workshop was deleted: this device keeps nothing of it. */
+export function forgetDevice(code: string): void {
+  localStorage.removeItem(keyOf(code));
+}
+
 /** After a rejoin, this device carries the person's existing code. */
 export function adoptRejoinCode(code: string, rejoinCode: string): void {
   const identity = deviceIdentity(code);

@@ -32,6 +32,12 @@ export function isFresh(workshopId: string): boolean {
   return sessionStorage.getItem(freshOf(workshopId)) === '1';
 }
 
+/** The workshop was deleted: the tab keeps nothing of it. */
+export function forgetFacilitatorKey(workshopId: string): void {
+  sessionStorage.removeItem(keyOf(workshopId));
+  sessionStorage.removeItem(freshOf(workshopId));
+}
+
 export function markSeen(workshopId: string): void {
   sessionStorage.removeItem(freshOf(workshopId));
 }

@@ -78,6 +78,8 @@ export class LiveWorkshop {
   readonly #base: string;
   readonly #outbox: Outbox | null;
   #draining = false;
+  /** The workshop was deleted: nothing to reconnect to. */
+  #gone = false;
   #helloTimer: ReturnType<typeof setTimeout> | null = null;
   #drainTimer: ReturnType<typeof setTimeout> | null = null;
 
@@ -101,7 +103,14 @@ export class LiveWorkshop {
       this.refusal = null;
       void this.#hello();
     });
+    this.#socket.on('gone', (notice: DomainError) => {
+      this.#gone = true;
+      this.status = 'refused';
+      this.refusal = notice;
+      this.#outbox?.clear();
+    });
     this.#socket.on('disconnect', (reason) => {
+      if (this.#gone) return;
       this.status = 'offline';
       // The server ended this session (its rights changed): connect again and learn who we are
       // now (a visitor, or refused), instead of staying silently disconnected.

@@ -71,6 +71,12 @@ export class Outbox {
     this.done(op);
   }
 
+  /** Forget everything waiting (the workshop is gone: there is nowhere to send it). */
+  clear(): void {
+    this.#entries = [];
+    this.#save();
+  }
+
   #save(): void {
     if (this.#entries.length === 0) this.storage.removeItem(this.key);
     else this.storage.setItem(this.key, JSON.stringify(this.#entries));

@@ -5,6 +5,7 @@ import {
   revokeCoFacilitatorLink,
   rotateFacilitatorKey,
 } from './commands/coFacilitatorLinks';
+import { deleteWorkshop } from './commands/deleteWorkshop';
 import { moderateNote, setBoardSetting } from './commands/boardSettings';
 import { addBoard, moveBoard, removeBoard, renameBoard, setObjectives } from './commands/boards';
 import { createWorkshop } from './commands/createWorkshop';
@@ -44,6 +45,7 @@ const handlers: { [T in CommandType]: Handler<T> } = {
   createCoFacilitatorLink,
   revokeCoFacilitatorLink,
   rotateFacilitatorKey,
+  deleteWorkshop,
   setStage,
   setQuestion,
   setStagePrompt,
@@ -144,6 +146,8 @@ export function apply(state: Workshop | null, event: WorkshopEvent): Workshop {
     }
     case 'facilitatorKeyRotated':
       return { ...state, facilitatorKeyHash: event.keyHash };
+    case 'workshopDeleted':
+      return { ...state, deletedAt: event.at };
     case 'stageSet':
       return { ...state, currentStage: event.stage };
     case 'questionSet':

@@ -3,6 +3,7 @@ export const ERRORS = {
   BAD_REQUEST: 'The request is malformed.',
   UNSUPPORTED_PROTOCOL: 'This page is out of date: reload it.',
   NOT_FOUND: 'No workshop matches this link or code.',
+  WORKSHOP_DELETED: 'This workshop was deleted by its facilitator.',
   NOT_ALLOWED: 'You are not allowed to do this.',
   NOT_JOINED: 'Join the workshop first.',
   ALREADY_JOINED: 'This device has already joined the workshop.',

@@ -25,6 +25,7 @@ export type WorkshopEvent =
   | { type: 'coFacilitatorLinkCreated'; link: CoFacilitatorLink }
   | { type: 'coFacilitatorLinkRevoked'; linkId: string; at: number }
   | { type: 'facilitatorKeyRotated'; keyHash: string }
+  | { type: 'workshopDeleted'; at: number }
   | { type: 'stageSet'; stage: StageId }
   | { type: 'questionSet'; question: string }
   | { type: 'stagePromptSet'; stage: StageId; prompt: string }

@@ -153,6 +153,8 @@ export interface Workshop {
   boards: Record<string, Board>;
   notes: Record<string, Note>;
   participants: Record<string, Participant>;
+  /** Set when the main facilitator deletes the workshop; the server then erases its data. */
+  deletedAt?: number;
 }
 
 /** Who is asking. The transport establishes it; the domain decides what it may do. */

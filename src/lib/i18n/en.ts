@@ -85,6 +85,13 @@ export const en: Catalog = {
   'access.rotate': 'Replace my facilitator link',
   'access.rotate.confirm':
     'Replace your link? The old one stops working everywhere, other tabs included.',
+  'delete.title': 'Delete the workshop',
+  'delete.explain':
+    'Erases the workshop from the server for good: notes, themes, participants’ names and sectors, links. Open screens are told. This cannot be undone.',
+  'delete.confirmLabel': 'To confirm, type the workshop’s title: {title}',
+  'delete.submit': 'Delete for good',
+  'delete.done': 'The workshop was deleted: nothing of it is left on the server.',
+  'delete.home': 'Back to the home page',
   'join.closed': 'Joining this workshop is closed.',
 
   'board.controls': 'Settings of the board {title}',
@@ -208,6 +215,7 @@ export const en: Catalog = {
   'error.BAD_REQUEST': 'The request is malformed.',
   'error.UNSUPPORTED_PROTOCOL': 'This page is out of date: reload it.',
   'error.NOT_FOUND': 'No workshop matches this link or code.',
+  'error.WORKSHOP_DELETED': 'This workshop was deleted by its facilitator.',
   'error.NOT_ALLOWED': 'You are not allowed to do this.',
   'error.NOT_JOINED': 'Join the workshop first.',
   'error.ALREADY_JOINED': 'This device has already joined the workshop.',

@@ -86,6 +86,13 @@ export const fr = {
   'access.rotate.confirm':
     'Remplacer votre lien ? L’ancien cessera de fonctionner partout, y compris dans les autres onglets.',
   'join.closed': 'Les inscriptions à cet atelier sont fermées.',
+  'delete.title': 'Supprimer l’atelier',
+  'delete.explain':
+    'Efface définitivement l’atelier du serveur : notes, thèmes, noms et secteurs des participants, liens. Les écrans ouverts sont prévenus. On ne peut pas revenir en arrière.',
+  'delete.confirmLabel': 'Pour confirmer, tapez le titre de l’atelier : {title}',
+  'delete.submit': 'Supprimer définitivement',
+  'delete.done': 'L’atelier a été supprimé : il n’en reste rien sur le serveur.',
+  'delete.home': 'Retour à l’accueil',
 
   'board.controls': 'Réglages du tableau {title}',
   'board.reveal': 'Dévoiler les notes',
@@ -208,6 +215,7 @@ export const fr = {
   'error.BAD_REQUEST': 'La demande est mal formée.',
   'error.UNSUPPORTED_PROTOCOL': 'Cette page n’est plus à jour : rechargez-la.',
   'error.NOT_FOUND': 'Aucun atelier ne correspond à ce lien ou à ce code.',
+  'error.WORKSHOP_DELETED': 'Cet atelier a été supprimé par la personne qui l’anime.',
   'error.NOT_ALLOWED': 'Vous n’avez pas le droit de faire cela.',
   'error.NOT_JOINED': 'Rejoignez d’abord l’atelier.',
   'error.ALREADY_JOINED': 'Cet appareil a déjà rejoint l’atelier.',

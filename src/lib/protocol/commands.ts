@@ -55,6 +55,7 @@ const wire = {
     linkId: id,
   }),
   rotateFacilitatorKey: v.strictObject({ type: v.literal('rotateFacilitatorKey'), key: secretKey }),
+  deleteWorkshop: v.strictObject({ type: v.literal('deleteWorkshop') }),
   setStage: v.strictObject({ type: v.literal('setStage'), stage }),
   setQuestion: v.strictObject({
     type: v.literal('setQuestion'),

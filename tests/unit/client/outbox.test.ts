@@ -71,4 +71,16 @@ describe('the phone outbox', () => {
     outbox.done(a.op);
     expect(seen).toEqual([1, 2, 1]);
   });
+
+  it('[O6] clear forgets every entry, waiting or refused, and empties the storage', () => {
+    const storage = memoryStorage();
+    const outbox = new Outbox('k', storage);
+    const a = outbox.add(note('une'));
+    outbox.add(note('deux'));
+    outbox.reject(a.op, { code: 'BOARD_LOCKED', message: 'locked' });
+    outbox.clear();
+    expect(outbox.entries).toEqual([]);
+    expect(storage.map.has('k')).toBe(false);
+    expect(new Outbox('k', storage).entries).toEqual([]);
+  });
 });

@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -10,6 +10,7 @@ import {
   type Workshop,
 } from '../../../src/lib/domain/index';
 import { DurableStore } from '../../../server/store/durable';
+import { MemoryStore } from '../../../server/store/memory';
 import type { LogRecord } from '../../../server/store/types';
 
 let dir: string;
@@ -128,5 +129,53 @@ describe('the durable store', () => {
     const [loaded] = await reopened.loadAll();
     expect(loaded!.state).toEqual(state);
     await reopened.close();
+  });
+
+  it('[D13] erasing a workshop removes its files and index entry; a reopen does not bring it back', async () => {
+    const { records, state } = scenario(3);
+    const kept = scenario(1);
+    const other = { id: 'other-workshop' };
+    const store = await DurableStore.open(dir);
+    for (const record of records) await store.append(state.id, record);
+    for (const record of kept.records) await store.append(other.id, record);
+    await store.erase(state.id);
+    expect(await readdir(path.join(dir, 'workshops'))).toEqual([other.id]);
+    const index = await readFile(path.join(dir, 'index.json'), 'utf8');
+    expect(index).not.toContain(state.id);
+    expect(index).toContain(other.id);
+    await store.close();
+
+    const reopened = await DurableStore.open(dir);
+    const loaded = await reopened.loadAll();
+    expect(loaded.map((l) => l.state.title)).toEqual([kept.state.title]);
+    await reopened.close();
+  });
+
+  it('[D14] files of a workshop whose erase was cut short (no index entry) go at start-up; without an index nothing is touched', async () => {
+    const { records, state } = scenario(2);
+    const store = await DurableStore.open(dir);
+    for (const record of records) await store.append(state.id, record);
+    await store.close();
+    // a stop between the index update and the removal of the files
+    await mkdir(path.join(dir, 'workshops', 'half-erased'));
+    await writeFile(path.join(dir, 'workshops', 'half-erased', 'log'), 'Ana, Ben');
+    const reopened = await DurableStore.open(dir);
+    expect(await readdir(path.join(dir, 'workshops'))).toEqual([state.id]);
+    expect(await reopened.loadAll()).toHaveLength(1);
+    await reopened.close();
+
+    await rm(path.join(dir, 'index.json'));
+    const withoutIndex = await DurableStore.open(dir);
+    expect(await readdir(path.join(dir, 'workshops'))).toEqual([state.id]);
+    await withoutIndex.close();
+  });
+
+  it('[D13] the memory store forgets an erased workshop too', async () => {
+    const { records, state } = scenario(1);
+    const store = new MemoryStore();
+    for (const record of records) await store.append(state.id, record);
+    expect(await store.loadAll()).toHaveLength(1);
+    await store.erase(state.id);
+    expect(await store.loadAll()).toEqual([]);
   });
 });

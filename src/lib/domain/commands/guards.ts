@@ -1,9 +1,9 @@
 import { fail, ok, type Result } from '../errors';
 import { STAGES, type Actor, type Board, type Note, type StageId, type Workshop } from '../model';
 
-/** The workshop must exist: every command but createWorkshop needs it. */
+/** The workshop must exist (and not be deleted): every command but createWorkshop needs it. */
 export function existing(state: Workshop | null): Result<Workshop> {
-  return state ? ok(state) : fail('NOT_FOUND');
+  return state && state.deletedAt === undefined ? ok(state) : fail('NOT_FOUND');
 }
 
 /** The facilitator or a co-facilitator: whoever runs the room. */

@@ -60,6 +60,7 @@ export type Command =
     }
   | { type: 'revokeCoFacilitatorLink'; linkId: string }
   | { type: 'rotateFacilitatorKey'; keyHash: string }
+  | { type: 'deleteWorkshop' }
   | { type: 'setStage'; stage: StageId }
   | { type: 'setQuestion'; question: string }
   | { type: 'setStagePrompt'; stage: StageId; prompt: string }
