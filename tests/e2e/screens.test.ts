@@ -93,7 +93,9 @@ describe('the three screens, in both languages', () => {
         await expect.poll(() => phone.getByPlaceholder(w.idea).inputValue()).toBe('');
       }
       await console_.getByTestId('stage-discover').click();
-      await phone.getByTestId('participant-stage').waitFor();
+      await expect
+        .poll(() => phone.getByTestId('participant-stage').textContent())
+        .toBe(lang === 'fr' ? 'Découverte' : 'Discover');
       await phone.getByLabel(w.column).selectOption({ index: 1 });
       await phone.getByPlaceholder(w.idea).fill('Une infirmière de liaison');
       await phone.getByRole('button', { name: w.post }).click();

@@ -21,6 +21,10 @@ describe('Découverte: silent writing, then the reveal', () => {
     const code = await createFromHome(console_, e2e.server.url, 'Silence');
     await console_.getByRole('button', { name: 'J’ai conservé le lien' }).click();
     await console_.getByTestId('stage-discover').click();
+    // until the stage change is on record, the console still shows Définition's board
+    await expect
+      .poll(() => console_.getByTestId('stage-discover').getAttribute('aria-current'))
+      .toBe('step');
     await console_.getByTestId('hide').click();
     await console_.getByTestId('reveal').waitFor();
 
