@@ -11,12 +11,23 @@ export interface Config {
   createToken: string | null;
   /** Behind a reverse proxy: take the client address from X-Forwarded-For. */
   trustProxy: boolean;
+  /** Erase workshops without a command for this many days (null: keep them). */
+  retentionDays: number | null;
 }
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
   const port = env.PORT === undefined || env.PORT === '' ? 3000 : Number(env.PORT);
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new Error(`PORT must be a port number, not "${env.PORT}"`);
+  }
+  const retention =
+    env.RETENTION_DAYS === undefined || env.RETENTION_DAYS === ''
+      ? null
+      : Number(env.RETENTION_DAYS);
+  if (retention !== null && (!Number.isInteger(retention) || retention < 1)) {
+    throw new Error(
+      `RETENTION_DAYS must be a whole number of days (1 or more), not "${env.RETENTION_DAYS}"`,
+    );
   }
   return {
     port,
@@ -25,5 +36,6 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
     origin: env.ORIGIN ? env.ORIGIN.replace(/\/$/, '') : null,
     createToken: env.CREATE_TOKEN ? env.CREATE_TOKEN : null,
     trustProxy: env.TRUST_PROXY === '1' || env.TRUST_PROXY === 'true',
+    retentionDays: retention,
   };
 }

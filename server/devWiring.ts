@@ -17,6 +17,7 @@ export async function installRealtime(http: HttpServer): Promise<void> {
     origin: config.origin,
     createToken: config.createToken,
     trustProxy: config.trustProxy,
+    retentionDays: config.retentionDays,
   });
   realtime.attach(http);
   setSharedRealtime(realtime);

@@ -3,7 +3,14 @@ import { configFromEnv } from './config';
 import { startServer } from './app';
 import { DurableStore } from './store/durable';
 
-const config = configFromEnv();
+let config: ReturnType<typeof configFromEnv>;
+try {
+  config = configFromEnv();
+} catch (error) {
+  // A setting that makes no sense: say which, without a stack trace, and stop.
+  console.error(`cocrea: ${(error as Error).message}`);
+  process.exit(1);
+}
 // The SvelteKit build; resolved at run time next to dist/ (see scripts/build-server.js).
 const { handler } = await import(new URL('../build/handler.js', import.meta.url).href);
 
@@ -13,10 +20,15 @@ const server = await startServer({
   origin: config.origin,
   createToken: config.createToken,
   trustProxy: config.trustProxy,
+  realtime: { retentionDays: config.retentionDays },
   store: await DurableStore.open(config.dataDir),
   handler,
 });
-console.log(`cocrea listening on ${server.url} (data in ${config.dataDir})`);
+const kept =
+  config.retentionDays === null
+    ? 'kept until deleted'
+    : `erased after ${config.retentionDays} days without activity`;
+console.log(`cocrea listening on ${server.url} (data in ${config.dataDir}; workshops ${kept})`);
 
 let closing = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

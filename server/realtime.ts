@@ -26,7 +26,15 @@ export interface RealtimeOptions {
   trustProxy?: boolean;
   /** Tighter or looser limits (tests). */
   limits?: Partial<Record<LimitName, RateLimit>>;
+  /** Erase workshops with no command for this many days (null: keep them). */
+  retentionDays?: number | null;
+  /** The clock (tests). */
+  now?: () => number;
 }
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+/** How often the retention period is checked while the server runs. */
+const RETENTION_CHECK_MS = 60 * 60 * 1000;
 
 function failStop(error: unknown): void {
   console.error(
@@ -55,6 +63,9 @@ export class Realtime {
   readonly trustProxy: boolean;
   /** Rate limits, by what they count (see RATE_LIMITS). */
   readonly limits: Record<LimitName, TokenBuckets>;
+  readonly retentionDays: number | null;
+  readonly now: () => number;
+  #retentionTimer: ReturnType<typeof setInterval> | null = null;
   #io: SocketServer | null = null;
   #upgrade: ((req: IncomingMessage, socket: Duplex, head: Buffer) => void) | null = null;
   #http: HttpServer | null = null;
@@ -66,6 +77,8 @@ export class Realtime {
     this.onFatal = options.onFatal ?? failStop;
     this.createToken = options.createToken ?? null;
     this.trustProxy = options.trustProxy ?? false;
+    this.retentionDays = options.retentionDays ?? null;
+    this.now = options.now ?? Date.now;
     const limits = { ...RATE_LIMITS, ...options.limits };
     this.limits = {
       commands: new TokenBuckets(limits.commands.capacity, limits.commands.perSecond),
@@ -106,6 +119,15 @@ export class Realtime {
       if (loaded.state.deletedAt !== undefined) await options.store.erase(loaded.state.id);
       else realtime.addRoom(loaded);
     }
+    if (realtime.retentionDays !== null) {
+      await realtime.eraseInactive();
+      realtime.#retentionTimer = setInterval(() => {
+        realtime.eraseInactive().catch((error: unknown) => {
+          console.error('cocrea: erasing inactive workshops failed; retried later', error);
+        });
+      }, RETENTION_CHECK_MS);
+      realtime.#retentionTimer.unref();
+    }
     return realtime;
   }
 
@@ -113,7 +135,7 @@ export class Realtime {
     const room = new WorkshopRoom(
       loaded,
       this.store,
-      () => ({ now: Date.now(), newId }),
+      () => ({ now: this.now(), newId }),
       this.onFatal,
     );
     this.rooms.set(loaded.state.id, room);
@@ -171,7 +193,10 @@ export class Realtime {
    * After a deleteWorkshop is on record: tell every open screen, let them go, close the replica
    * connections, forget the room and its join code, and erase what the store holds.
    */
-  async removeWorkshop(workshopId: string): Promise<void> {
+  async removeWorkshop(
+    workshopId: string,
+    reason: 'WORKSHOP_DELETED' | 'WORKSHOP_EXPIRED' = 'WORKSHOP_DELETED',
+  ): Promise<void> {
     const room = this.rooms.get(workshopId);
     if (!room) return;
     this.rooms.delete(workshopId);
@@ -180,11 +205,25 @@ export class Realtime {
     this.yjs.closeRooms(`${workshopId}.`, CLOSE.GONE);
     for (const [socket, session] of this.#sessions) {
       if (session.workshopId !== workshopId) continue;
-      socket.emit('gone', { code: 'WORKSHOP_DELETED', message: ERRORS.WORKSHOP_DELETED });
+      socket.emit('gone', { code: reason, message: ERRORS[reason] });
       socket.disconnect(true);
     }
     room.destroy();
     await this.store.erase(workshopId);
+  }
+
+  /**
+   * The retention period: erase every workshop without a command for longer than
+   * `retentionDays` (open screens are told, as for a deletion). Returns the erased ids.
+   */
+  async eraseInactive(): Promise<string[]> {
+    if (this.retentionDays === null) return [];
+    const before = this.now() - this.retentionDays * DAY_MS;
+    const expired = [...this.rooms.values()]
+      .filter((room) => room.lastActivityAt < before)
+      .map((room) => room.state.id);
+    for (const id of expired) await this.removeWorkshop(id, 'WORKSHOP_EXPIRED');
+    return expired;
   }
 
   /** True when `once` already ran (or runs) for this key. */
@@ -238,6 +277,7 @@ export class Realtime {
   }
 
   async close(): Promise<void> {
+    if (this.#retentionTimer) clearInterval(this.#retentionTimer);
     this.yjs.close();
     if (this.#http && this.#upgrade) this.#http.off('upgrade', this.#upgrade);
     if (this.#io) {

@@ -34,6 +34,8 @@ export class WorkshopRoom {
   /** One private replica per participant who has asked for it. */
   readonly #private = new Map<string, ReplicaDoc>();
   readonly #caches = newCaches();
+  /** When the last command was stored (the retention period counts from there). */
+  lastActivityAt: number;
 
   constructor(
     loaded: LoadedWorkshop,
@@ -43,6 +45,7 @@ export class WorkshopRoom {
   ) {
     this.#state = loaded.state;
     this.#durable = loaded.state;
+    this.lastActivityAt = loaded.lastActivityAt;
     for (const [key, reply] of loaded.acks) {
       this.#acks.set(key, Promise.resolve({ ok: true, value: reply }));
     }
@@ -91,6 +94,7 @@ export class WorkshopRoom {
     const ack = written.then(
       (): Ack => {
         this.#durable = state;
+        this.lastActivityAt = Math.max(this.lastActivityAt, ctx.now);
         this.#scheduleProject();
         return { ok: true, value: reply };
       },

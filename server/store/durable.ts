@@ -24,6 +24,8 @@ interface SnapshotData {
   seq: number;
   state: Workshop | null;
   acks: Array<[string, Record<string, string>]>;
+  /** When the last command it includes was stored (absent in older snapshots). */
+  lastAt?: number;
 }
 
 type StoredRecord = LogRecord & { seq: number };
@@ -37,6 +39,8 @@ interface OpenWorkshop {
   seq: number;
   /** The last sequence number handed out (queued records included). */
   nextSeq: number;
+  /** When the last record on disk was made. */
+  lastAt: number;
 }
 
 const ID = /^[A-Za-z0-9_-]{1,64}$/;
@@ -87,7 +91,9 @@ export class DurableStore implements WorkshopStore {
     for (const { id } of this.#index.data.workshops) {
       if (!ID.test(id)) continue;
       const open = await this.#open(id);
-      if (open.state) loaded.push({ state: open.state, acks: [...open.acks] });
+      if (open.state) {
+        loaded.push({ state: open.state, acks: [...open.acks], lastActivityAt: open.lastAt });
+      }
     }
     return loaded;
   }
@@ -107,6 +113,7 @@ export class DurableStore implements WorkshopStore {
     await open.log.append(stored, () => {
       target.state = replay(target.state, [stored], target.acks, apply);
       target.seq = stored.seq;
+      target.lastAt = Math.max(target.lastAt, stored.at);
     });
     if (open.log.size >= this.compactBytes) await this.#compact(open);
   }
@@ -136,8 +143,12 @@ export class DurableStore implements WorkshopStore {
     // Records already in the snapshot (a crash between snapshot and log cut) are skipped.
     const tail = (decoded.records as StoredRecord[]).filter((r) => r.seq > snapshot.data.seq);
     const state = replay(snapshot.data.state, tail, acks, apply);
-    for (const r of tail) seq = Math.max(seq, r.seq);
-    return { log, snapshot, state, acks, seq, nextSeq: seq };
+    let lastAt = snapshot.data.lastAt ?? snapshot.data.state?.createdAt ?? 0;
+    for (const r of tail) {
+      seq = Math.max(seq, r.seq);
+      lastAt = Math.max(lastAt, r.at);
+    }
+    return { log, snapshot, state, acks, seq, nextSeq: seq, lastAt };
   }
 
   async #compact(open: OpenWorkshop): Promise<void> {
@@ -149,6 +160,7 @@ export class DurableStore implements WorkshopStore {
         seq: open.seq,
         state: open.state,
         acks: open.acks.slice(-REMEMBERED_ACKS),
+        lastAt: open.lastAt,
       };
       await open.snapshot.write();
       await open.log.truncate();

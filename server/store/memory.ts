@@ -10,7 +10,8 @@ export class MemoryStore implements WorkshopStore {
     for (const records of this.#logs.values()) {
       const acks: LoadedWorkshop['acks'] = [];
       const state = replay(null, records, acks, apply);
-      if (state) loaded.push({ state, acks });
+      const lastActivityAt = Math.max(...records.map((r) => r.at));
+      if (state) loaded.push({ state, acks, lastActivityAt });
     }
     return loaded;
   }

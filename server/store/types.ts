@@ -15,6 +15,8 @@ export interface LoadedWorkshop {
   state: Workshop;
   /** `${actor}:${op}` → reply, oldest first, so a retried command gets its first answer back. */
   acks: Array<[string, Record<string, string>]>;
+  /** When its last command was stored (for the retention period). */
+  lastActivityAt: number;
 }
 
 /** How many answers a workshop remembers for retried op ids. */

@@ -66,7 +66,7 @@ async function createWorkshop(
   const key = randomSecret(16);
   let joinCode = randomJoinCode();
   while (realtime.isCodeTaken(joinCode)) joinCode = randomJoinCode();
-  const now = Date.now();
+  const now = realtime.now();
   const result = execute(
     null,
     { role: 'nobody' },
@@ -83,7 +83,7 @@ async function createWorkshop(
     events: result.value.decision.events,
     reply,
   });
-  realtime.addRoom({ state: workshop, acks: [] });
+  realtime.addRoom({ state: workshop, acks: [], lastActivityAt: now });
   return { ok: true, value: { workshopId: workshop.id, joinCode, facilitatorKey: key } };
 }
 

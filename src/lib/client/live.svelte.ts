@@ -65,6 +65,8 @@ export class LiveWorkshop {
   status = $state<ConnectionStatus>('connecting');
   welcome = $state.raw<Welcome | null>(null);
   refusal = $state.raw<DomainError | null>(null);
+  /** The workshop was deleted or erased: nothing to reconnect to, nothing to keep. */
+  gone = $state(false);
   /** Commands waiting on this device, and the ones the server refused. */
   outbox = $state.raw<readonly OutboxEntry[]>([]);
   /** How many outbox commands the server has acknowledged since the page opened. */
@@ -78,8 +80,6 @@ export class LiveWorkshop {
   readonly #base: string;
   readonly #outbox: Outbox | null;
   #draining = false;
-  /** The workshop was deleted: nothing to reconnect to. */
-  #gone = false;
   #helloTimer: ReturnType<typeof setTimeout> | null = null;
   #drainTimer: ReturnType<typeof setTimeout> | null = null;
 
@@ -104,13 +104,13 @@ export class LiveWorkshop {
       void this.#hello();
     });
     this.#socket.on('gone', (notice: DomainError) => {
-      this.#gone = true;
+      this.gone = true;
       this.status = 'refused';
       this.refusal = notice;
       this.#outbox?.clear();
     });
     this.#socket.on('disconnect', (reason) => {
-      if (this.#gone) return;
+      if (this.gone) return;
       this.status = 'offline';
       // The server ended this session (its rights changed): connect again and learn who we are
       // now (a visitor, or refused), instead of staying silently disconnected.

@@ -4,6 +4,8 @@ export const ERRORS = {
   UNSUPPORTED_PROTOCOL: 'This page is out of date: reload it.',
   NOT_FOUND: 'No workshop matches this link or code.',
   WORKSHOP_DELETED: 'This workshop was deleted by its facilitator.',
+  WORKSHOP_EXPIRED:
+    'This workshop was erased: it had been inactive longer than this server keeps workshops.',
   NOT_ALLOWED: 'You are not allowed to do this.',
   NOT_JOINED: 'Join the workshop first.',
   ALREADY_JOINED: 'This device has already joined the workshop.',

@@ -216,6 +216,8 @@ export const en: Catalog = {
   'error.UNSUPPORTED_PROTOCOL': 'This page is out of date: reload it.',
   'error.NOT_FOUND': 'No workshop matches this link or code.',
   'error.WORKSHOP_DELETED': 'This workshop was deleted by its facilitator.',
+  'error.WORKSHOP_EXPIRED':
+    'This workshop was erased: it had been inactive longer than this server keeps workshops.',
   'error.NOT_ALLOWED': 'You are not allowed to do this.',
   'error.NOT_JOINED': 'Join the workshop first.',
   'error.ALREADY_JOINED': 'This device has already joined the workshop.',

@@ -216,6 +216,8 @@ export const fr = {
   'error.UNSUPPORTED_PROTOCOL': 'Cette page n’est plus à jour : rechargez-la.',
   'error.NOT_FOUND': 'Aucun atelier ne correspond à ce lien ou à ce code.',
   'error.WORKSHOP_DELETED': 'Cet atelier a été supprimé par la personne qui l’anime.',
+  'error.WORKSHOP_EXPIRED':
+    'Cet atelier a été effacé : il était inactif depuis plus longtemps que ce serveur ne conserve les ateliers.',
   'error.NOT_ALLOWED': 'Vous n’avez pas le droit de faire cela.',
   'error.NOT_JOINED': 'Rejoignez d’abord l’atelier.',
   'error.ALREADY_JOINED': 'Cet appareil a déjà rejoint l’atelier.',

@@ -178,4 +178,26 @@ describe('the durable store', () => {
     await store.erase(state.id);
     expect(await store.loadAll()).toEqual([]);
   });
+
+  it('[D15] each loaded workshop says when its last command was stored, after a compaction too', async () => {
+    const { records, state } = scenario(60);
+    const dated = records.map((r, i) => ({ ...r, at: 1_000 + i }));
+    const store = await DurableStore.open(dir, { compactBytes: 2000 });
+    for (const record of dated.slice(0, 40)) await store.append(state.id, record);
+    // one record carries a later time than the ones after it: the latest time counts
+    await store.append(state.id, { ...dated[40]!, at: 5_000 });
+    for (const record of dated.slice(41)) await store.append(state.id, record);
+    await store.close();
+    const reopened = await DurableStore.open(dir, { compactBytes: 2000 });
+    const [loaded] = await reopened.loadAll();
+    expect(loaded!.lastActivityAt).toBe(5_000);
+    await reopened.close();
+    // and from the snapshot alone, once the log is empty
+    const snapshotOnly = await DurableStore.open(dir, { compactBytes: 1 });
+    await snapshotOnly.append(state.id, { ...dated[0]!, op: 'op-late', at: 4_000, events: [] });
+    await snapshotOnly.close();
+    const again = await DurableStore.open(dir);
+    expect((await again.loadAll())[0]!.lastActivityAt).toBe(5_000);
+    await again.close();
+  });
 });

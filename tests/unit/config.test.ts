@@ -1,0 +1,34 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { configFromEnv } from '../../server/config';
+
+describe('configuration from the environment', () => {
+  it('[CF1] the defaults are the README’s: port 3000, ./data, nothing restricted, workshops kept', () => {
+    expect(configFromEnv({})).toEqual({
+      port: 3000,
+      host: '0.0.0.0',
+      dataDir: path.resolve('./data'),
+      origin: null,
+      createToken: null,
+      trustProxy: false,
+      retentionDays: null,
+    });
+  });
+
+  it('[CF2] RETENTION_DAYS takes a whole number of days; anything else stops the start with a clear message', () => {
+    expect(configFromEnv({ RETENTION_DAYS: '180' }).retentionDays).toBe(180);
+    expect(configFromEnv({ RETENTION_DAYS: '' }).retentionDays).toBeNull();
+    for (const bad of ['0', '-3', '1.5', 'six mois']) {
+      expect(() => configFromEnv({ RETENTION_DAYS: bad }), bad).toThrow(
+        `RETENTION_DAYS must be a whole number of days (1 or more), not "${bad}"`,
+      );
+    }
+  });
+
+  it('[CF3] PORT must be a port number; ORIGIN loses a trailing slash', () => {
+    expect(() => configFromEnv({ PORT: 'http' })).toThrow('PORT must be a port number');
+    expect(configFromEnv({ ORIGIN: 'https://cocrea.example.org/' }).origin).toBe(
+      'https://cocrea.example.org',
+    );
+  });
+});
