@@ -190,8 +190,9 @@ export class Realtime {
   }
 
   /**
-   * After a deleteWorkshop is on record: tell every open screen, let them go, close the replica
-   * connections, forget the room and its join code, and erase what the store holds.
+   * Once a deletion is on record (or the retention period is over): tell every open screen why,
+   * let them go, close the replica connections, forget the room and its join code, and erase
+   * what the store holds.
    */
   async removeWorkshop(
     workshopId: string,
