@@ -10,6 +10,7 @@ export default defineConfig({
           name: 'unit',
           include: ['tests/unit/**/*.test.ts'],
           environment: 'node',
+          expect: { requireAssertions: true },
         },
       },
       {
@@ -19,6 +20,7 @@ export default defineConfig({
           environment: 'node',
           testTimeout: 20_000,
           hookTimeout: 20_000,
+          expect: { requireAssertions: true, poll: { timeout: 5_000 } },
         },
       },
       {
@@ -28,6 +30,9 @@ export default defineConfig({
           environment: 'node',
           testTimeout: 120_000,
           hookTimeout: 120_000,
+          // A browser on a busy 2-core machine can take seconds to show what it was sent:
+          // polls wait up to 10 s (a failure is only slower to report, never hidden).
+          expect: { requireAssertions: true, poll: { timeout: 10_000 } },
           fileParallelism: false,
         },
       },

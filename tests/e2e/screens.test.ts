@@ -150,6 +150,42 @@ describe('the three screens, in both languages', () => {
       .toBe('step');
   });
 
+  it('[S4] while a stage change is on its way, the stepper shows it and the old boards cannot be clicked', async () => {
+    const console_ = await screen(LAPTOP, 'fr-CA');
+    // Hold back what the server sends on the console's replicas, while asked to.
+    let holding = false;
+    const held: Array<() => void> = [];
+    await console_.routeWebSocket(/\/yjs\//, (ws) => {
+      const server = ws.connectToServer();
+      server.onMessage((message) => {
+        if (holding) held.push(() => ws.send(message));
+        else ws.send(message);
+      });
+    });
+    await console_.goto(e2e.server.url);
+    await console_.getByLabel('Titre de l’atelier').fill('En route');
+    await console_.getByRole('button', { name: 'Créer l’atelier' }).click();
+    await console_.getByTestId('join-code').waitFor();
+    const mainCol = console_.locator('.main-col');
+    expect(await mainCol.getAttribute('inert')).toBeNull();
+
+    holding = true;
+    await console_.getByTestId('stage-discover').click();
+    await expect
+      .poll(() => console_.getByTestId('stage-discover').getAttribute('aria-busy'))
+      .toBe('true');
+    expect(await console_.getByTestId('stage-define').getAttribute('aria-current')).toBe('step');
+    expect(await mainCol.getAttribute('inert')).not.toBeNull();
+
+    holding = false;
+    for (const send of held.splice(0)) send();
+    await expect
+      .poll(() => console_.getByTestId('stage-discover').getAttribute('aria-current'))
+      .toBe('step');
+    expect(await console_.getByTestId('stage-discover').getAttribute('aria-busy')).toBe('false');
+    expect(await mainCol.getAttribute('inert')).toBeNull();
+  });
+
   it('[S3] a phone at 360 px and 200 % text has no sideways scrolling; arrivals are announced, sparingly', async () => {
     const console_ = await screen(LAPTOP, 'fr-CA');
     await console_.goto(e2e.server.url);
