@@ -134,15 +134,15 @@ describe('the durable store', () => {
   it('[D13] erasing a workshop removes its files and index entry; a reopen does not bring it back', async () => {
     const { records, state } = scenario(3);
     const kept = scenario(1);
-    const other = { id: 'other-workshop' };
+    const otherId = 'other-workshop';
     const store = await DurableStore.open(dir);
     for (const record of records) await store.append(state.id, record);
-    for (const record of kept.records) await store.append(other.id, record);
+    for (const record of kept.records) await store.append(otherId, record);
     await store.erase(state.id);
-    expect(await readdir(path.join(dir, 'workshops'))).toEqual([other.id]);
+    expect(await readdir(path.join(dir, 'workshops'))).toEqual([otherId]);
     const index = await readFile(path.join(dir, 'index.json'), 'utf8');
     expect(index).not.toContain(state.id);
-    expect(index).toContain(other.id);
+    expect(index).toContain(otherId);
     await store.close();
 
     const reopened = await DurableStore.open(dir);

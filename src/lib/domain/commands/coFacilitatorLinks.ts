@@ -2,7 +2,7 @@ import { fail, ok } from '../errors';
 import { LIMITS, type CoFacilitatorLink } from '../model';
 import { cleanLine } from '../text';
 import type { Handler } from './decision';
-import { existing, mainFacilitatorOnly } from './guards';
+import { mainFacilitatorWorkshop } from './guards';
 
 /** The main facilitator creates a link for a co-facilitator (the secret never reaches the domain). */
 export const createCoFacilitatorLink: Handler<'createCoFacilitatorLink'> = (
@@ -11,10 +11,8 @@ export const createCoFacilitatorLink: Handler<'createCoFacilitatorLink'> = (
   command,
   ctx,
 ) => {
-  const ws = existing(state);
+  const ws = mainFacilitatorWorkshop(state, actor);
   if (!ws.ok) return ws;
-  const allowed = mainFacilitatorOnly(actor);
-  if (!allowed.ok) return allowed;
   const active = Object.values(ws.value.coFacilitators).filter((l) => l.revokedAt === null);
   if (active.length >= LIMITS.coFacilitatorLinks) return fail('TOO_MANY_LINKS');
   const label = cleanLine(command.label, LIMITS.linkLabelLength);
@@ -36,10 +34,8 @@ export const revokeCoFacilitatorLink: Handler<'revokeCoFacilitatorLink'> = (
   command,
   ctx,
 ) => {
-  const ws = existing(state);
+  const ws = mainFacilitatorWorkshop(state, actor);
   if (!ws.ok) return ws;
-  const allowed = mainFacilitatorOnly(actor);
-  if (!allowed.ok) return allowed;
   const link = Object.hasOwn(ws.value.coFacilitators, command.linkId)
     ? ws.value.coFacilitators[command.linkId]
     : undefined;
@@ -50,9 +46,7 @@ export const revokeCoFacilitatorLink: Handler<'revokeCoFacilitatorLink'> = (
 
 /** The main facilitator replaces their own link: the old one stops working at once. */
 export const rotateFacilitatorKey: Handler<'rotateFacilitatorKey'> = (state, actor, command) => {
-  const ws = existing(state);
+  const ws = mainFacilitatorWorkshop(state, actor);
   if (!ws.ok) return ws;
-  const allowed = mainFacilitatorOnly(actor);
-  if (!allowed.ok) return allowed;
   return ok({ events: [{ type: 'facilitatorKeyRotated', keyHash: command.keyHash }] });
 };

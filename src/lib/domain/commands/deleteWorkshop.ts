@@ -1,6 +1,6 @@
 import { ok } from '../errors';
 import type { Handler } from './decision';
-import { existing, mainFacilitatorOnly } from './guards';
+import { mainFacilitatorWorkshop } from './guards';
 
 /**
  * The main facilitator deletes the workshop. The event is the durable intent: once it is on
@@ -8,9 +8,7 @@ import { existing, mainFacilitatorOnly } from './guards';
  * also at start-up if it stopped in between. Co-facilitators may not: it cannot be undone.
  */
 export const deleteWorkshop: Handler<'deleteWorkshop'> = (state, actor, _command, ctx) => {
-  const ws = existing(state);
+  const ws = mainFacilitatorWorkshop(state, actor);
   if (!ws.ok) return ws;
-  const allowed = mainFacilitatorOnly(actor);
-  if (!allowed.ok) return allowed;
   return ok({ events: [{ type: 'workshopDeleted', at: ctx.now }] });
 };

@@ -31,6 +31,14 @@ export function facilitatorWorkshop(state: Workshop | null, actor: Actor): Resul
   return allowed.ok ? ws : allowed;
 }
 
+/** The common start of a command only the main facilitator may give (links, deletion). */
+export function mainFacilitatorWorkshop(state: Workshop | null, actor: Actor): Result<Workshop> {
+  const ws = existing(state);
+  if (!ws.ok) return ws;
+  const allowed = mainFacilitatorOnly(actor);
+  return allowed.ok ? ws : allowed;
+}
+
 /** The common start of a board command: the workshop exists, the actor runs it, the board is there. */
 export function facilitatorBoard(
   state: Workshop | null,

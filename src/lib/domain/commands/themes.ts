@@ -30,6 +30,21 @@ function findTheme(state: Workshop, themeId: string): Result<Theme> {
 }
 
 /** The notes, all on this board, each listed once. */
+/** The common start of a command on one theme: the workshop, the theme, and the right to group. */
+function groupableTheme(
+  state: Workshop | null,
+  actor: Actor,
+  themeId: string,
+): Result<{ ws: Workshop; theme: Theme }> {
+  const ws = existing(state);
+  if (!ws.ok) return ws;
+  const theme = findTheme(ws.value, themeId);
+  if (!theme.ok) return theme;
+  const allowed = mayGroup(ws.value, actor, ws.value.boards[theme.value.boardId]!);
+  if (!allowed.ok) return allowed;
+  return ok({ ws: ws.value, theme: theme.value });
+}
+
 function notesOnBoard(state: Workshop, board: Board, noteIds: string[]): Result<NoteId[]> {
   if (new Set(noteIds).size !== noteIds.length) return fail('DUPLICATE_NOTE');
   for (const id of noteIds) {
@@ -81,16 +96,13 @@ export const createTheme: Handler<'createTheme'> = (state, actor, command, ctx) 
 };
 
 export const renameTheme: Handler<'renameTheme'> = (state, actor, command) => {
-  const ws = existing(state);
-  if (!ws.ok) return ws;
-  const theme = findTheme(ws.value, command.themeId);
-  if (!theme.ok) return theme;
-  const allowed = mayGroup(ws.value, actor, ws.value.boards[theme.value.boardId]!);
-  if (!allowed.ok) return allowed;
+  const found = groupableTheme(state, actor, command.themeId);
+  if (!found.ok) return found;
+  const { theme } = found.value;
   const title = cleanLine(command.title, LIMITS.themeTitleLength);
   if (!title.ok) return title;
-  if (title.value === theme.value.title) return ok({ events: [] });
-  return ok({ events: [{ type: 'themeRenamed', themeId: theme.value.id, title: title.value }] });
+  if (title.value === theme.title) return ok({ events: [] });
+  return ok({ events: [{ type: 'themeRenamed', themeId: theme.id, title: title.value }] });
 };
 
 /** Merge another theme into this one: its notes join, it goes. */
@@ -123,13 +135,9 @@ export const mergeThemes: Handler<'mergeThemes'> = (state, actor, command) => {
 
 /** Delete a theme: its notes are ungrouped, not deleted. */
 export const deleteTheme: Handler<'deleteTheme'> = (state, actor, command) => {
-  const ws = existing(state);
-  if (!ws.ok) return ws;
-  const theme = findTheme(ws.value, command.themeId);
-  if (!theme.ok) return theme;
-  const allowed = mayGroup(ws.value, actor, ws.value.boards[theme.value.boardId]!);
-  if (!allowed.ok) return allowed;
-  return ok({ events: [{ type: 'themeDeleted', themeId: theme.value.id }] });
+  const found = groupableTheme(state, actor, command.themeId);
+  if (!found.ok) return found;
+  return ok({ events: [{ type: 'themeDeleted', themeId: found.value.theme.id }] });
 };
 
 /** Move notes into a theme (or out of any theme, with null), with what is stacked under them. */
