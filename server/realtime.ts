@@ -139,13 +139,39 @@ export class Realtime {
       this.onFatal,
     );
     this.rooms.set(loaded.state.id, room);
-    this.#byCode.set(loaded.state.joinCode, loaded.state.id);
+    for (const code of [...(loaded.state.formerJoinCodes ?? []), loaded.state.joinCode]) {
+      this.#byCode.set(code, loaded.state.id);
+    }
     return room;
   }
 
-  roomByCode(code: string): WorkshopRoom | undefined {
+  /**
+   * The workshop a join code leads to, current or former: a former code lets in only people who
+   * joined (the handshake checks their token), never a visitor or a projector.
+   */
+  roomByCode(code: string): { room: WorkshopRoom; current: boolean } | undefined {
     const id = this.#byCode.get(code);
-    return id === undefined ? undefined : this.rooms.get(id);
+    const room = id === undefined ? undefined : this.rooms.get(id);
+    return room ? { room, current: room.latest.joinCode === code } : undefined;
+  }
+
+  /**
+   * After a new join code: the new one leads here too (the old ones keep leading here for
+   * participants), and every visitor let in by the old code goes (a removed participant
+   * watching the room, a stranger who kept the code). Public replica connections close (their
+   * tickets are withdrawn); screens still entitled reconnect with fresh tickets.
+   */
+  joinCodeChanged(workshopId: string): void {
+    const room = this.rooms.get(workshopId);
+    if (!room) return;
+    this.#byCode.set(room.latest.joinCode, workshopId);
+    for (const [socket, session] of this.#sessions) {
+      if (session.workshopId === workshopId && session.actor.role === 'nobody') {
+        socket.disconnect(true);
+      }
+    }
+    this.tickets.revoke(workshopId, 'public');
+    this.yjs.closeRooms(`${workshopId}.public.`, CLOSE.BAD_TICKET);
   }
 
   isCodeTaken(code: string): boolean {
@@ -201,7 +227,9 @@ export class Realtime {
     const room = this.rooms.get(workshopId);
     if (!room) return;
     this.rooms.delete(workshopId);
-    this.#byCode.delete(room.state.joinCode);
+    for (const code of [...(room.latest.formerJoinCodes ?? []), room.latest.joinCode]) {
+      this.#byCode.delete(code);
+    }
     this.tickets.revoke(workshopId, '');
     this.yjs.closeRooms(`${workshopId}.`, CLOSE.GONE);
     for (const [socket, session] of this.#sessions) {

@@ -60,9 +60,12 @@ export function authenticate(
     return { workshopId: room.state.id, actor, tokenHash: null, keyHash, ...client };
   }
   if ('code' in hs) {
-    const room = realtime.roomByCode(normaliseJoinCode(hs.code));
-    if (!room) return 'NOT_FOUND';
+    const found = realtime.roomByCode(normaliseJoinCode(hs.code));
+    if (!found) return 'NOT_FOUND';
+    const { room, current } = found;
     const workshopId = room.state.id;
+    // A former code: only someone who joined, on their own device, still gets in with it.
+    if (!current && (hs.as === 'projector' || !hs.token)) return 'NOT_FOUND';
     if (hs.as === 'projector') {
       return { ...nobody(client, workshopId), actor: { role: 'projector' } };
     }
@@ -70,7 +73,7 @@ export function authenticate(
     const participant = tokenHash
       ? Object.values(room.state.participants).find((p) => p.tokenHash === tokenHash)
       : undefined;
-    if (!participant) return nobody(client, workshopId, tokenHash);
+    if (!participant) return current ? nobody(client, workshopId, tokenHash) : 'NOT_FOUND';
     return {
       workshopId,
       actor: { role: 'participant', participantId: participant.id },

@@ -152,6 +152,11 @@ async function handleCommand(
   if (command.type === 'createCoFacilitatorLink' || command.type === 'rotateFacilitatorKey') {
     const { key, ...rest } = command;
     domainCommand = { ...rest, keyHash: hashSecret(key) } as Command;
+  } else if (command.type === 'changeJoinCode') {
+    // Drawn here like a new workshop's: unique among every code in use, current or former.
+    let joinCode = randomJoinCode();
+    while (realtime.isCodeTaken(joinCode)) joinCode = randomJoinCode();
+    domainCommand = { type: 'changeJoinCode', joinCode };
   } else if (command.type === 'joinWorkshop' || command.type === 'rejoinWorkshop') {
     if (!session.tokenHash) return refuse('BAD_REQUEST', 'A device token is required to join.');
     const { rejoinCode, ...rest } = command;
@@ -190,6 +195,10 @@ async function handleCommand(
     // After the ack has gone out, so the sender hears the answer before anyone is let go.
     const workshopId = room.state.id;
     setImmediate(() => realtime.evictInvalidSessions(workshopId));
+  }
+  if (ack.ok && command.type === 'changeJoinCode') {
+    const workshopId = room.state.id;
+    setImmediate(() => realtime.joinCodeChanged(workshopId));
   }
   if (ack.ok && command.type === 'deleteWorkshop') {
     // After the ack, so the console hears that it worked before its connection goes.

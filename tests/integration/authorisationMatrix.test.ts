@@ -224,6 +224,14 @@ const MATRIX: Record<Exclude<CommandType, 'createWorkshop'>, Case> = {
     command: () => ({ type: 'setJoining', open: false }),
     check: (_sc, _before, after) => expect(after.joiningOpen).toBe(false),
   },
+  changeJoinCode: {
+    expected: FACILITATOR_ONLY,
+    command: () => ({ type: 'changeJoinCode' }),
+    check: (_sc, before, after) => {
+      expect(after.joinCode).not.toBe(before.joinCode);
+      expect(after.formerJoinCodes).toContain(before.joinCode);
+    },
+  },
   createCoFacilitatorLink: {
     expected: MAIN_FACILITATOR_ONLY,
     command: () => ({ type: 'createCoFacilitatorLink', label: 'Deuxième', key: newKey() }),

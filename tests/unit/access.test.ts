@@ -130,6 +130,8 @@ function commandFor(
       return { type: 'linkThemes', themeId: sc.themeId, answerId: sc.otherThemeId, linked: true };
     case 'setJoining':
       return { type: 'setJoining', open: false };
+    case 'changeJoinCode':
+      return { type: 'changeJoinCode', joinCode: 'NEWCODE' };
     case 'createCoFacilitatorLink':
       return cmd.createLink('Autre lien', 'another-hash');
     case 'revokeCoFacilitatorLink':
@@ -216,6 +218,7 @@ const MATRIX: Record<Exclude<CommandType, 'createWorkshop'>, Record<Role, string
   stackNote: FACILITATOR_ONLY,
   linkThemes: FACILITATOR_ONLY,
   setJoining: FACILITATOR_ONLY,
+  changeJoinCode: FACILITATOR_ONLY,
   createCoFacilitatorLink: MAIN_FACILITATOR_ONLY,
   revokeCoFacilitatorLink: MAIN_FACILITATOR_ONLY,
   rotateFacilitatorKey: MAIN_FACILITATOR_ONLY,
@@ -252,6 +255,8 @@ function ruleFor(type: Cell, role: Role, expected: string): string {
       return expected === OK ? '[A1]' : '[G3]';
     case 'setJoining':
       return expected === OK ? '[A2]' : '[G3]';
+    case 'changeJoinCode':
+      return expected === OK ? '[A7]' : '[G3]';
     case 'setBoardSetting':
       return expected === OK ? '[B5]' : '[G3]';
     case 'moderateNote':

@@ -18,6 +18,7 @@ import { removeColumn } from './commands/removeColumn';
 import { removeParticipant } from './commands/removeParticipant';
 import { renameColumn } from './commands/renameColumn';
 import { setJoining } from './commands/setJoining';
+import { changeJoinCode, FORMER_JOIN_CODES } from './commands/changeJoinCode';
 import { setQuestion } from './commands/setQuestion';
 import { setStage } from './commands/setStage';
 import { setStagePrompt } from './commands/setStagePrompt';
@@ -42,6 +43,7 @@ const handlers: { [T in CommandType]: Handler<T> } = {
   rejoinWorkshop,
   removeParticipant,
   setJoining,
+  changeJoinCode,
   createCoFacilitatorLink,
   revokeCoFacilitatorLink,
   rotateFacilitatorKey,
@@ -132,6 +134,14 @@ export function apply(state: Workshop | null, event: WorkshopEvent): Workshop {
     }
     case 'joiningSet':
       return { ...state, joiningOpen: event.open };
+    case 'joinCodeChanged':
+      return {
+        ...state,
+        joinCode: event.joinCode,
+        formerJoinCodes: [...(state.formerJoinCodes ?? []), state.joinCode].slice(
+          -FORMER_JOIN_CODES,
+        ),
+      };
     case 'coFacilitatorLinkCreated':
       return {
         ...state,

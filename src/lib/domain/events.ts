@@ -22,6 +22,7 @@ export type WorkshopEvent =
   | { type: 'participantRejoined'; participantId: ParticipantId; tokenHash: string }
   | { type: 'participantRemoved'; participantId: ParticipantId; at: number }
   | { type: 'joiningSet'; open: boolean }
+  | { type: 'joinCodeChanged'; joinCode: string }
   | { type: 'coFacilitatorLinkCreated'; link: CoFacilitatorLink }
   | { type: 'coFacilitatorLinkRevoked'; linkId: string; at: number }
   | { type: 'facilitatorKeyRotated'; keyHash: string }

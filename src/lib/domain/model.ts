@@ -136,6 +136,8 @@ export interface Workshop {
   language: Language;
   sectors: Sector[];
   joinCode: string;
+  /** Codes the workshop had before (newest last): they let returning participants in, no one else. */
+  formerJoinCodes?: string[];
   /** Hash of the facilitator secret; never leaves the server. */
   facilitatorKeyHash: string;
   createdAt: number;

@@ -69,6 +69,9 @@ export const en: Catalog = {
   'people.joiningClosed': 'Joining is closed',
   'people.closeJoining': 'Close joining',
   'people.openJoining': 'Reopen joining',
+  'people.changeCode': 'Change the code',
+  'people.changeCode.confirm':
+    'Give the workshop a new join code? People who joined come back without doing anything; everyone else needs the new code, shown on the projector. Visitors who kept the old one lose access.',
   'people.remove': 'Remove',
   'people.remove.confirm': 'Remove {name} from the workshop? Their notes stay, without their name.',
   'people.here': 'connected',

@@ -69,6 +69,9 @@ export const fr = {
   'people.joiningClosed': 'Inscriptions fermées',
   'people.closeJoining': 'Fermer les inscriptions',
   'people.openJoining': 'Rouvrir les inscriptions',
+  'people.changeCode': 'Changer le code',
+  'people.changeCode.confirm':
+    'Donner un nouveau code à l’atelier ? Les personnes déjà inscrites reviennent sans rien faire ; les autres devront utiliser le nouveau code, affiché au projecteur. Les visiteurs qui gardaient l’ancien perdent l’accès.',
   'people.remove': 'Retirer',
   'people.remove.confirm': 'Retirer {name} de l’atelier ? Ses notes restent, sans son nom.',
   'people.here': 'connecté·e',

@@ -44,6 +44,7 @@ const wire = {
   }),
   removeParticipant: v.strictObject({ type: v.literal('removeParticipant'), participantId: id }),
   setJoining: v.strictObject({ type: v.literal('setJoining'), open: v.boolean() }),
+  changeJoinCode: v.strictObject({ type: v.literal('changeJoinCode') }),
   createCoFacilitatorLink: v.strictObject({
     type: v.literal('createCoFacilitatorLink'),
     label: text(LIMITS.linkLabelLength),

@@ -52,6 +52,8 @@ export type Command =
     }
   | { type: 'removeParticipant'; participantId: ParticipantId }
   | { type: 'setJoining'; open: boolean }
+  /** The server draws the new code; the client only asks. */
+  | { type: 'changeJoinCode'; joinCode: string }
   | {
       type: 'createCoFacilitatorLink';
       label: string;
