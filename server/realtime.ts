@@ -10,7 +10,7 @@ import { registerSocketHandlers } from './transport/socket';
 import { TicketBook } from './tickets';
 import type { LoadedWorkshop, WorkshopStore } from './store/types';
 import { WorkshopRoom } from './workshopRoom';
-import { CLOSE, YjsEndpoint } from './yjs/endpoint';
+import { CLOSE, YjsEndpoint, type EndpointLimits } from './yjs/endpoint';
 
 export interface RealtimeOptions {
   store: WorkshopStore;
@@ -30,6 +30,8 @@ export interface RealtimeOptions {
   retentionDays?: number | null;
   /** The clock (tests). */
   now?: () => number;
+  /** Tighter or looser limits on replica connections (tests). */
+  replicaLimits?: Partial<EndpointLimits>;
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -107,7 +109,7 @@ export class Realtime {
           return room.privateReplica(key.slice('me-'.length))?.doc ?? CLOSE.BAD_TICKET;
         },
       },
-      { maxPayload: this.maxMessageBytes },
+      { maxPayload: this.maxMessageBytes, ...options.replicaLimits },
     );
   }
 

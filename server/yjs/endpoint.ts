@@ -18,7 +18,29 @@ export const CLOSE = {
   /** The workshop was deleted. */
   GONE: 4410,
   TOO_LARGE: 4413,
+  /** The connection spent its message budget. */
+  TOO_MANY_MESSAGES: 4429,
+  /** The server failed on its own while taking the connection. */
+  INTERNAL: 1011,
 } as const;
+
+/** How much one replica connection may cost the server (the README lists them). */
+export interface EndpointLimits {
+  /**
+   * Bytes waiting to go out to one connection before it is cut. A full replica is about 1 MB at
+   * the note caps; a client that stops reading must not make the server hold copies of it.
+   */
+  maxBufferedBytes: number;
+  /** Messages one connection may send at once, then per second (a real client sends 2 or 3). */
+  messageBurst: number;
+  messagesPerSecond: number;
+}
+
+export const ENDPOINT_LIMITS: EndpointLimits = {
+  maxBufferedBytes: 4 * 1024 * 1024,
+  messageBurst: 50,
+  messagesPerSecond: 20,
+};
 
 /** Where the endpoint finds a room's document, after checking the ticket. */
 export interface RoomResolver {
@@ -31,6 +53,40 @@ interface Room {
   doc: Y.Doc;
   conns: Set<WebSocket>;
   onUpdate: (update: Uint8Array, origin: unknown) => void;
+  /** The whole document as a sync step 2 message, until the next update changes it. */
+  full: Uint8Array | null;
+}
+
+/** What the endpoint did, for tests and the benchmark. */
+export interface EndpointStats {
+  /** How many times a whole replica was encoded (once per room and version, at most). */
+  fullStateEncodes: number;
+  /** Connections cut because too much was waiting to be sent to them. */
+  cutForBuffer: number;
+  /** Connections closed because they sent too many messages. */
+  cutForMessages: number;
+}
+
+/** A connection's message budget: `burst` at once, refilled at `perSecond`. */
+class MessageBudget {
+  #tokens: number;
+  #at = Date.now();
+
+  constructor(
+    private readonly burst: number,
+    private readonly perSecond: number,
+  ) {
+    this.#tokens = burst;
+  }
+
+  take(): boolean {
+    const now = Date.now();
+    this.#tokens = Math.min(this.burst, this.#tokens + ((now - this.#at) / 1000) * this.perSecond);
+    this.#at = now;
+    if (this.#tokens < 1) return false;
+    this.#tokens -= 1;
+    return true;
+  }
 }
 
 /**
@@ -38,43 +94,71 @@ interface Room {
  * drops every update a client sends (the server is the only writer), forwards the server's
  * updates, and sends an empty update every 15 s so clients see traffic (browsers never surface
  * WebSocket pings; the stock client reconnects after 30 s of silence).
+ *
+ * Nothing a client sends may throw out of a listener: a bad room name, frame or ticket closes
+ * that connection with a code and the server carries on.
  */
 export class YjsEndpoint {
   readonly #wss: WebSocketServer;
   readonly #rooms = new Map<string, Room>();
   readonly #keepAlive: NodeJS.Timeout;
+  readonly #limits: EndpointLimits;
+  readonly stats: EndpointStats = { fullStateEncodes: 0, cutForBuffer: 0, cutForMessages: 0 };
 
   constructor(
     private readonly resolver: RoomResolver,
-    options: { maxPayload: number; keepAliveMs?: number },
+    options: { maxPayload: number; keepAliveMs?: number } & Partial<EndpointLimits>,
   ) {
-    this.#wss = new WebSocketServer({ noServer: true, maxPayload: options.maxPayload });
-    this.#keepAlive = setInterval(() => this.#ping(), options.keepAliveMs ?? 15_000);
+    const { maxPayload, keepAliveMs, ...limits } = options;
+    this.#limits = { ...ENDPOINT_LIMITS, ...definedOnly(limits) };
+    this.#wss = new WebSocketServer({ noServer: true, maxPayload });
+    this.#keepAlive = setInterval(() => this.#ping(), keepAliveMs ?? 15_000);
     this.#keepAlive.unref();
   }
 
   /** Take the upgrade if the path is ours; return false to leave it to others. */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    if (!url.pathname.startsWith(`${YJS_PATH}/`)) return false;
-    this.#wss.handleUpgrade(req, socket, head, (ws) => {
-      const name = decodeURIComponent(url.pathname.slice(YJS_PATH.length + 1));
-      const ticket = url.searchParams.get('ticket') ?? '';
-      this.#accept(ws, name, ticket);
-    });
+    // The raw target, not `new URL`: that throws on some inputs and resolves `..` segments.
+    const target = typeof req.url === 'string' ? req.url : '/';
+    const query = target.indexOf('?');
+    const path = query === -1 ? target : target.slice(0, query);
+    if (!path.startsWith(`${YJS_PATH}/`)) return false;
+    const name = safeDecode(path.slice(YJS_PATH.length + 1));
+    const ticket = new URLSearchParams(query === -1 ? '' : target.slice(query + 1)).get('ticket');
+    try {
+      this.#wss.handleUpgrade(req, socket, head, (ws) => {
+        try {
+          this.#accept(ws, name, ticket ?? '');
+        } catch (error) {
+          console.error('cocrea: a replica connection failed on its way in', error);
+          ws.close(CLOSE.INTERNAL, 'server error');
+        }
+      });
+    } catch (error) {
+      console.error('cocrea: a replica upgrade failed', error);
+      socket.destroy();
+    }
     return true;
   }
 
-  #accept(ws: WebSocket, name: string, ticket: string): void {
-    const parsed = parseRoomName(name);
-    if (!parsed) return ws.close(CLOSE.BAD_ROOM, 'unknown room');
+  #accept(ws: WebSocket, name: string | null, ticket: string): void {
+    ws.on('error', () => ws.terminate());
+    const parsed = name === null ? null : parseRoomName(name);
+    if (!parsed || name === null) return ws.close(CLOSE.BAD_ROOM, 'unknown room');
     if (parsed.epoch !== this.resolver.epoch) return ws.close(CLOSE.STALE_EPOCH, 'new epoch');
     const doc = this.resolver.resolve(ticket, parsed.workshopId, parsed.key);
     if (typeof doc === 'number') return ws.close(doc, 'not allowed');
     const room = this.#room(name, doc);
     room.conns.add(ws);
     ws.binaryType = 'nodebuffer';
+    const budget = new MessageBudget(this.#limits.messageBurst, this.#limits.messagesPerSecond);
     ws.on('message', (data, isBinary) => {
+      if (ws.readyState !== ws.OPEN) return;
+      if (!budget.take()) {
+        this.stats.cutForMessages++;
+        ws.close(CLOSE.TOO_MANY_MESSAGES, 'too many messages');
+        return;
+      }
       if (!isBinary) return;
       this.#onMessage(ws, room, new Uint8Array(data as Buffer));
     });
@@ -82,12 +166,11 @@ export class YjsEndpoint {
       room.conns.delete(ws);
       if (room.conns.size === 0) this.#dropRoom(name);
     });
-    ws.on('error', () => ws.terminate());
     // Start the exchange: our state vector, so the client sends nothing we would drop anyway.
     const encoder = encoding.createEncoder();
     encoding.writeVarUint(encoder, MESSAGE_SYNC);
     syncProtocol.writeSyncStep1(encoder, doc);
-    send(ws, encoding.toUint8Array(encoder));
+    this.#send(ws, encoding.toUint8Array(encoder));
   }
 
   #onMessage(ws: WebSocket, room: Room, message: Uint8Array): void {
@@ -97,10 +180,7 @@ export class YjsEndpoint {
       if (type === MESSAGE_SYNC) {
         const syncType = decoding.readVarUint(decoder);
         if (syncType === syncProtocol.messageYjsSyncStep1) {
-          const encoder = encoding.createEncoder();
-          encoding.writeVarUint(encoder, MESSAGE_SYNC);
-          syncProtocol.readSyncStep1(decoder, encoder, room.doc);
-          send(ws, encoding.toUint8Array(encoder));
+          this.#send(ws, this.#answerStep1(room, decoding.readVarUint8Array(decoder)));
         }
         // sync step 2 and updates from a client are dropped: clients cannot write here.
       } else if (type !== MESSAGE_AWARENESS) {
@@ -111,6 +191,25 @@ export class YjsEndpoint {
     }
   }
 
+  /**
+   * Sync step 2 for a client's state vector. A client that holds nothing of this document (a
+   * new screen, the usual case) gets the whole of it, encoded once per version for everyone.
+   */
+  #answerStep1(room: Room, encodedVector: Uint8Array): Uint8Array {
+    const theirs = Y.decodeStateVector(encodedVector);
+    const holdsNothing = [...room.doc.store.clients.keys()].every(
+      (client) => (theirs.get(client) ?? 0) === 0,
+    );
+    if (holdsNothing) {
+      if (!room.full) {
+        this.stats.fullStateEncodes++;
+        room.full = step2(Y.encodeStateAsUpdate(room.doc));
+      }
+      return room.full;
+    }
+    return step2(Y.encodeStateAsUpdate(room.doc, encodedVector));
+  }
+
   #room(name: string, doc: Y.Doc): Room {
     const existing = this.#rooms.get(name);
     if (existing && existing.doc === doc) return existing;
@@ -118,12 +217,14 @@ export class YjsEndpoint {
     const room: Room = {
       doc,
       conns: new Set(),
+      full: null,
       onUpdate: (update) => {
+        room.full = null;
         const encoder = encoding.createEncoder();
         encoding.writeVarUint(encoder, MESSAGE_SYNC);
         syncProtocol.writeUpdate(encoder, update);
         const message = encoding.toUint8Array(encoder);
-        for (const conn of room.conns) send(conn, message);
+        for (const conn of room.conns) this.#send(conn, message);
       },
     };
     doc.on('update', room.onUpdate);
@@ -143,7 +244,30 @@ export class YjsEndpoint {
     encoding.writeVarUint(encoder, MESSAGE_SYNC);
     syncProtocol.writeUpdate(encoder, EMPTY_UPDATE);
     const message = encoding.toUint8Array(encoder);
-    for (const room of this.#rooms.values()) for (const conn of room.conns) send(conn, message);
+    for (const room of this.#rooms.values())
+      for (const conn of room.conns) this.#send(conn, message);
+  }
+
+  /**
+   * Send, unless too much already waits for this connection: then cut it at once. A close frame
+   * would queue behind the megabytes it is not reading; terminating frees them now. The client
+   * sees an abnormal close (1006) and reconnects like after a network drop.
+   */
+  #send(ws: WebSocket, message: Uint8Array): void {
+    if (ws.readyState !== ws.OPEN) return;
+    // Checked before adding: one message always goes, however large the replica has grown.
+    if (ws.bufferedAmount > this.#limits.maxBufferedBytes) {
+      this.stats.cutForBuffer++;
+      ws.terminate();
+      return;
+    }
+    try {
+      ws.send(message, (err) => {
+        if (err) ws.terminate();
+      });
+    } catch {
+      ws.terminate();
+    }
   }
 
   /** Close every connection to rooms whose name starts with `prefix` (rights were withdrawn). */
@@ -161,6 +285,14 @@ export class YjsEndpoint {
     return n;
   }
 
+  /** Bytes waiting to go out, over every connection (tests). */
+  bufferedBytes(): number {
+    let n = 0;
+    for (const room of this.#rooms.values())
+      for (const conn of room.conns) n += conn.bufferedAmount;
+    return n;
+  }
+
   close(): void {
     clearInterval(this.#keepAlive);
     for (const [name, room] of this.#rooms) {
@@ -173,9 +305,25 @@ export class YjsEndpoint {
 
 const EMPTY_UPDATE = Y.encodeStateAsUpdate(new Y.Doc());
 
-function send(ws: WebSocket, message: Uint8Array): void {
-  if (ws.readyState !== ws.OPEN) return;
-  ws.send(message, (err) => {
-    if (err) ws.terminate();
-  });
+function step2(update: Uint8Array): Uint8Array {
+  const encoder = encoding.createEncoder();
+  encoding.writeVarUint(encoder, MESSAGE_SYNC);
+  encoding.writeVarUint(encoder, syncProtocol.messageYjsSyncStep2);
+  encoding.writeVarUint8Array(encoder, update);
+  return encoding.toUint8Array(encoder);
+}
+
+/** A percent-decoded room name, or null when the encoding is broken (`%E0%A4%A`). */
+function safeDecode(raw: string): string | null {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return null;
+  }
+}
+
+function definedOnly<T extends object>(values: T): Partial<T> {
+  return Object.fromEntries(
+    Object.entries(values).filter(([, v]) => v !== undefined),
+  ) as Partial<T>;
 }
