@@ -1,3 +1,4 @@
+import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { defineConfig } from 'vitest/config';
 
 // Three levels, one runner: unit (pure domain), integration (real server, real clients),
@@ -14,6 +15,8 @@ export default defineConfig({
         },
       },
       {
+        // The client classes (runes in .svelte.ts) run in Node against the real server.
+        plugins: [svelte()],
         test: {
           name: 'integration',
           include: ['tests/integration/**/*.test.ts'],

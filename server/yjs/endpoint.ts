@@ -27,7 +27,7 @@ export const CLOSE = {
 /** How much one replica connection may cost the server (the README lists them). */
 export interface EndpointLimits {
   /**
-   * Bytes waiting to go out to one connection before it is cut. A full replica is about 1 MB at
+   * Bytes waiting to go out to one connection before it is cut. A full replica is about 2 MB at
    * the note caps; a client that stops reading must not make the server hold copies of it.
    */
   maxBufferedBytes: number;
@@ -59,6 +59,8 @@ interface Room {
 
 /** What the endpoint did, for tests and the benchmark. */
 export interface EndpointStats {
+  /** Connections let into a room (a valid ticket), since the start. */
+  opened: number;
   /** How many times a whole replica was encoded (once per room and version, at most). */
   fullStateEncodes: number;
   /** Connections cut because too much was waiting to be sent to them. */
@@ -103,7 +105,12 @@ export class YjsEndpoint {
   readonly #rooms = new Map<string, Room>();
   readonly #keepAlive: NodeJS.Timeout;
   readonly #limits: EndpointLimits;
-  readonly stats: EndpointStats = { fullStateEncodes: 0, cutForBuffer: 0, cutForMessages: 0 };
+  readonly stats: EndpointStats = {
+    opened: 0,
+    fullStateEncodes: 0,
+    cutForBuffer: 0,
+    cutForMessages: 0,
+  };
 
   constructor(
     private readonly resolver: RoomResolver,
@@ -150,6 +157,7 @@ export class YjsEndpoint {
     if (typeof doc === 'number') return ws.close(doc, 'not allowed');
     const room = this.#room(name, doc);
     room.conns.add(ws);
+    this.stats.opened++;
     ws.binaryType = 'nodebuffer';
     const budget = new MessageBudget(this.#limits.messageBurst, this.#limits.messagesPerSecond);
     ws.on('message', (data, isBinary) => {

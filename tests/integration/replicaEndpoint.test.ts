@@ -1,8 +1,13 @@
-import type { Socket as NetSocket } from 'node:net';
+import http from 'node:http';
+import type { AddressInfo, Socket as NetSocket } from 'node:net';
 import { describe, expect, it } from 'vitest';
+import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
 import WebSocket from 'ws';
+import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
 import type { RunningServer } from '../../server/app';
+import { CLOSE, YjsEndpoint } from '../../server/yjs/endpoint';
 import type { RoomGrant } from '../../src/lib/protocol/replica';
 import {
   connect,
@@ -137,7 +142,7 @@ describe('the message budget', () => {
 describe('many screens on one replica', () => {
   const server = useTestServer();
 
-  it('[R5] the whole replica is encoded once per version, however many screens connect', async () => {
+  it('[R5] the whole replica is encoded once per version, however many screens connect; a partial holder gets a diff', async () => {
     const { url, realtime } = server.current;
     const { joinCode, workshopId, facilitatorKey } = await createWorkshop(url);
     const console_ = await connect(url, { workshopId, key: facilitatorKey });
@@ -148,6 +153,7 @@ describe('many screens on one replica', () => {
     const first = Array.from({ length: 5 }, () => new TestReplica(url, grant));
     for (const r of first) await r.waitFor((s) => s.workshop !== null);
     expect(realtime.yjs.stats.fullStateEncodes - before).toBe(1);
+    const older = Y.encodeStateAsUpdate(first[0]!.doc);
 
     await sendOk(console_, { type: 'setQuestion', question: 'Une autre question ?' });
     for (const r of first) await r.waitFor((s) => s.workshop?.question === 'Une autre question ?');
@@ -155,36 +161,65 @@ describe('many screens on one replica', () => {
     for (const r of more) await r.waitFor((s) => s.workshop?.question === 'Une autre question ?');
     expect(realtime.yjs.stats.fullStateEncodes - before).toBe(2);
 
-    // a screen that already holds part of it gets only what it lacks, and the same content
-    const doc = new Y.Doc();
-    Y.applyUpdate(doc, Y.encodeStateAsUpdate(first[0]!.doc));
-    expect(doc.getMap('meta').toJSON()).toEqual(more[4]!.doc.getMap('meta').toJSON());
-    doc.destroy();
+    // a screen that holds the older version asks with its state vector: it gets only what it
+    // lacks (a diff, not counted as a whole encode), and ends up with the same document
+    const stale = new Y.Doc();
+    Y.applyUpdate(stale, older);
+    const raw = await rawClient(url, grant);
+    const replies: Uint8Array[] = [];
+    raw.ws.on('message', (data) => replies.push(new Uint8Array(data as Buffer)));
+    const ask = encoding.createEncoder();
+    encoding.writeVarUint(ask, 0);
+    syncProtocol.writeSyncStep1(ask, stale);
+    raw.ws.send(encoding.toUint8Array(ask));
+    await expect.poll(() => replies.some((r) => r[0] === 0 && r[1] === 1)).toBe(true);
+    const decoder = decoding.createDecoder(replies.find((r) => r[0] === 0 && r[1] === 1)!);
+    decoding.readVarUint(decoder);
+    decoding.readVarUint(decoder);
+    const diff = decoding.readVarUint8Array(decoder);
+    expect(diff.byteLength).toBeLessThan(Y.encodeStateAsUpdate(more[0]!.doc).byteLength);
+    Y.applyUpdate(stale, diff);
+    expect(stale.getMap('meta').toJSON()).toEqual(more[0]!.doc.getMap('meta').toJSON());
+    expect(realtime.yjs.stats.fullStateEncodes - before).toBe(2);
+    raw.ws.close();
+    stale.destroy();
   });
 });
+
+/** Room names no client would send: broken percent-encodings, NUL, a very long name. */
+const HOSTILE_PATHS = [
+  '/yjs/%E0%A4%A',
+  '/yjs/%',
+  '/yjs/%ZZ?ticket=%E0%A4%A',
+  '/yjs/%C0%AF.public.x',
+  '/yjs/%00',
+  `/yjs/${'%F0'.repeat(2000)}`,
+];
+
+/** How an upgrade ends: the close code, or the HTTP status of a refused handshake. */
+function upgradeOutcome(url: string): Promise<string> {
+  const ws = new WebSocket(url);
+  return new Promise((resolve) => {
+    ws.once('unexpected-response', (_req, res) => {
+      resolve(`HTTP ${res.statusCode}`);
+      ws.terminate();
+    });
+    ws.once('close', (code) => resolve(`close ${code}`));
+    ws.on('error', () => {});
+  });
+}
 
 describe('hostile upgrade paths', () => {
   const server = useTestServer();
 
-  it('[R6] a room name with broken percent-encoding, or none at all, is closed with 4400; the server keeps serving', async () => {
+  it('[R6] a room name that does not decode is refused (4400, or HTTP 400 before the endpoint); the server keeps serving', async () => {
     const { url } = server.current;
     const { joinCode } = await createWorkshop(url);
-    const paths: [string, number][] = [
-      ['/yjs/%E0%A4%A', 4400],
-      ['/yjs/%', 4400],
-      ['/yjs/%ZZ?ticket=%E0%A4%A', 4400],
-      ['/yjs/%C0%AF.public.x', 4400],
-      ['/yjs/%00', 4400],
-      [`/yjs/${'%F0'.repeat(2000)}`, 4400],
-      // a well-formed name from another epoch, with a broken ticket
-      ['/yjs/a.public.b?ticket=%', 4409],
-    ];
-    for (const [path, expected] of paths) {
-      const ws = new WebSocket(wsUrl(url, path));
-      ws.on('error', () => {});
-      const code = await new Promise<number>((resolve) => ws.once('close', (c) => resolve(c)));
-      expect(code, path).toBe(expected);
+    for (const path of HOSTILE_PATHS) {
+      expect(['close 4400', 'HTTP 400'], path).toContain(await upgradeOutcome(wsUrl(url, path)));
     }
+    // a well-formed name from another epoch, with a broken ticket
+    expect(await upgradeOutcome(wsUrl(url, '/yjs/a.public.b?ticket=%'))).toBe('close 4409');
     // still serving: a screen connects and syncs
     const replica = openReplica(
       url,
@@ -192,5 +227,28 @@ describe('hostile upgrade paths', () => {
     );
     const snap = await replica.waitFor((s) => s.workshop !== null);
     expect(snap.workshop!.joinCode).toBe(joinCode);
+  });
+
+  it('[R6] the endpoint on its own closes them with 4400 and carries on, whatever routes upgrades to it', async () => {
+    const endpoint = new YjsEndpoint(
+      { epoch: 'e1', resolve: () => CLOSE.BAD_TICKET },
+      { maxPayload: 16 * 1024 },
+    );
+    const bare = http.createServer((_req, res) => res.end());
+    bare.on('upgrade', (req, socket, head) => {
+      if (!endpoint.handleUpgrade(req, socket, head)) socket.destroy();
+    });
+    await new Promise<void>((resolve) => bare.listen(0, '127.0.0.1', resolve));
+    const base = `ws://127.0.0.1:${(bare.address() as AddressInfo).port}`;
+    try {
+      for (const path of HOSTILE_PATHS) {
+        expect(await upgradeOutcome(`${base}${path}`), path).toBe('close 4400');
+      }
+      expect(await upgradeOutcome(`${base}/yjs/w1.public.e1?ticket=x`)).toBe('close 4401');
+    } finally {
+      endpoint.close();
+      bare.closeAllConnections();
+      await new Promise((resolve) => bare.close(resolve));
+    }
   });
 });

@@ -15,6 +15,32 @@ export type ConnectionStatus = 'connecting' | 'online' | 'offline' | 'refused';
 
 const ACK_TIMEOUT_MS = 8000;
 const ATTEMPTS = 4;
+/** The server closes a replica with this code when the workshop was deleted (CLOSE.GONE). */
+const CLOSED_GONE = 4410;
+/** Refusals that mean "later", not "no": the command keeps its place and is sent again. */
+const RETRY_LATER = new Set(['RATE_LIMITED', 'TOO_MANY_ATTEMPTS', 'INTERNAL']);
+
+/**
+ * How long to wait after `failures` failures in a row: from a quarter second, doubling, up to
+ * `maxMs`, with jitter so a room of phones refused at once does not come back at once.
+ */
+function backoff(failures: number, maxMs: number): number {
+  const ms = Math.min(maxMs, 250 * 2 ** Math.max(0, failures));
+  return ms / 2 + (Math.random() * ms) / 2;
+}
+
+type OutboxStorage = ConstructorParameters<typeof Outbox>[1];
+
+export interface LiveOptions {
+  /** The server (the page's own origin by default). */
+  origin?: string;
+  /** Where this device keeps unsent commands; without it, `queue` is not available. */
+  outboxKey?: string;
+  /** The outbox's storage (the browser's localStorage by default). */
+  storage?: OutboxStorage;
+  /** The WebSocket class for replicas (the browser's by default; Node 20 has none). */
+  WebSocket?: typeof globalThis.WebSocket;
+}
 
 /** One read-only replica: a Y.Doc kept in sync by the y-websocket client. */
 class Replica {
@@ -26,28 +52,32 @@ class Replica {
   constructor(
     base: string,
     readonly grant: RoomGrant,
-    onRefused: () => void,
-    onSynced: () => void,
+    hooks: { refused: (code: number) => void; synced: () => void },
+    WebSocketClass: typeof globalThis.WebSocket | undefined,
   ) {
     this.provider = new WebsocketProvider(base, grant.room, this.doc, {
       params: { ticket: grant.ticket },
       disableBc: true,
+      WebSocketPolyfill: WebSocketClass,
     });
     // Presence is a count the server publishes; nobody needs this client's awareness.
     this.provider.awareness.setLocalState(null);
     this.doc.on('update', () => (this.snapshot = readSnapshot(this.doc)));
-    this.provider.on('closed', () => onRefused());
+    // The stock client stops for good after a 44xx close (a refused or expired ticket): we ask
+    // for a fresh ticket and `renew` starts it again. Other closes it retries by itself, with
+    // the ticket it has; if that one expired meanwhile, the retry ends here too.
+    this.provider.on('closed', (event) => hooks.refused(event.code));
     this.provider.on('sync', (synced: boolean) => {
-      if (synced && !this.synced) {
-        this.synced = true;
-        onSynced();
-      }
+      if (!synced) return;
+      this.synced = true;
+      hooks.synced();
     });
   }
 
-  /** A fresh ticket for the next reconnection of the same room. */
+  /** A fresh ticket for the next connection; starts it again if it had stopped after a refusal. */
   renew(ticket: string): void {
     this.provider.params = { ticket };
+    if (!this.provider.shouldConnect) this.provider.connect();
   }
 
   destroy(): void {
@@ -79,17 +109,25 @@ export class LiveWorkshop {
   readonly #socket: Socket;
   readonly #base: string;
   readonly #outbox: Outbox | null;
+  readonly #WebSocket: typeof globalThis.WebSocket | undefined;
   #draining = false;
+  #closed = false;
   #helloTimer: ReturnType<typeof setTimeout> | null = null;
   #drainTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Failures in a row, to space out the next attempt: hellos, sends, and refusals per room. */
+  #helloFailures = 0;
+  #drainFailures = 0;
+  #refusals: Partial<Record<Audience, number>> = {};
 
-  constructor(
-    auth: Omit<Handshake, 'v'> | Record<string, never>,
-    options: { origin?: string; outboxKey?: string } = {},
-  ) {
+  constructor(auth: Omit<Handshake, 'v'> | Record<string, never>, options: LiveOptions = {}) {
     const origin = options.origin ?? location.origin;
+    this.#WebSocket = options.WebSocket;
     this.#outbox = options.outboxKey
-      ? new Outbox(options.outboxKey, localStorage, (entries) => (this.outbox = entries))
+      ? new Outbox(
+          options.outboxKey,
+          options.storage ?? localStorage,
+          (entries) => (this.outbox = entries),
+        )
       : null;
     this.outbox = this.#outbox?.entries ?? [];
     this.#base = origin.replace(/^http/, 'ws') + YJS_PATH;
@@ -140,23 +178,29 @@ export class LiveWorkshop {
     try {
       const sentAt = Date.now();
       const ack = (await this.#socket.timeout(ACK_TIMEOUT_MS).emitWithAck('hello')) as Ack<Welcome>;
-      if (!ack.ok) return;
+      // Throttled (or failed): ask again a little later; the screen keeps what it shows.
+      if (!ack.ok) {
+        this.#scheduleHello(backoff(++this.#helloFailures, 30_000));
+        return;
+      }
+      this.#helloFailures = 0;
       // The server answered halfway through the round trip, give or take.
       this.clockOffset = ack.value.serverTime - (sentAt + Date.now()) / 2;
       this.welcome = ack.value;
       this.#useRooms(ack.value.rooms);
       void this.#drain();
     } catch {
-      this.#scheduleHello();
+      this.#scheduleHello(backoff(++this.#helloFailures, 30_000));
     }
   }
 
-  #scheduleHello(): void {
-    if (this.#helloTimer || !this.#socket.connected) return;
+  /** Say hello again soon; when the socket is down, its next `connect` says it anyway. */
+  #scheduleHello(delayMs: number): void {
+    if (this.#closed || this.#helloTimer || !this.#socket.connected) return;
     this.#helloTimer = setTimeout(() => {
       this.#helloTimer = null;
       void this.#hello();
-    }, 1000);
+    }, delayMs);
   }
 
   #useRooms(grants: RoomGrant[]): void {
@@ -177,8 +221,14 @@ export class LiveWorkshop {
       const replica: Replica = new Replica(
         this.#base,
         grant,
-        () => this.#refreshRoom(replica),
-        () => this.#promote(grant.audience, replica),
+        {
+          refused: (code) => this.#refreshRoom(replica, code),
+          synced: () => {
+            this.#refusals[grant.audience] = 0;
+            this.#promote(grant.audience, replica);
+          },
+        },
+        this.#WebSocket,
       );
       if (current) this.#next = { ...this.#next, [grant.audience]: replica };
       else this.#replicas = { ...this.#replicas, [grant.audience]: replica };
@@ -202,17 +252,26 @@ export class LiveWorkshop {
     this.#replicas = { ...this.#replicas, [audience]: replica };
   }
 
-  /** A room refused us (expired ticket, stale epoch): drop it and ask for fresh grants. */
-  #refreshRoom(replica: Replica): void {
+  /**
+   * The server closed a room for good with this ticket (expired or withdrawn ticket, new epoch,
+   * too many messages): ask for fresh grants, then `#useRooms` reconnects it. A screen never
+   * stays frozen; repeated refusals space out the hellos (the server throttles them too).
+   */
+  #refreshRoom(replica: Replica, code: number): void {
+    // The workshop is gone: socket.io says so, there is nothing to come back to.
+    if (code === CLOSED_GONE) return;
     const audience = replica.grant.audience;
+    const refusals = (this.#refusals[audience] ?? 0) + 1;
+    this.#refusals[audience] = refusals;
     if (this.#next[audience] === replica) {
       const rest = { ...this.#next };
       delete rest[audience];
       this.#next = rest;
       replica.destroy();
     }
-    // A shown replica stays on screen (stale but readable) until its replacement syncs.
-    this.#scheduleHello();
+    // A shown replica stays on screen (stale but readable) until it syncs again or its
+    // replacement does: its document is never cleared here.
+    this.#scheduleHello(backoff(refusals, 30_000));
   }
 
   /** Keep a command on the device and send it when possible (phones use this for notes). */
@@ -246,9 +305,11 @@ export class LiveWorkshop {
           return;
         }
         if (ack.ok) {
+          this.#drainFailures = 0;
           this.#outbox.done(entry.op);
           this.delivered++;
-        } else if (ack.error.code === 'INTERNAL') {
+        } else if (RETRY_LATER.has(ack.error.code)) {
+          // "Later", not "no": the entry keeps its place (and its op id) and waits its turn.
           this.#retryDrainLater();
           return;
         } else this.#outbox.reject(entry.op, ack.error);
@@ -259,11 +320,13 @@ export class LiveWorkshop {
   }
 
   #retryDrainLater(): void {
-    if (this.#drainTimer) return;
+    if (this.#closed || this.#drainTimer) return;
+    // 1 s, then up to 3 s: the command budget refills 10 a second
+    const delay = Math.min(3000, 1000 * ++this.#drainFailures);
     this.#drainTimer = setTimeout(() => {
       this.#drainTimer = null;
       void this.#drain();
-    }, 3000);
+    }, delay);
   }
 
   /** Send a command; retried with the same op id until acknowledged, so it applies once. */
@@ -290,6 +353,7 @@ export class LiveWorkshop {
   }
 
   close(): void {
+    this.#closed = true;
     if (this.#helloTimer) clearTimeout(this.#helloTimer);
     if (this.#drainTimer) clearTimeout(this.#drainTimer);
     this.#socket.disconnect();
