@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { DEFAULT_COMPACT_BYTES } from './store/types';
 
 /** Settings from the environment, with the defaults the README documents. */
 export interface Config {
@@ -13,6 +14,8 @@ export interface Config {
   trustProxy: boolean;
   /** Erase workshops without a command for this many days (null: keep them). */
   retentionDays: number | null;
+  /** Compact a workshop's log into its snapshot once it holds this many bytes. */
+  compactBytes: number;
 }
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
@@ -29,6 +32,15 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
       `RETENTION_DAYS must be a whole number of days (1 or more), not "${env.RETENTION_DAYS}"`,
     );
   }
+  const compactBytes =
+    env.COMPACT_BYTES === undefined || env.COMPACT_BYTES === ''
+      ? DEFAULT_COMPACT_BYTES
+      : Number(env.COMPACT_BYTES);
+  if (!Number.isSafeInteger(compactBytes) || compactBytes < 1) {
+    throw new Error(
+      `COMPACT_BYTES must be a whole number of bytes (1 or more), not "${env.COMPACT_BYTES}"`,
+    );
+  }
   return {
     port,
     host: env.HOST || '0.0.0.0',
@@ -37,5 +49,6 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
     createToken: env.CREATE_TOKEN ? env.CREATE_TOKEN : null,
     trustProxy: env.TRUST_PROXY === '1' || env.TRUST_PROXY === 'true',
     retentionDays: retention,
+    compactBytes,
   };
 }

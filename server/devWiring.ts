@@ -13,7 +13,7 @@ export async function installRealtime(http: HttpServer): Promise<void> {
   if (previous) await previous.close();
   const config = configFromEnv();
   const realtime = await Realtime.create({
-    store: await DurableStore.open(config.dataDir),
+    store: await DurableStore.open(config.dataDir, { compactBytes: config.compactBytes }),
     origin: config.origin,
     createToken: config.createToken,
     trustProxy: config.trustProxy,

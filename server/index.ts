@@ -2,6 +2,7 @@
 import { configFromEnv } from './config';
 import { startServer } from './app';
 import { DurableStore } from './store/durable';
+import { DamagedLogError } from './store/logCodec';
 
 let config: ReturnType<typeof configFromEnv>;
 try {
@@ -21,8 +22,13 @@ const server = await startServer({
   createToken: config.createToken,
   trustProxy: config.trustProxy,
   realtime: { retentionDays: config.retentionDays },
-  store: await DurableStore.open(config.dataDir),
+  store: await DurableStore.open(config.dataDir, { compactBytes: config.compactBytes }),
   handler,
+}).catch((error: unknown) => {
+  if (!(error instanceof DamagedLogError)) throw error;
+  // Acknowledged records would be lost: say which file and what to do, and stop.
+  console.error(`cocrea: ${error.message}`);
+  process.exit(1);
 });
 const kept =
   config.retentionDays === null

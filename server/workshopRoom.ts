@@ -8,6 +8,7 @@ import {
 } from '../src/lib/domain/index';
 import type { Ack } from '../src/lib/protocol/ack';
 import { newCaches, project } from './projection';
+import { SenderMarks } from './store/marks';
 import { REMEMBERED_ACKS, type LoadedWorkshop, type WorkshopStore } from './store/types';
 import { ReplicaDoc } from './yjs/replicaDoc';
 
@@ -30,6 +31,8 @@ export class WorkshopRoom {
   #projectScheduled = false;
   readonly #connections = new Map<string, number>();
   readonly #acks = new Map<string, Promise<Ack>>();
+  /** Per sender and stream, the highest sequenced op decided (pending writes included). */
+  readonly #marks: SenderMarks;
   readonly replicas: { public: ReplicaDoc; facilitator: ReplicaDoc };
   /** One private replica per participant who has asked for it. */
   readonly #private = new Map<string, ReplicaDoc>();
@@ -49,6 +52,7 @@ export class WorkshopRoom {
     for (const [key, reply] of loaded.acks) {
       this.#acks.set(key, Promise.resolve({ ok: true, value: reply }));
     }
+    this.#marks = new SenderMarks(loaded.marks ?? []);
     this.replicas = { public: new ReplicaDoc(), facilitator: new ReplicaDoc() };
     this.#project();
   }
@@ -66,12 +70,18 @@ export class WorkshopRoom {
   /**
    * Run a command; the same op id from the same sender gets the first answer back. The sender
    * defaults to the actor; visitors who have not joined yet are told apart by their device token.
+   * A sequenced op id at or below its stream's high-water mark was applied before, maybe longer
+   * ago than the answers remembered: it is answered as done and applied nothing.
    */
   run(actor: Actor, command: Command, op: string, sender = actorKey(actor)): Promise<Ack> {
     const key = `${sender}:${op}`;
     const seen = this.#acks.get(key);
     if (seen) return seen;
     if (this.#broken) return Promise.resolve(internalError());
+    if (this.#marks.covers(sender, op)) {
+      // The first copy's record may still be on its way to disk.
+      return this.#tail.then(() => ({ ok: true, value: { duplicate: 'true' } }) as Ack);
+    }
 
     const ctx = this.ctx();
     const result = execute(this.#state, actor, command, ctx);
@@ -83,6 +93,7 @@ export class WorkshopRoom {
       return this.#tail.then(() => ({ ok: true, value: reply }) as Ack);
     }
     this.#state = state;
+    this.#marks.note(sender, op);
     const written = this.store.append(this.#state.id, {
       op,
       actor: sender,

@@ -1,5 +1,6 @@
-import { open, type FileHandle } from 'node:fs/promises';
-import { decodeRecords, encodeRecord, type DecodedLog } from './logCodec';
+import path from 'node:path';
+import { nodeFs, syncDir, writeAll, type FileOps, type FsOps } from './fsOps';
+import { DamagedLogError, decodeRecords, encodeRecord, type DecodedLog } from './logCodec';
 
 interface Pending {
   frame: Buffer;
@@ -9,10 +10,13 @@ interface Pending {
   reject: (error: unknown) => void;
 }
 
+let temps = 0;
+
 /**
  * An append-only file with group commit: every record appended while a flush is running (or in
  * the same tick) goes out in the next single write + fdatasync, and all of them resolve together.
- * A record's promise resolves only once it is on disk.
+ * A record's promise resolves only once it is on disk. After a failed write, sync, truncation or
+ * rewrite, what the file holds is unknown: every later append is refused.
  */
 export class AppendLog {
   #queue: Pending[] = [];
@@ -20,25 +24,40 @@ export class AppendLog {
   #lane: Promise<void> = Promise.resolve();
   #scheduled = false;
   #size: number;
+  #failed: { error: unknown } | null = null;
   /** How many write + fdatasync rounds have run (for tests and the benchmark). */
   flushes = 0;
 
   private constructor(
-    private readonly file: FileHandle,
+    private file: FileOps,
+    private readonly path: string,
+    private readonly fs: FsOps,
     size: number,
   ) {
     this.#size = size;
   }
 
-  /** Open (or create) a log; a torn tail is cut off, since it was never acknowledged. */
-  static async open(path: string): Promise<{ log: AppendLog; decoded: DecodedLog }> {
-    const file = await open(path, 'a+');
-    const decoded = decodeRecords(await file.readFile());
-    if (decoded.torn) {
-      await file.truncate(decoded.validBytes);
-      await file.datasync();
+  /**
+   * Open (or create) a log; a torn tail is cut off, since it was never acknowledged. A bad record
+   * with valid-looking bytes after it throws a DamagedLogError naming the file and the offset.
+   */
+  static async open(
+    file: string,
+    fs: FsOps = nodeFs,
+  ): Promise<{ log: AppendLog; decoded: DecodedLog }> {
+    const handle = await fs.open(file, 'a+');
+    try {
+      const decoded = decodeRecords(await handle.readFile());
+      if (decoded.damagedAt !== null) throw new DamagedLogError(file, decoded.damagedAt);
+      if (decoded.torn) {
+        await handle.truncate(decoded.validBytes);
+        await handle.datasync();
+      }
+      return { log: new AppendLog(handle, file, fs, decoded.validBytes), decoded };
+    } catch (error) {
+      await handle.close();
+      throw error;
     }
-    return { log: new AppendLog(file, decoded.validBytes), decoded };
   }
 
   get size(): number {
@@ -47,6 +66,7 @@ export class AppendLog {
 
   /** Resolves once the record is on disk; `onDurable` runs at that moment, in log order. */
   append(value: unknown, onDurable?: () => void): Promise<void> {
+    if (this.#failed) return Promise.reject(this.#failed.error);
     const frame = encodeRecord(value);
     return new Promise((resolve, reject) => {
       this.#queue.push({ frame, onDurable, resolve, reject });
@@ -65,9 +85,15 @@ export class AppendLog {
     if (batch.length === 0) return;
     const data = Buffer.concat(batch.map((p) => p.frame));
     try {
-      await this.file.write(data);
-      await this.file.datasync();
+      if (this.#failed) throw this.#failed.error;
+      await this.#guard(async () => {
+        await writeAll(this.file, data);
+        await this.file.datasync();
+      });
     } catch (error) {
+      // Best effort: leave on disk only what was acknowledged, so a restart does not bring back
+      // a command its sender was told had failed.
+      await this.file.truncate(this.#size).catch(() => undefined);
       for (const p of batch) p.reject(error);
       return;
     }
@@ -87,11 +113,63 @@ export class AppendLog {
     return result;
   }
 
-  /** Empty the log (after a snapshot has made its records redundant). Call inside exclusive. */
-  async truncate(): Promise<void> {
-    await this.file.truncate(0);
-    await this.file.datasync();
-    this.#size = 0;
+  /**
+   * Forget the first `bytes` of the log (records a snapshot now holds); call inside exclusive.
+   * All of it: truncate. Part of it: the rest is copied to a temp file that replaces the log
+   * (fsync, rename, fsync the directory), so at every moment the file on disk is either the old
+   * log or the new one.
+   */
+  async dropPrefix(bytes: number): Promise<void> {
+    if (this.#failed) throw this.#failed.error;
+    if (bytes > this.#size) throw new Error(`cannot drop ${bytes} of ${this.#size} bytes`);
+    if (bytes === 0) return;
+    if (bytes === this.#size) {
+      await this.#guard(async () => {
+        await this.file.truncate(0);
+        await this.file.datasync();
+      });
+      this.#size = 0;
+      return;
+    }
+    const rest = Buffer.alloc(this.#size - bytes);
+    const { bytesRead } = await this.file.read(rest, 0, rest.length, bytes);
+    if (bytesRead !== rest.length) throw new Error(`short read of ${this.path}`);
+    const temp = `${this.path}.${process.pid}.${++temps}.tmp`;
+    const copy = await this.fs.open(temp, 'w');
+    try {
+      await writeAll(copy, rest);
+      await copy.sync();
+    } catch (error) {
+      await copy.close();
+      await this.fs.remove(temp);
+      throw error;
+    }
+    await copy.close();
+    try {
+      await this.fs.rename(temp, this.path);
+    } catch (error) {
+      await this.fs.remove(temp);
+      throw error;
+    }
+    // From here the old handle points at a file that is no longer the log.
+    await this.#guard(async () => {
+      await syncDir(this.fs, path.dirname(this.path));
+      const reopened = await this.fs.open(this.path, 'a+');
+      const old = this.file;
+      this.file = reopened;
+      this.#size = rest.length;
+      await old.close();
+    });
+  }
+
+  /** Run a step after which, if it fails, the file can no longer be trusted. */
+  async #guard(step: () => Promise<void>): Promise<void> {
+    try {
+      await step();
+    } catch (error) {
+      this.#failed ??= { error };
+      throw error;
+    }
   }
 
   async close(): Promise<void> {

@@ -1,11 +1,13 @@
 import { existsSync } from 'node:fs';
-import { mkdir, open as openFile, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { Low } from 'lowdb';
 import { apply, type Workshop } from '../../src/lib/domain/index';
 import { AppendLog } from './appendLog';
 import { DurableJSONFile } from './durableJsonFile';
+import { nodeFs, syncDir, type FsOps } from './fsOps';
+import { SenderMarks, type Mark } from './marks';
 import {
+  DEFAULT_COMPACT_BYTES,
   REMEMBERED_ACKS,
   replay,
   type LoadedWorkshop,
@@ -24,6 +26,8 @@ interface SnapshotData {
   seq: number;
   state: Workshop | null;
   acks: Array<[string, Record<string, string>]>;
+  /** High-water marks of sequenced op ids (absent in older snapshots). */
+  marks?: Mark[];
   /** When the last command it includes was stored (absent in older snapshots). */
   lastAt?: number;
 }
@@ -33,17 +37,40 @@ type StoredRecord = LogRecord & { seq: number };
 interface OpenWorkshop {
   log: AppendLog;
   snapshot: Low<SnapshotData>;
-  /** State, answers and sequence number of what is on disk (not of what is queued). */
+  /** State, answers, marks and sequence number of what is on disk (not of what is queued). */
   state: Workshop | null;
   acks: Array<[string, Record<string, string>]>;
+  marks: SenderMarks;
   seq: number;
   /** The last sequence number handed out (queued records included). */
   nextSeq: number;
   /** When the last record on disk was made. */
   lastAt: number;
+  /** The compaction under way; after a failed one it stays set, so none is tried again. */
+  compacting: Promise<void> | null;
+}
+
+export interface DurableStoreOptions {
+  /** Compact a workshop's log into its snapshot once the log holds this many bytes. */
+  compactBytes?: number;
+  /**
+   * A compaction (which runs in the background, after acks) failed. The default prints the
+   * error and stops the process, as a failed append does.
+   */
+  onFatal?: (error: unknown) => void;
+  /** The file-system calls (tests inject failures). */
+  fs?: FsOps;
 }
 
 const ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+function stopOnFailedCompaction(error: unknown): void {
+  console.error(
+    'cocrea: compacting a workshop log failed; stopping, since the disk can no longer be trusted',
+    error,
+  );
+  process.exit(1);
+}
 
 /**
  * Durable storage under DATA_DIR:
@@ -51,9 +78,12 @@ const ID = /^[A-Za-z0-9_-]{1,64}$/;
  *   workshops/<id>/log          append-only records, fdatasync'd with group commit (the ack point)
  *   workshops/<id>/snapshot.json lowdb: the state up to a sequence number
  * A workshop's directory without an index entry (an erase cut short) is removed at start-up.
- * When a log passes `compactBytes`, the state is written to the snapshot (temp file, fsync,
- * rename, fsync dir) and only then is the log emptied. Start-up loads each snapshot and replays
- * the log records that come after it; a torn last record is dropped.
+ *
+ * When a log passes `compactBytes`, a compaction starts in the background: between two flushes
+ * it takes the state of what is on disk; while appends go on, it writes that to the snapshot
+ * (temp file, fsync, rename, fsync dir); then, between two flushes again, it drops the part of
+ * the log the snapshot holds. Start-up loads each snapshot and replays the log records after it;
+ * a torn last record is dropped, damage before the end stops the start.
  */
 export class DurableStore implements WorkshopStore {
   readonly #workshops = new Map<string, Promise<OpenWorkshop>>();
@@ -62,26 +92,32 @@ export class DurableStore implements WorkshopStore {
   private constructor(
     private readonly dataDir: string,
     private readonly compactBytes: number,
+    private readonly onFatal: (error: unknown) => void,
+    private readonly fs: FsOps,
   ) {}
 
-  static async open(
-    dataDir: string,
-    options: { compactBytes?: number } = {},
-  ): Promise<DurableStore> {
-    const store = new DurableStore(dataDir, options.compactBytes ?? 4 * 1024 * 1024);
-    await mkdir(path.join(dataDir, 'workshops'), { recursive: true });
+  static async open(dataDir: string, options: DurableStoreOptions = {}): Promise<DurableStore> {
+    const fs = options.fs ?? nodeFs;
+    const store = new DurableStore(
+      dataDir,
+      options.compactBytes ?? DEFAULT_COMPACT_BYTES,
+      options.onFatal ?? stopOnFailedCompaction,
+      fs,
+    );
+    await fs.mkdirp(path.join(dataDir, 'workshops'));
     const indexFile = path.join(dataDir, 'index.json');
     const hadIndex = existsSync(indexFile);
-    store.#index = new Low<IndexData>(new DurableJSONFile(indexFile), {
+    store.#index = new Low<IndexData>(new DurableJSONFile(indexFile, fs), {
       version: 1,
       workshops: [],
     });
+    await store.#removeTemps(dataDir);
     await store.#index.read();
     // A workshop erased while the server stopped halfway (index entry gone, files not yet):
     // what is not in the index is not kept. Without an index at all, nothing is touched.
     const known = new Set(store.#index.data.workshops.map((w) => w.id));
-    for (const entry of hadIndex ? await readdir(path.join(dataDir, 'workshops')) : []) {
-      if (!known.has(entry)) await rm(path.join(dataDir, 'workshops', entry), { recursive: true });
+    for (const entry of hadIndex ? await fs.readdir(path.join(dataDir, 'workshops')) : []) {
+      if (!known.has(entry)) await fs.remove(path.join(dataDir, 'workshops', entry));
     }
     return store;
   }
@@ -92,12 +128,18 @@ export class DurableStore implements WorkshopStore {
       if (!ID.test(id)) continue;
       const open = await this.#open(id);
       if (open.state) {
-        loaded.push({ state: open.state, acks: [...open.acks], lastActivityAt: open.lastAt });
+        loaded.push({
+          state: open.state,
+          acks: [...open.acks],
+          marks: open.marks.list(),
+          lastActivityAt: open.lastAt,
+        });
       }
     }
     return loaded;
   }
 
+  /** Resolves once the record is durable; a compaction it triggers is not waited for. */
   async append(workshopId: string, record: LogRecord): Promise<void> {
     if (!ID.test(workshopId)) throw new Error(`invalid workshop id ${workshopId}`);
     if (!this.#workshops.has(workshopId)) {
@@ -109,13 +151,19 @@ export class DurableStore implements WorkshopStore {
     }
     const open = await this.#open(workshopId);
     const stored: StoredRecord = { ...record, seq: ++open.nextSeq };
-    const target = open;
     await open.log.append(stored, () => {
-      target.state = replay(target.state, [stored], target.acks, apply);
-      target.seq = stored.seq;
-      target.lastAt = Math.max(target.lastAt, stored.at);
+      open.state = replay(open.state, [stored], open.acks, apply, open.marks);
+      open.seq = stored.seq;
+      open.lastAt = Math.max(open.lastAt, stored.at);
     });
-    if (open.log.size >= this.compactBytes) await this.#compact(open);
+    if (open.log.size >= this.compactBytes && !open.compacting) {
+      open.compacting = this.#compact(open).then(
+        () => {
+          open.compacting = null;
+        },
+        (error: unknown) => this.onFatal(error),
+      );
+    }
   }
 
   #open(id: string): Promise<OpenWorkshop> {
@@ -129,42 +177,53 @@ export class DurableStore implements WorkshopStore {
 
   async #load(id: string): Promise<OpenWorkshop> {
     const dir = path.join(this.dataDir, 'workshops', id);
-    await mkdir(dir, { recursive: true });
-    const snapshot = new Low<SnapshotData>(new DurableJSONFile(path.join(dir, 'snapshot.json')), {
-      version: 1,
-      seq: 0,
-      state: null,
-      acks: [],
-    });
+    await this.fs.mkdirp(dir);
+    await this.#removeTemps(dir);
+    const snapshot = new Low<SnapshotData>(
+      new DurableJSONFile(path.join(dir, 'snapshot.json'), this.fs),
+      { version: 1, seq: 0, state: null, acks: [] },
+    );
     await snapshot.read();
-    const { log, decoded } = await AppendLog.open(path.join(dir, 'log'));
+    const { log, decoded } = await AppendLog.open(path.join(dir, 'log'), this.fs);
     const acks = [...snapshot.data.acks];
+    const marks = new SenderMarks(snapshot.data.marks ?? []);
     let seq = snapshot.data.seq;
     // Records already in the snapshot (a crash between snapshot and log cut) are skipped.
     const tail = (decoded.records as StoredRecord[]).filter((r) => r.seq > snapshot.data.seq);
-    const state = replay(snapshot.data.state, tail, acks, apply);
+    const state = replay(snapshot.data.state, tail, acks, apply, marks);
     let lastAt = snapshot.data.lastAt ?? snapshot.data.state?.createdAt ?? 0;
     for (const r of tail) {
       seq = Math.max(seq, r.seq);
       lastAt = Math.max(lastAt, r.at);
     }
-    return { log, snapshot, state, acks, seq, nextSeq: seq, lastAt };
+    return { log, snapshot, state, acks, marks, seq, nextSeq: seq, lastAt, compacting: null };
+  }
+
+  /** Temp files a crash left behind (their names are never reused, so nothing else goes). */
+  async #removeTemps(dir: string): Promise<void> {
+    for (const entry of await this.fs.readdir(dir)) {
+      if (entry.endsWith('.tmp')) await this.fs.remove(path.join(dir, entry));
+    }
   }
 
   async #compact(open: OpenWorkshop): Promise<void> {
-    await open.log.exclusive(async () => {
-      // Between flushes: the state and seq now cover exactly the records on disk.
-      if (open.log.size < this.compactBytes) return;
-      open.snapshot.data = {
-        version: 1,
+    // Between flushes: the state, answers and marks cover exactly the log's bytes on disk.
+    const cut = await open.log.exclusive(async () => ({
+      bytes: open.log.size,
+      data: {
+        version: 1 as const,
         seq: open.seq,
         state: open.state,
         acks: open.acks.slice(-REMEMBERED_ACKS),
+        marks: open.marks.list(),
         lastAt: open.lastAt,
-      };
-      await open.snapshot.write();
-      await open.log.truncate();
-    });
+      },
+    }));
+    // Appends go on meanwhile: the state is never mutated, later records only replace it.
+    open.snapshot.data = cut.data;
+    await open.snapshot.write();
+    // Only once the snapshot is durable may the log forget what it holds.
+    await open.log.exclusive(() => open.log.dropPrefix(cut.bytes));
   }
 
   /**
@@ -175,22 +234,23 @@ export class DurableStore implements WorkshopStore {
     if (!ID.test(workshopId)) throw new Error(`invalid workshop id ${workshopId}`);
     const opening = this.#workshops.get(workshopId);
     this.#workshops.delete(workshopId);
-    if (opening) await (await opening).log.close();
+    if (opening) await this.#closeWorkshop(await opening);
     await this.#index.update((data) => {
       data.workshops = data.workshops.filter((w) => w.id !== workshopId);
     });
     const workshops = path.join(this.dataDir, 'workshops');
-    await rm(path.join(workshops, workshopId), { recursive: true, force: true });
-    const dir = await openFile(workshops, 'r');
-    try {
-      await dir.sync();
-    } finally {
-      await dir.close();
-    }
+    await this.fs.remove(path.join(workshops, workshopId));
+    await syncDir(this.fs, workshops);
+  }
+
+  /** Let a compaction under way finish, then close the log. */
+  async #closeWorkshop(open: OpenWorkshop): Promise<void> {
+    await open.compacting;
+    await open.log.close();
   }
 
   async close(): Promise<void> {
-    for (const opening of this.#workshops.values()) await (await opening).log.close();
+    for (const opening of this.#workshops.values()) await this.#closeWorkshop(await opening);
     this.#workshops.clear();
   }
 }

@@ -1,4 +1,5 @@
 import { apply } from '../../src/lib/domain/index';
+import { SenderMarks } from './marks';
 import { replay, type LoadedWorkshop, type LogRecord, type WorkshopStore } from './types';
 
 /** Keeps every record in memory: for tests and for trying cocrea out. Nothing survives a restart. */
@@ -9,9 +10,10 @@ export class MemoryStore implements WorkshopStore {
     const loaded: LoadedWorkshop[] = [];
     for (const records of this.#logs.values()) {
       const acks: LoadedWorkshop['acks'] = [];
-      const state = replay(null, records, acks, apply);
+      const marks = new SenderMarks();
+      const state = replay(null, records, acks, apply, marks);
       const lastActivityAt = Math.max(...records.map((r) => r.at));
-      if (state) loaded.push({ state, acks, lastActivityAt });
+      if (state) loaded.push({ state, acks, marks: marks.list(), lastActivityAt });
     }
     return loaded;
   }

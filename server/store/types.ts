@@ -1,4 +1,5 @@
 import type { Workshop, WorkshopEvent } from '../../src/lib/domain/index';
+import type { Mark, SenderMarks } from './marks';
 
 /** One acknowledged command: its events, who sent it, its op id and the answer it got. */
 export interface LogRecord {
@@ -15,12 +16,17 @@ export interface LoadedWorkshop {
   state: Workshop;
   /** `${actor}:${op}` → reply, oldest first, so a retried command gets its first answer back. */
   acks: Array<[string, Record<string, string>]>;
+  /** High-water marks of sequenced op ids, so a resend older than `acks` still applies once. */
+  marks?: Mark[];
   /** When its last command was stored (for the retention period). */
   lastActivityAt: number;
 }
 
 /** How many answers a workshop remembers for retried op ids. */
 export const REMEMBERED_ACKS = 5000;
+
+/** A log is compacted into its snapshot once it holds this many bytes (COMPACT_BYTES). */
+export const DEFAULT_COMPACT_BYTES = 4 * 1024 * 1024;
 
 /**
  * Where workshops live. A record is durable once `append` resolves: the transport acknowledges a
@@ -36,16 +42,18 @@ export interface WorkshopStore {
   close(): Promise<void>;
 }
 
-/** Replay records onto a state, collecting the answers; shared by every store. */
+/** Replay records onto a state, collecting the answers and marks; shared by every store. */
 export function replay(
   state: Workshop | null,
   records: Iterable<LogRecord>,
   acks: Array<[string, Record<string, string>]>,
   apply: (state: Workshop | null, event: WorkshopEvent) => Workshop,
+  marks?: SenderMarks,
 ): Workshop | null {
   for (const record of records) {
     for (const event of record.events) state = apply(state, event);
     acks.push([`${record.actor}:${record.op}`, record.reply]);
+    marks?.note(record.actor, record.op);
   }
   if (acks.length > REMEMBERED_ACKS) acks.splice(0, acks.length - REMEMBERED_ACKS);
   return state;

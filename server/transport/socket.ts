@@ -76,13 +76,19 @@ async function createWorkshop(
   if (!result.ok) return result;
   const workshop = result.value.state;
   const reply = { workshopId: workshop.id, joinCode };
-  await realtime.store.append(workshop.id, {
-    op,
-    actor: 'nobody',
-    at: now,
-    events: result.value.decision.events,
-    reply,
-  });
+  try {
+    await realtime.store.append(workshop.id, {
+      op,
+      actor: 'nobody',
+      at: now,
+      events: result.value.decision.events,
+      reply,
+    });
+  } catch (error) {
+    // Fail-stop, as for any other command whose record could not be written.
+    realtime.onFatal(error);
+    return internalError();
+  }
   realtime.addRoom({ state: workshop, acks: [], lastActivityAt: now });
   return { ok: true, value: { workshopId: workshop.id, joinCode, facilitatorKey: key } };
 }

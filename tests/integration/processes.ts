@@ -30,9 +30,13 @@ export interface ServerProcess {
 }
 
 /** Start the bundled server as a child process on a free port of 127.0.0.1. */
-export function spawnServer(script: string, dataDir: string): Promise<ServerProcess> {
+export function spawnServer(
+  script: string,
+  dataDir: string,
+  env: Record<string, string> = {},
+): Promise<ServerProcess> {
   const child = spawn(process.execPath, [script], {
-    env: { ...process.env, DATA_DIR: dataDir },
+    env: { ...process.env, ...env, DATA_DIR: dataDir },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   return new Promise((resolve, reject) => {

@@ -12,6 +12,7 @@ describe('configuration from the environment', () => {
       createToken: null,
       trustProxy: false,
       retentionDays: null,
+      compactBytes: 4 * 1024 * 1024,
     });
   });
 

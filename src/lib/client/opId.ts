@@ -7,6 +7,13 @@ export function newOpId(): string {
   return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
+/** A random stream id (64 bits, 16 hex characters) for the sequenced op ids of one outbox. */
+export function newStreamId(): string {
+  const bytes = new Uint8Array(8);
+  crypto.getRandomValues(bytes);
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
 /** A random device token (128 bits), base64url. */
 export function newDeviceToken(): string {
   const bytes = new Uint8Array(16);

@@ -1,6 +1,7 @@
 import type { DomainError } from '../domain/errors';
 import type { ClientCommand } from '../protocol/commands';
-import { newOpId } from './opId';
+import { sequencedOp } from '../protocol/opIds';
+import { newStreamId } from './opId';
 
 /** A command waiting on this device, or one the server refused (kept so its text is not lost). */
 export interface OutboxEntry {
@@ -16,9 +17,16 @@ type Storage = Pick<globalThis.Storage, 'getItem' | 'setItem' | 'removeItem'>;
 /**
  * The phone's outbox: commands are kept in storage that survives a reload until the server
  * acknowledges them, then sent in order with their op ids (so a resend applies once).
+ *
+ * Op ids are sequenced (`${stream}-${seq}`, see protocol/opIds.ts): the server remembers the
+ * highest seq it applied per stream, so a resend is recognised however long the phone was away.
+ * Each instance starts its own stream: two tabs never interleave one stream, and entries stored
+ * by an earlier page keep their op ids (and their stream's order).
  */
 export class Outbox {
   #entries: OutboxEntry[];
+  readonly #stream = newStreamId();
+  #seq = 0;
 
   constructor(
     private readonly key: string,
@@ -47,7 +55,8 @@ export class Outbox {
   }
 
   add(cmd: ClientCommand, now = Date.now()): OutboxEntry {
-    const entry: OutboxEntry = { op: newOpId(), cmd, at: now, status: 'waiting' };
+    const op = sequencedOp(this.#stream, ++this.#seq);
+    const entry: OutboxEntry = { op, cmd, at: now, status: 'waiting' };
     this.#entries = [...this.#entries, entry];
     this.#save();
     return entry;

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { Outbox } from '../../../src/lib/client/outbox';
+import { parseSequencedOp } from '../../../src/lib/protocol/opIds';
+import { envelopeSchema } from '../../../src/lib/protocol/commands';
+import { PROTOCOL_VERSION } from '../../../src/lib/protocol/version';
+import * as v from 'valibot';
 
 /** A stand-in for localStorage: the same three calls, kept in a Map. */
 function memoryStorage() {
@@ -82,5 +86,26 @@ describe('the phone outbox', () => {
     expect(outbox.entries).toEqual([]);
     expect(storage.map.has('k')).toBe(false);
     expect(new Outbox('k', storage).entries).toEqual([]);
+  });
+
+  it('[O7] op ids are sequenced: one random stream per outbox, counting up from 1; stored entries keep theirs', () => {
+    const storage = memoryStorage();
+    const first = new Outbox('k', storage);
+    const ops = [first.add(note('une')), first.add(note('deux')), first.add(note('trois'))].map(
+      (e) => parseSequencedOp(e.op),
+    );
+    expect(ops.map((o) => o?.seq)).toEqual([1, 2, 3]);
+    expect(new Set(ops.map((o) => o?.stream)).size).toBe(1);
+    for (const entry of first.entries) {
+      expect(v.is(envelopeSchema, { v: PROTOCOL_VERSION, op: entry.op, cmd: entry.cmd })).toBe(
+        true,
+      );
+    }
+    // A reload (or a second tab) starts a stream of its own; what was stored keeps its op ids.
+    const reloaded = new Outbox('k', storage);
+    const added = parseSequencedOp(reloaded.add(note('quatre')).op);
+    expect(added?.seq).toBe(1);
+    expect(added?.stream).not.toBe(ops[0]?.stream);
+    expect(reloaded.entries.slice(0, 3).map((e) => e.op)).toEqual(first.entries.map((e) => e.op));
   });
 });

@@ -22,20 +22,44 @@ describe('the log codec', () => {
     }
   });
 
-  it('[D3] a record whose checksum does not match ends the readable log', () => {
+  it('[D3] a bad checksum with valid-looking bytes after it is damage: its offset is reported, nothing after it is dropped quietly', () => {
     const corrupt = Buffer.from(whole);
-    const secondPayload = encodeRecord(records[0]).length + 8;
-    corrupt[secondPayload + 2] = corrupt[secondPayload + 2]! ^ 0xff;
+    const second = encodeRecord(records[0]).length;
+    corrupt[second + 8 + 2] = corrupt[second + 8 + 2]! ^ 0xff;
     const decoded = decodeRecords(corrupt);
     expect(decoded.records).toEqual([records[0]]);
-    expect(decoded.torn).toBe(true);
+    expect(decoded.torn).toBe(false);
+    expect(decoded.damagedAt).toBe(second);
+    // the same bad checksum on the last record is a tear: its frame runs to the end of the file
+    const lastStart = whole.length - encodeRecord(records[2]).length;
+    const tornLast = Buffer.from(whole);
+    tornLast[lastStart + 9] = tornLast[lastStart + 9]! ^ 0xff;
+    expect(decodeRecords(tornLast)).toMatchObject({ torn: true, damagedAt: null });
   });
 
-  it('[D4] an empty log decodes to nothing, and an absurd length is refused', () => {
-    expect(decodeRecords(Buffer.alloc(0))).toEqual({ records: [], validBytes: 0, torn: false });
+  it('[D4] an empty log decodes to nothing; an absurd length is a tear at the end, damage before it', () => {
+    expect(decodeRecords(Buffer.alloc(0))).toEqual({
+      records: [],
+      validBytes: 0,
+      torn: false,
+      damagedAt: null,
+    });
     const header = Buffer.alloc(8);
     header.writeUInt32LE(0xffffffff, 0);
     expect(decodeRecords(header).records).toEqual([]);
     expect(decodeRecords(header).torn).toBe(true);
+    const followed = decodeRecords(Buffer.concat([header, whole]));
+    expect(followed).toMatchObject({ records: [], torn: false, damagedAt: 0 });
+  });
+
+  it('[D21] a tail of zero bytes (blocks a crash left unfilled) is a tear, however long', () => {
+    for (const zeros of [1, 8, 9, 4096]) {
+      const decoded = decodeRecords(Buffer.concat([whole, Buffer.alloc(zeros)]));
+      expect(decoded.records, `${zeros} zeros`).toEqual(records);
+      expect(decoded).toMatchObject({ validBytes: whole.length, torn: true, damagedAt: null });
+    }
+    // zeros then one non-zero byte: not what a crash leaves
+    const decoded = decodeRecords(Buffer.concat([whole, Buffer.alloc(64), Buffer.from([1])]));
+    expect(decoded).toMatchObject({ torn: false, damagedAt: whole.length });
   });
 });
