@@ -12,10 +12,17 @@ import { connect, createWorkshop, useTestServer } from './helpers';
  */
 
 const opened = new Set<LiveWorkshop>();
-afterEach(() => {
-  for (const live of opened) live.close();
-  opened.clear();
-});
+
+/** A fresh server per test; the LiveWorkshops a test opened close before it does. */
+function useServer(realtime: Parameters<typeof useTestServer>[0] = {}) {
+  const server = useTestServer(realtime);
+  // registered after the server's: runs before it (hooks unwind like a stack)
+  afterEach(() => {
+    for (const live of opened) live.close();
+    opened.clear();
+  });
+  return server;
+}
 
 /** The outbox's storage on a phone, in memory. */
 function memoryStorage() {
@@ -63,7 +70,7 @@ function firstColumn(server: RunningServer, workshopId: string) {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('a phone whose ticket expired', () => {
-  const server = useTestServer({ ticketTtlMs: 300 });
+  const server = useServer({ ticketTtlMs: 300 });
 
   it('[R7] comes back by itself after its replica connections drop, and never stops showing its own notes', async () => {
     const { url, realtime } = server.current;
@@ -109,7 +116,7 @@ describe('a phone whose ticket expired', () => {
 });
 
 describe('the main console when a co-facilitator link is revoked', () => {
-  const server = useTestServer();
+  const server = useServer();
 
   it('[R8] keeps a live facilitator replica: a change made afterwards shows up', async () => {
     const { url } = server.current;
@@ -138,7 +145,7 @@ describe('the main console when a co-facilitator link is revoked', () => {
 });
 
 describe('a phone that comes back with many notes', () => {
-  const server = useTestServer();
+  const server = useServer();
 
   it('[R9] sends every queued note once, waiting out RATE_LIMITED instead of marking them refused', async () => {
     const { url, realtime } = server.current;
