@@ -1,7 +1,9 @@
 import {
+  columnSectorCounts,
+  sectorShares,
+  shownGroups,
   STAGES,
   STOPPED_TIMER,
-  themeSectors,
   type Note,
   type StageId,
   type Workshop,
@@ -59,8 +61,9 @@ function noteView(state: Workshop, n: Note, withAuthor: boolean, cache: Projecti
   const authorId = n.author.kind === 'participant' ? n.author.id : null;
   const author = authorId ? state.participants[authorId] : undefined;
   const cached = cache.notes.get(n);
-  // A note's view also depends on its author and on whether its board is anonymous.
-  const anonymous = state.boards[n.boardId]?.anonymous ?? false;
+  // A note's view also depends on its author and on whether its board is anonymous. A note
+  // written anonymously stays so after the board's setting is lifted.
+  const anonymous = n.anonymous === true || (state.boards[n.boardId]?.anonymous ?? false);
   if (cached && cached.author === author && cached.anonymous === anonymous) return cached.view;
   const view: NoteView = {
     id: n.id,
@@ -77,6 +80,7 @@ function noteView(state: Workshop, n: Note, withAuthor: boolean, cache: Projecti
     view.authorId = authorId;
     view.authorName = author?.name ?? '';
   }
+  if (withAuthor && anonymous) view.anonymous = true;
   if (withAuthor && n.moderated) view.moderated = true;
   cache.notes.set(n, { author, anonymous, view });
   return view;
@@ -129,23 +133,20 @@ export function project(
     joiningOpen: state.joiningOpen,
     timer: { ...(state.timer ?? STOPPED_TIMER) },
   };
-  // Counts per column (and per sector, for the console), moderated notes left out.
+  // Counts per column, moderated notes left out; the notes of each board, once.
   const counts = new Map<string, Record<string, number>>();
-  const sectorCounts = new Map<string, Record<string, Record<string, number>>>();
+  const notesByBoard = new Map<string, Note[]>();
   for (const n of Object.values(state.notes)) {
+    const list = notesByBoard.get(n.boardId) ?? [];
+    list.push(n);
+    notesByBoard.set(n.boardId, list);
     if (n.moderated) continue;
     const c = counts.get(n.boardId) ?? {};
     c[n.columnId] = (c[n.columnId] ?? 0) + 1;
     counts.set(n.boardId, c);
-    const sector =
-      n.author.kind === 'participant'
-        ? (state.participants[n.author.id]?.sector ?? 'none')
-        : 'facilitator';
-    const sc = sectorCounts.get(n.boardId) ?? {};
-    const column = (sc[n.columnId] ??= {});
-    column[sector] = (column[sector] ?? 0) + 1;
-    sectorCounts.set(n.boardId, sc);
   }
+  // Every per-sector figure goes through the domain's groups: no group under three people.
+  const groups = shownGroups(state);
   const boards: Record<string, BoardView> = {};
   const facilitatorBoards: Record<string, BoardView> = {};
   for (const b of Object.values(state.boards)) {
@@ -163,7 +164,9 @@ export function project(
       participantsGroup: b.participantsGroup ?? false,
       counts: columnCounts,
     };
-    facilitatorBoards[b.id] = { ...boards[b.id]!, sectorCounts: sectorCounts.get(b.id) ?? {} };
+    const sectorCounts = columnSectorCounts(state, b.id, groups, notesByBoard.get(b.id) ?? []);
+    facilitatorBoards[b.id] =
+      sectorCounts === undefined ? { ...boards[b.id]! } : { ...boards[b.id]!, sectorCounts };
   }
 
   const publicNotes: Record<string, NoteView> = {};
@@ -192,23 +195,39 @@ export function project(
     revokedAt: l.revokedAt,
   }));
 
-  // Themes: the room sees the notes it may see; sectors are counted in people, small ones merged.
+  // Themes: each audience sees the notes it may see, and its sector figures count only those
+  // (before the reveal, the room's figures of a hidden board are empty).
   const publicThemes: Record<string, ThemeView> = {};
   const facilitatorThemes: Record<string, ThemeView> = {};
+  const membersOf = new Map<string, Note[]>();
+  for (const n of Object.values(state.notes)) {
+    if (n.themeId === undefined) continue;
+    const list = membersOf.get(n.themeId) ?? [];
+    list.push(n);
+    membersOf.set(n.themeId, list);
+  }
   for (const theme of Object.values(state.themes ?? {})) {
-    const members = Object.values(state.notes).filter((n) => n.themeId === theme.id);
+    const members = membersOf.get(theme.id) ?? [];
     const base = {
       id: theme.id,
       boardId: theme.boardId,
       title: theme.title,
       createdAt: theme.createdAt,
-      sectors: themeSectors(state, theme.id),
       answeredBy: [...theme.answeredBy],
     };
-    const shown = members.filter((n) => publicNotes[n.id] !== undefined).map((n) => n.id);
-    publicThemes[theme.id] = { ...base, noteIds: shown, count: shown.length };
-    const all = members.map((n) => n.id);
-    facilitatorThemes[theme.id] = { ...base, noteIds: all, count: all.length };
+    const shown = members.filter((n) => publicNotes[n.id] !== undefined);
+    publicThemes[theme.id] = {
+      ...base,
+      noteIds: shown.map((n) => n.id),
+      count: shown.length,
+      sectors: sectorShares(state, theme.boardId, shown, groups),
+    };
+    facilitatorThemes[theme.id] = {
+      ...base,
+      noteIds: members.map((n) => n.id),
+      count: members.length,
+      sectors: sectorShares(state, theme.boardId, members, groups),
+    };
   }
 
   const privates = new Map<string, AudienceView>();

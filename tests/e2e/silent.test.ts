@@ -55,7 +55,7 @@ describe('Découverte: silent writing, then the reveal', () => {
     expect(await projector.textContent('main')).not.toContain('délais');
     await expect
       .poll(() => console_.getByTestId('sector-counts').first().textContent())
-      .toContain('Clinique / GMF 1');
+      .toContain('autres secteurs 2');
     expect(await console_.textContent('main')).not.toContain('délais de rappel');
     await shot(projector, 'projector-silent');
     await shot(console_, 'console-silent');

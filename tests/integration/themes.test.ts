@@ -56,7 +56,10 @@ describe('grouping notes into themes', () => {
           return author.kind === 'participant' ? author.id : 'room';
         }),
       );
-      expect(s.themes[t1!]!.sectors).toEqual([{ sector, people: authors.size }]);
+      // figures show once three people contributed [K5]
+      expect(s.themes[t1!]!.sectors).toEqual(
+        authors.size >= 3 ? [{ sector, people: authors.size }] : [],
+      );
     }
   });
 });

@@ -23,6 +23,14 @@ describe('rejoinWorkshop', () => {
     refuse(s, nobody, cmd.rejoin('no-such-hash', 'laptop-1'), 'UNKNOWN_REJOIN_CODE');
   });
 
+  it('[J9] a device token another participant holds cannot take over someone else (found by the model test)', () => {
+    const s = newWorkshop();
+    const alice = join(s, 'Alice', { tokenHash: 'phone-a' });
+    join(s, 'Bob', { tokenHash: 'phone-b' });
+    const hash = s.state.participants[alice.participantId]!.rejoinCodeHash;
+    refuse(s, nobody, cmd.rejoin(hash, 'phone-b'), 'ALREADY_JOINED');
+  });
+
   it('[J9] a participant, the facilitator and the projector cannot rejoin', () => {
     const s = newWorkshop();
     const alice = join(s, 'Alice');

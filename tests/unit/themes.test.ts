@@ -122,22 +122,23 @@ describe('themes', () => {
     );
   });
 
-  it('[TH5] sectors of a theme are counted in people; a sector of fewer than 3 people shows as other', () => {
+  it('[TH5] sectors of a theme are counted in people; small sectors and "not said" show together as other', () => {
     const s = newWorkshop();
-    const [clinic, community, publicHealth] = s.state.sectors.map((x) => x.id);
+    const [clinic, publicHealth] = s.state.sectors.map((x) => x.id);
     const people = [
       join(s, 'C1', { sector: clinic! }),
       join(s, 'C2', { sector: clinic! }),
       join(s, 'C3', { sector: clinic! }),
-      join(s, 'O1', { sector: community! }),
-      join(s, 'P1', { sector: publicHealth! }),
+      join(s, 'S1', { sector: publicHealth! }),
+      join(s, 'N1', { sector: null }),
+      join(s, 'N2', { sector: null }),
     ];
     const notes = people.map((p, i) => postNote(s, p, 'define', `note ${i}`));
     notes.push(postNote(s, people[0]!, 'define', 'encore C1'));
     const t = themed(s, 'Tous', notes);
     expect(themeSectors(s.state, t)).toEqual([
       { sector: clinic, people: 3 },
-      { sector: 'other', people: 2 },
+      { sector: 'other', people: 3 },
     ]);
   });
 });

@@ -1,43 +1,158 @@
-import type { Workshop } from './model';
+import type { Note, Workshop } from './model';
 
-/** Fewer people than this in a sector and it is shown as "other sectors" (privacy). */
-export const SMALL_SECTOR = 3;
+/** No figure ever describes a group of fewer people than this on its own (privacy). */
+export const MIN_GROUP = 3;
 
-/** A sector's share of something (a theme), sectors too small to show merged into "other". */
+/** Group ids the domain adds to the workshop's sector ids. */
+export const GROUP = {
+  /** "Prefer not to say", when at least MIN_GROUP people chose it. */
+  none: 'none',
+  /** Small sectors (and a small "prefer not to say") together, when they hold MIN_GROUP people. */
+  other: 'other',
+  /** Notes written by whoever runs the room (column counts only: not a group of participants). */
+  facilitator: 'facilitator',
+} as const;
+
+/** A group's share of something (a theme), counted in people. */
 export interface SectorShare {
-  /** A sector id, 'other' (small sectors together) or 'none' (prefer not to say). */
+  /** A sector id, 'none' (prefer not to say) or 'other' (small sectors merged). */
   sector: string;
-  /** How many distinct people of that sector contributed. */
+  /** How many distinct people of that group contributed. */
   people: number;
 }
 
+/** How the present participants are shown in per-sector figures. */
+export interface ShownGroups {
+  /** Participant id → the group their contributions count under. Absent: removed, or dropped. */
+  readonly groupOf: ReadonlyMap<string, string>;
+  /** Some present participant is in no shown group: their merged group is still too small. */
+  readonly dropped: boolean;
+  /** The shown groups in display order: the workshop's sectors, then 'none', then 'other'. */
+  readonly order: readonly string[];
+}
+
 /**
- * Which sectors contributed notes to a theme, counted in people. A sector with fewer than three
- * participants in the whole workshop is merged into "other sectors", so that one patient
- * partner's notes can never be read off a per-sector figure; so is "prefer not to say".
+ * The one place that decides which groups a per-sector figure may show. A sector (or "prefer not
+ * to say") of at least MIN_GROUP present people is shown as itself; smaller ones are merged into
+ * 'other'; and when 'other' still holds fewer than MIN_GROUP people, its members count in no
+ * figure at all (one patient partner must never be readable as "other 1").
  */
-export function themeSectors(state: Workshop, themeId: string): SectorShare[] {
+export function shownGroups(state: Workshop): ShownGroups {
+  const present = Object.values(state.participants).filter((p) => p.removedAt === undefined);
   const sizes = new Map<string, number>();
-  for (const p of Object.values(state.participants)) {
-    if (p.removedAt !== undefined) continue;
-    const key = p.sector ?? 'none';
+  for (const p of present) {
+    const key = p.sector ?? GROUP.none;
     sizes.set(key, (sizes.get(key) ?? 0) + 1);
   }
-  const bucketOf = (sector: string) => ((sizes.get(sector) ?? 0) < SMALL_SECTOR ? 'other' : sector);
-  const people = new Map<string, Set<string>>();
-  for (const note of Object.values(state.notes)) {
-    if (note.themeId !== themeId || note.moderated || note.author.kind !== 'participant') continue;
-    const author = state.participants[note.author.id];
-    if (!author || author.removedAt !== undefined) continue;
-    const bucket = bucketOf(author.sector ?? 'none');
-    const set = people.get(bucket) ?? new Set<string>();
-    set.add(author.id);
-    people.set(bucket, set);
+  const merged = (key: string) => (sizes.get(key) ?? 0) < MIN_GROUP;
+  let otherSize = 0;
+  for (const [key, size] of sizes) if (merged(key)) otherSize += size;
+  const otherShown = otherSize >= MIN_GROUP;
+  const groupOf = new Map<string, string>();
+  let dropped = false;
+  for (const p of present) {
+    const key = p.sector ?? GROUP.none;
+    if (!merged(key)) groupOf.set(p.id, key);
+    else if (otherShown) groupOf.set(p.id, GROUP.other);
+    else dropped = true;
   }
-  const order = state.sectors.map((s) => s.id as string);
-  const rank = (s: string) =>
-    s === 'other' ? order.length + 1 : s === 'none' ? order.length : order.indexOf(s);
-  return [...people.entries()]
-    .map(([sector, set]) => ({ sector, people: set.size }))
-    .sort((a, b) => rank(a.sector) - rank(b.sector));
+  const order = [...state.sectors.map((s) => s.id as string), GROUP.none].filter(
+    (key) => !merged(key),
+  );
+  if (otherShown) order.push(GROUP.other);
+  return { groupOf, dropped, order };
+}
+
+/**
+ * The group a note counts under in a per-sector figure, or null when it counts in none: written
+ * anonymously, by a removed participant, by a member of a dropped group, or by the facilitator.
+ */
+export function noteGroup(groups: ShownGroups, note: Note): string | null {
+  if (note.anonymous || note.author.kind !== 'participant') return null;
+  return groups.groupOf.get(note.author.id) ?? null;
+}
+
+/**
+ * Who contributed to some notes of one board (a theme's, as one audience sees them), counted in
+ * people per shown group. Nothing on an anonymous board: a figure that moves when one note is
+ * grouped names its sector. Nothing either until at least MIN_GROUP people of shown groups have
+ * contributed: otherwise a theme holding only the notes of a dropped group would be the one
+ * theme without figures, and that absence would name them. So the notes of a dropped group,
+ * of removed participants, or written anonymously never change any figure.
+ */
+export function sectorShares(
+  state: Workshop,
+  boardId: string,
+  notes: Iterable<Note>,
+  groups: ShownGroups = shownGroups(state),
+): SectorShare[] {
+  if (state.boards[boardId]?.anonymous !== false) return [];
+  const people = new Map<string, Set<string>>();
+  let total = 0;
+  for (const note of notes) {
+    const group = noteGroup(groups, note);
+    if (group === null || note.author.kind !== 'participant') continue;
+    const set = people.get(group) ?? new Set<string>();
+    if (!set.has(note.author.id)) total++;
+    set.add(note.author.id);
+    people.set(group, set);
+  }
+  if (total < MIN_GROUP) return [];
+  return groups.order
+    .filter((group) => people.has(group))
+    .map((group) => ({ sector: group, people: people.get(group)!.size }));
+}
+
+/** A theme's sector figures, over all its notes or only those an audience sees (`visible`). */
+export function themeSectors(
+  state: Workshop,
+  themeId: string,
+  visible: (note: Note) => boolean = () => true,
+  groups: ShownGroups = shownGroups(state),
+): SectorShare[] {
+  const theme = state.themes?.[themeId];
+  if (!theme) return [];
+  const members = Object.values(state.notes).filter((n) => n.themeId === themeId && visible(n));
+  return sectorShares(state, theme.boardId, members, groups);
+}
+
+/**
+ * Notes per column and shown group (plus 'facilitator'), moderated notes left out: what the
+ * console shows of a board during silent writing. Undefined (no breakdown at all) on an
+ * anonymous board, and on every board while a group is dropped: the column totals are shown
+ * next to it, and total minus the shown groups would be exactly the dropped group's notes,
+ * moving as each of them arrives. Whether it is withheld depends on who is in the room, never on
+ * a note, so its coming and going names nobody. What the breakdown leaves out is then only notes
+ * written anonymously or by removed participants, which carry no sector anyone may read.
+ */
+export function columnSectorCounts(
+  state: Workshop,
+  boardId: string,
+  groups: ShownGroups = shownGroups(state),
+  notes: Iterable<Note> = Object.values(state.notes),
+): Record<string, Record<string, number>> | undefined {
+  const board = state.boards[boardId];
+  if (!board || board.anonymous || groups.dropped) return undefined;
+  const byColumn = new Map<string, Map<string, number>>();
+  for (const note of notes) {
+    if (note.boardId !== boardId || note.moderated) continue;
+    const group =
+      note.author.kind === 'facilitator' && !note.anonymous
+        ? GROUP.facilitator
+        : noteGroup(groups, note);
+    if (group === null) continue;
+    const column = byColumn.get(note.columnId) ?? new Map<string, number>();
+    column.set(group, (column.get(group) ?? 0) + 1);
+    byColumn.set(note.columnId, column);
+  }
+  const order = [...groups.order, GROUP.facilitator];
+  const result: Record<string, Record<string, number>> = {};
+  for (const column of board.columns) {
+    const counts = byColumn.get(column.id);
+    if (!counts) continue;
+    result[column.id] = Object.fromEntries(
+      order.filter((g) => counts.has(g)).map((g) => [g, counts.get(g)!]),
+    );
+  }
+  return result;
 }

@@ -189,6 +189,14 @@ export function apply(state: Workshop | null, event: WorkshopEvent): Workshop {
           ([, n]) => !(n.boardId === event.boardId && n.columnId === event.columnId),
         ),
       );
+      // A duplicate in another column, stacked on a note that went, is freed (as on deletion).
+      for (const note of Object.values(notes)) {
+        if (note.stackedOn !== undefined && notes[note.stackedOn] === undefined) {
+          const next = { ...note };
+          delete next.stackedOn;
+          notes[note.id] = next;
+        }
+      }
       return { ...withBoard(state, { ...board, columns }), notes };
     }
     case 'boardSettingSet': {

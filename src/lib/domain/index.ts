@@ -12,4 +12,14 @@ export { QUESTION_GUIDE } from './guide';
 export { textLength } from './text';
 export { timerRemaining, STOPPED_TIMER, TIMER_LIMITS, type Timer } from './timer';
 export { TIMER_ACTIONS, type TimerAction } from './commands/types';
-export { themeSectors, SMALL_SECTOR, type SectorShare } from './aggregate';
+export {
+  columnSectorCounts,
+  GROUP,
+  MIN_GROUP,
+  noteGroup,
+  sectorShares,
+  shownGroups,
+  themeSectors,
+  type SectorShare,
+  type ShownGroups,
+} from './aggregate';

@@ -1,11 +1,14 @@
-import { STAGES, type Workshop } from './model';
+import { LIMITS, STAGES, type Workshop } from './model';
 
 /** Everything that must hold after any command. Returns the broken rules (empty when sound). */
 export function checkInvariants(state: Workshop): string[] {
   const broken: string[] = [];
   if (!STAGES.includes(state.currentStage)) broken.push('current stage is not a stage');
   for (const stage of STAGES) {
-    for (const boardId of state.stages[stage].boardIds) {
+    const listed = state.stages[stage].boardIds;
+    if (new Set(listed).size !== listed.length) broken.push(`stage ${stage} lists a board twice`);
+    if (listed.length > LIMITS.boardsPerStage) broken.push(`stage ${stage} has too many boards`);
+    for (const boardId of listed) {
       const board = state.boards[boardId];
       if (!board) broken.push(`stage ${stage} lists missing board ${boardId}`);
       else if (board.stage !== stage) broken.push(`board ${boardId} is listed under another stage`);
@@ -13,6 +16,10 @@ export function checkInvariants(state: Workshop): string[] {
   }
   for (const board of Object.values(state.boards)) {
     if (board.columns.length === 0) broken.push(`board ${board.id} has no column`);
+    if (board.columns.length > LIMITS.columnsPerBoard) broken.push(`board ${board.id} columns`);
+    if (new Set(board.columns.map((c) => c.id)).size !== board.columns.length) {
+      broken.push(`board ${board.id} has two columns with one id`);
+    }
     if (!state.stages[board.stage].boardIds.includes(board.id)) {
       broken.push(`board ${board.id} is in no stage`);
     }
@@ -27,6 +34,7 @@ export function checkInvariants(state: Workshop): string[] {
       broken.push(`note ${note.id} has an unknown author`);
     }
     if (note.text.trim() === '') broken.push(`note ${note.id} is empty`);
+    if ([...note.text].length > LIMITS.noteLength) broken.push(`note ${note.id} is too long`);
     if (note.themeId !== undefined) {
       const theme = state.themes?.[note.themeId];
       if (!theme) broken.push(`note ${note.id} is in a missing theme`);
@@ -34,24 +42,53 @@ export function checkInvariants(state: Workshop): string[] {
         broken.push(`note ${note.id} is in another board's theme`);
     }
     if (note.stackedOn !== undefined) {
-      const base = state.notes[note.stackedOn];
-      if (!base || base.boardId !== note.boardId || base.stackedOn !== undefined) {
-        broken.push(`note ${note.id} is stacked on a missing, distant or stacked note`);
+      const base = Object.hasOwn(state.notes, note.stackedOn)
+        ? state.notes[note.stackedOn]
+        : undefined;
+      if (note.stackedOn === note.id) broken.push(`note ${note.id} is stacked on itself`);
+      else if (!base) broken.push(`note ${note.id} is stacked on a missing note`);
+      else if (base.boardId !== note.boardId) broken.push(`note ${note.id} is stacked elsewhere`);
+      else if (base.stackedOn !== undefined) {
+        broken.push(`note ${note.id} is stacked on a stacked note`);
       }
     }
   }
-  for (const theme of Object.values(state.themes ?? {})) {
+  const themes = state.themes ?? {};
+  const perBoard = new Map<string, number>();
+  for (const theme of Object.values(themes)) {
     if (!state.boards[theme.boardId]) broken.push(`theme ${theme.id} is on a missing board`);
+    perBoard.set(theme.boardId, (perBoard.get(theme.boardId) ?? 0) + 1);
     for (const answer of theme.answeredBy) {
-      if (!state.themes?.[answer]) broken.push(`theme ${theme.id} is answered by a missing theme`);
+      if (!Object.hasOwn(themes, answer)) {
+        broken.push(`theme ${theme.id} is answered by a missing theme`);
+      }
+    }
+    if (theme.answeredBy.includes(theme.id)) broken.push(`theme ${theme.id} answers itself`);
+    if (new Set(theme.answeredBy).size !== theme.answeredBy.length) {
+      broken.push(`theme ${theme.id} is answered twice by the same theme`);
+    }
+    if (theme.createdBy !== undefined && !state.participants[theme.createdBy]) {
+      broken.push(`theme ${theme.id} was created by an unknown participant`);
     }
   }
+  for (const [boardId, count] of perBoard) {
+    if (count > LIMITS.themesPerBoard) broken.push(`board ${boardId} has too many themes`);
+  }
   const sectorIds = new Set(state.sectors.map((s) => s.id));
+  const tokens = new Set<string>();
   for (const p of Object.values(state.participants)) {
-    if (p.sector !== null && !sectorIds.has(p.sector)) broken.push(`participant ${p.id} sector`);
-    if (p.removedAt !== undefined && (p.name !== '' || p.tokenHash !== '')) {
-      broken.push(`removed participant ${p.id} kept a name or a token`);
+    if (p.tokenHash !== '') {
+      if (tokens.has(p.tokenHash)) broken.push(`participant ${p.id} shares a device token`);
+      tokens.add(p.tokenHash);
     }
+    if (p.sector !== null && !sectorIds.has(p.sector)) broken.push(`participant ${p.id} sector`);
+    if (p.removedAt !== undefined && (p.name !== '' || p.tokenHash !== '' || p.sector !== null)) {
+      broken.push(`removed participant ${p.id} kept a name, a sector or a token`);
+    }
+  }
+  if (Object.keys(state.notes).length > LIMITS.notesPerWorkshop) broken.push('too many notes');
+  if (Object.keys(state.participants).length > LIMITS.participantsPerWorkshop) {
+    broken.push('too many participants');
   }
   return broken;
 }

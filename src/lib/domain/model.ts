@@ -78,6 +78,8 @@ export interface Theme {
   createdAt: number;
   /** Themes (of any board) that answer this one, e.g. facilitators that lift a barrier. */
   answeredBy: string[];
+  /** The participant who created it; absent: whoever runs the room did. */
+  createdBy?: ParticipantId;
 }
 
 export interface Stage {
@@ -103,6 +105,11 @@ export interface Note {
   themeId?: string;
   /** A duplicate lies stacked under this note (and follows it into themes). */
   stackedOn?: NoteId;
+  /**
+   * Written while its board was anonymous: its author is never shown, and it counts in no
+   * per-sector figure, even after the board stops being anonymous.
+   */
+  anonymous?: true;
 }
 
 export interface Participant {

@@ -111,6 +111,7 @@ export const en: Catalog = {
   'board.silentPhone': 'Silent writing: only your notes show until the reveal.',
   'board.lockedPhone': 'This board is locked for now.',
   'board.sectorNone': 'not said',
+  'board.sectorsWithheld': 'Sectors not shown: a group has fewer than three people.',
   'note.hideShort': 'Hide',
   'note.moderate': 'Hide from the room',
   'note.unmoderate': 'Restore',

@@ -111,6 +111,7 @@ export const fr = {
   'board.silentPhone': 'Écriture silencieuse : seules vos notes s’affichent jusqu’au dévoilement.',
   'board.lockedPhone': 'Ce tableau est verrouillé pour le moment.',
   'board.sectorNone': 'non précisé',
+  'board.sectorsWithheld': 'Secteurs non affichés : un groupe compte moins de trois personnes.',
   'note.hideShort': 'Masquer',
   'note.moderate': 'Masquer à la salle',
   'note.unmoderate': 'Rétablir',

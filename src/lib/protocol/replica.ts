@@ -74,7 +74,11 @@ export interface BoardView {
   participantsGroup: boolean;
   /** Notes per column (moderated notes left out): what a hidden board shows the room. */
   counts: Record<string, number>;
-  /** Facilitator replica only: notes per column and author sector ('none': not said). */
+  /**
+   * Facilitator replica only: notes per column and shown group (a sector id, 'none', 'other', or
+   * 'facilitator'), as the domain groups them (`columnSectorCounts`): render as given. Absent on
+   * an anonymous board, and while someone is in a group too small to show.
+   */
   sectorCounts?: Record<string, Record<string, number>>;
 }
 
@@ -91,11 +95,13 @@ export interface NoteView {
   createdAt: number;
   updatedAt: number;
   /**
-   * Facilitator replica only, and not on anonymous boards: who wrote it (null: the facilitator).
-   * Never in the public room.
+   * Facilitator replica only, and not on anonymous boards or notes written anonymously: who
+   * wrote it (null: the facilitator). Never in the public room.
    */
   authorId?: string | null;
   authorName?: string;
+  /** Facilitator replica only: its author is not shown (anonymous board, or written while it was). */
+  anonymous?: true;
   /** Facilitator and private replicas: hidden from the room by the facilitator. */
   moderated?: boolean;
 }
@@ -109,7 +115,11 @@ export interface ThemeView {
   /** Notes in the theme that this replica shows (a hidden board's are left out of the room's). */
   noteIds: string[];
   count: number;
-  /** Sector id, 'other' (small sectors merged) or 'none', with the number of people. */
+  /**
+   * Who contributed to the notes this replica shows, as the domain groups them (`sectorShares`):
+   * a sector id, 'none' or 'other', with the number of people. Empty on an anonymous board and
+   * until three people of shown groups contributed. Render as given.
+   */
   sectors: { sector: string; people: number }[];
   /** Themes that answer this one (e.g. facilitators for a barrier). */
   answeredBy: string[];

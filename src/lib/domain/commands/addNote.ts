@@ -42,5 +42,7 @@ export const addNote: Handler<'addNote'> = (state, actor, command, ctx) => {
     createdAt: ctx.now,
     updatedAt: ctx.now,
   };
+  // Recorded on the note, not read from the board later: lifting the setting must not name anyone.
+  if (board.value.anonymous) note.anonymous = true;
   return ok({ events: [{ type: 'noteAdded', note }], reply: { noteId: note.id } });
 };

@@ -11,6 +11,10 @@ export const rejoinWorkshop: Handler<'rejoinWorkshop'> = (state, actor, command)
   if (!ws.ok) return ws;
   if (actor.role === 'participant') return fail('ALREADY_JOINED');
   if (actor.role !== 'nobody') return fail('NOT_ALLOWED');
+  // The transport makes a known token a participant actor; the domain holds even if it did not.
+  if (Object.values(ws.value.participants).some((p) => p.tokenHash === command.tokenHash)) {
+    return fail('ALREADY_JOINED');
+  }
   const participant = Object.values(ws.value.participants).find(
     (p) => p.removedAt === undefined && p.rejoinCodeHash === command.rejoinCodeHash,
   );

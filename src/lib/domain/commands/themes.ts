@@ -29,8 +29,16 @@ function findTheme(state: Workshop, themeId: string): Result<Theme> {
   return theme ? ok(theme) : fail('UNKNOWN_THEME');
 }
 
-/** The notes, all on this board, each listed once. */
-/** The common start of a command on one theme: the workshop, the theme, and the right to group. */
+/**
+ * A participant allowed to group may change a theme itself (rename, delete, merge away) only if
+ * they created it: grouping lets them move notes, not undo the facilitator's or someone else's work.
+ */
+function mayChangeTheme(actor: Actor, theme: Theme): Result<null> {
+  if (actor.role !== 'participant' || theme.createdBy === actor.participantId) return ok(null);
+  return fail('NOT_ALLOWED', 'You can only rename, merge or delete the themes you created.');
+}
+
+/** The common start of a command on one theme: the workshop, the theme, and the right to change it. */
 function groupableTheme(
   state: Workshop | null,
   actor: Actor,
@@ -42,9 +50,12 @@ function groupableTheme(
   if (!theme.ok) return theme;
   const allowed = mayGroup(ws.value, actor, ws.value.boards[theme.value.boardId]!);
   if (!allowed.ok) return allowed;
+  const own = mayChangeTheme(actor, theme.value);
+  if (!own.ok) return own;
   return ok({ ws: ws.value, theme: theme.value });
 }
 
+/** The notes, all on this board, each listed once. */
 function notesOnBoard(state: Workshop, board: Board, noteIds: string[]): Result<NoteId[]> {
   if (new Set(noteIds).size !== noteIds.length) return fail('DUPLICATE_NOTE');
   for (const id of noteIds) {
@@ -84,6 +95,7 @@ export const createTheme: Handler<'createTheme'> = (state, actor, command, ctx) 
     createdAt: ctx.now,
     answeredBy: [],
   };
+  if (actor.role === 'participant') theme.createdBy = actor.participantId;
   const events: WorkshopEvent[] = [{ type: 'themeCreated', theme }];
   if (notes.value.length > 0) {
     events.push({
@@ -118,6 +130,9 @@ export const mergeThemes: Handler<'mergeThemes'> = (state, actor, command) => {
   if (into.value.boardId !== other.value.boardId) return fail('NOTE_ELSEWHERE');
   const allowed = mayGroup(ws.value, actor, ws.value.boards[into.value.boardId]!);
   if (!allowed.ok) return allowed;
+  // The theme that goes must be theirs; the one that stays only takes notes, which is grouping.
+  const own = mayChangeTheme(actor, other.value);
+  if (!own.ok) return own;
   const moving = Object.values(ws.value.notes)
     .filter((n) => n.themeId === other.value.id)
     .map((n) => n.id);
@@ -127,6 +142,19 @@ export const mergeThemes: Handler<'mergeThemes'> = (state, actor, command) => {
   for (const answer of other.value.answeredBy) {
     if (!into.value.answeredBy.includes(answer) && answer !== into.value.id) {
       events.push({ type: 'themesLinked', themeId: into.value.id, answerId: answer, linked: true });
+    }
+  }
+  // Themes answered by the one that goes are now answered by the one that stays (once, and
+  // never the one that stays by itself); deleting the other then drops the old links.
+  for (const theme of Object.values(ws.value.themes ?? {})) {
+    if (theme.id === into.value.id || theme.id === other.value.id) continue;
+    if (theme.answeredBy.includes(other.value.id) && !theme.answeredBy.includes(into.value.id)) {
+      events.push({
+        type: 'themesLinked',
+        themeId: theme.id,
+        answerId: into.value.id,
+        linked: true,
+      });
     }
   }
   events.push({ type: 'themeDeleted', themeId: other.value.id });

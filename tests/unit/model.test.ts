@@ -1,0 +1,425 @@
+/**
+ * Model-based test: long random command sequences from every role against `execute`, with ids
+ * drawn from the current state most of the time. After each step the invariants must hold, a
+ * refusal must leave the state as it was, and a few facts no invariant can see (links carried
+ * over by a merge) must hold too.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  apply,
+  BOARD_SETTINGS,
+  checkInvariants,
+  ERRORS,
+  execute,
+  STAGES,
+  TIMER_ACTIONS,
+  type Actor,
+  type Command,
+  type CommandType,
+  type Workshop,
+  type WorkshopEvent,
+} from '../../src/lib/domain/index';
+import { createCommand, deepFreeze, participantActor, testContext } from './helpers';
+
+/** One random step, resolved against the state when it runs. */
+interface Step {
+  type: CommandType;
+  actor: number;
+  picks: [number, number, number];
+  /** 0: use an id the workshop does not have. */
+  known: number;
+  flag: boolean;
+  text: string;
+}
+
+/**
+ * How often each command comes up. Notes and themes weigh most: that is where ids point at each
+ * other (stacks, themes, links); removing boards and deleting the workshop wipe a lot, so rarely.
+ */
+const WEIGHTS: Record<CommandType, number> = {
+  createWorkshop: 1,
+  joinWorkshop: 4,
+  rejoinWorkshop: 1,
+  removeParticipant: 1,
+  setJoining: 1,
+  changeJoinCode: 1,
+  createCoFacilitatorLink: 1,
+  revokeCoFacilitatorLink: 1,
+  rotateFacilitatorKey: 1,
+  deleteWorkshop: 1,
+  setStage: 2,
+  setQuestion: 1,
+  setStagePrompt: 1,
+  setObjectives: 1,
+  addColumn: 2,
+  renameColumn: 1,
+  removeColumn: 4,
+  setBoardSetting: 4,
+  moderateNote: 2,
+  setTimer: 1,
+  addBoard: 1,
+  renameBoard: 1,
+  moveBoard: 1,
+  removeBoard: 1,
+  createTheme: 6,
+  renameTheme: 2,
+  mergeThemes: 5,
+  deleteTheme: 2,
+  moveNotes: 5,
+  stackNote: 8,
+  linkThemes: 6,
+  addNote: 12,
+  editNote: 2,
+  deleteNote: 2,
+};
+const TYPES = (Object.entries(WEIGHTS) as [CommandType, number][]).flatMap(([type, weight]) =>
+  Array<CommandType>(weight).fill(type),
+);
+
+/** Mostly valid texts, sometimes empty, blank or too long. */
+const TEXTS = [
+  'Texte',
+  '  Deux\r\nlignes ',
+  'Thème',
+  'x',
+  'Une autre idée',
+  '',
+  '   ',
+  'é'.repeat(281),
+];
+
+const step: fc.Arbitrary<Step> = fc.record({
+  type: fc.constantFrom(...TYPES),
+  actor: fc.nat(99),
+  picks: fc.tuple(fc.nat(99), fc.nat(99), fc.nat(99)),
+  known: fc.nat(9),
+  flag: fc.boolean(),
+  text: fc.constantFrom(...TEXTS),
+});
+
+/** An item of the list (by a random index), or an id nobody has when `known` says so. */
+function pick<T extends string>(list: readonly T[], n: number, known: number): T {
+  if (known === 0 || list.length === 0) return (n % 2 === 0 ? 'no-such-id' : '__proto__') as T;
+  return list[n % list.length]!;
+}
+
+/** Another item than `pick(list, n, 1)` when the list has two or more. */
+function pickOther<T extends string>(list: readonly T[], n: number, m: number, known: number): T {
+  if (known === 0 || list.length < 2) return pick(list, m, known);
+  return list[(n + 1 + (m % (list.length - 1))) % list.length]!;
+}
+
+function actorFor(state: Workshop, s: Step): Actor {
+  const participants = Object.keys(state.participants);
+  // joining is mostly tried by people who have not joined (anyone else is refused)
+  if ((s.type === 'joinWorkshop' || s.type === 'rejoinWorkshop') && s.actor % 4 !== 0) {
+    return { role: 'nobody' };
+  }
+  const role = s.actor % 10;
+  if (role < 3) return { role: 'facilitator' };
+  if (role < 5) {
+    return { role: 'cofacilitator', linkId: pick(Object.keys(state.coFacilitators), s.actor, 1) };
+  }
+  if (role < 8) return participantActor(pick(participants, s.actor, s.known));
+  return role === 8 ? { role: 'projector' } : { role: 'nobody' };
+}
+
+/** Build the command a step stands for, with ids taken from the current state. */
+function commandFor(state: Workshop, s: Step): Command {
+  const [a, b, c] = s.picks;
+  const k = s.known;
+  const boards = Object.values(state.boards);
+  // mostly a board that has notes, so that notes, stacks and themes meet
+  const withNotes = boards.filter((x) =>
+    Object.values(state.notes).some((n) => n.boardId === x.id),
+  );
+  const among = withNotes.length > 0 && a % 4 !== 0 ? withNotes : boards;
+  const board = among.length > 0 && k !== 0 ? among[a % among.length]! : undefined;
+  const boardId = board?.id ?? 'no-such-board';
+  // mostly a column of the board, sometimes one of another board
+  const columns = (c % 5 === 0 ? boards.flatMap((x) => x.columns) : (board?.columns ?? [])).map(
+    (col) => col.id,
+  );
+  const columnId = pick(columns, b, k);
+  const allNotes = Object.values(state.notes);
+  const boardNotes = allNotes.filter((n) => n.boardId === board?.id);
+  const notes = (c % 4 === 0 ? allNotes : boardNotes).map((n) => n.id as string);
+  const themes = Object.values(state.themes ?? {});
+  const boardThemes = themes.filter((t) => t.boardId === board?.id);
+  const themeIds = (c % 4 === 0 || boardThemes.length === 0 ? themes : boardThemes).map(
+    (t) => t.id,
+  );
+  const participants = Object.keys(state.participants);
+  const stage = c % 7 === 0 ? 'nowhere' : STAGES[a % STAGES.length]!;
+  const device = `device-${a % 12}`;
+  const any = { type: s.type } as Record<string, unknown>;
+  switch (s.type) {
+    case 'createWorkshop':
+      return createCommand();
+    case 'joinWorkshop':
+      return {
+        type: 'joinWorkshop',
+        name: s.text,
+        sector:
+          c % 4 === 0
+            ? null
+            : (pick(
+                state.sectors.map((x) => x.id),
+                b,
+                k,
+              ) as never),
+        tokenHash: device,
+        rejoinCodeHash: `rejoin-${device}`,
+      };
+    case 'rejoinWorkshop':
+      return {
+        type: 'rejoinWorkshop',
+        rejoinCodeHash: `rejoin-device-${b % 12}`,
+        tokenHash: `device-${(a + 1) % 14}`,
+      };
+    case 'removeParticipant':
+      return { type: 'removeParticipant', participantId: pick(participants, a, k) as never };
+    case 'setJoining':
+      return { type: 'setJoining', open: s.flag };
+    case 'changeJoinCode':
+      return { type: 'changeJoinCode', joinCode: `CODE${a % 15}` };
+    case 'createCoFacilitatorLink':
+      return { type: 'createCoFacilitatorLink', label: s.text, keyHash: `link-${a}` };
+    case 'revokeCoFacilitatorLink':
+      return {
+        type: 'revokeCoFacilitatorLink',
+        linkId: pick(Object.keys(state.coFacilitators), a, k),
+      };
+    case 'rotateFacilitatorKey':
+      return { type: 'rotateFacilitatorKey', keyHash: `key-${a}` };
+    case 'deleteWorkshop':
+      // rare: everything after it is NOT_FOUND, which teaches little
+      return a % 10 === 0 ? { type: 'deleteWorkshop' } : { type: 'setJoining', open: s.flag };
+    case 'setStage':
+      return { type: 'setStage', stage: stage as never };
+    case 'setQuestion':
+      return { type: 'setQuestion', question: s.text };
+    case 'setStagePrompt':
+      return { type: 'setStagePrompt', stage: stage as never, prompt: s.text };
+    case 'setObjectives':
+      return { type: 'setObjectives', objectives: s.text };
+    case 'addColumn':
+      return { type: 'addColumn', boardId: boardId as never, title: s.text };
+    case 'renameColumn':
+      return {
+        type: 'renameColumn',
+        boardId: boardId as never,
+        columnId: columnId as never,
+        title: s.text,
+      };
+    case 'removeColumn':
+      return { type: 'removeColumn', boardId: boardId as never, columnId: columnId as never };
+    case 'setBoardSetting':
+      return {
+        type: 'setBoardSetting',
+        boardId: boardId as never,
+        setting: (c % 9 === 0 ? 'colour' : BOARD_SETTINGS[b % BOARD_SETTINGS.length]!) as never,
+        value: s.flag,
+      };
+    case 'moderateNote':
+      return { type: 'moderateNote', noteId: pick(notes, a, k) as never, moderated: s.flag };
+    case 'setTimer':
+      return {
+        type: 'setTimer',
+        action: TIMER_ACTIONS[a % TIMER_ACTIONS.length]!,
+        ...(b % 3 === 0 ? {} : { durationMs: [0, 60_000, 5e8][b % 3]! }),
+      };
+    case 'addBoard':
+      return {
+        type: 'addBoard',
+        stage: stage as never,
+        title: s.text,
+        columns: s.flag ? [] : ['Un', 'Deux'],
+      };
+    case 'renameBoard':
+      return { type: 'renameBoard', boardId: boardId as never, title: s.text };
+    case 'moveBoard':
+      return { type: 'moveBoard', boardId: boardId as never, direction: s.flag ? 'up' : 'down' };
+    case 'removeBoard':
+      return a % 4 === 0
+        ? { type: 'removeBoard', boardId: boardId as never }
+        : { type: 'renameBoard', boardId: boardId as never, title: s.text };
+    case 'createTheme':
+      return {
+        type: 'createTheme',
+        boardId: boardId as never,
+        title: s.text,
+        noteIds: (s.flag ? [] : [pick(notes, b, k), pickOther(notes, b, c, 1)]) as never,
+      };
+    case 'renameTheme':
+      return { type: 'renameTheme', themeId: pick(themeIds, a, k), title: s.text };
+    case 'mergeThemes':
+      return {
+        type: 'mergeThemes',
+        themeId: pick(themeIds, a, k),
+        otherThemeId: pickOther(themeIds, a, b, 1),
+      };
+    case 'deleteTheme':
+      return { type: 'deleteTheme', themeId: pick(themeIds, a, k) };
+    case 'moveNotes':
+      return {
+        type: 'moveNotes',
+        noteIds: (s.flag
+          ? [pick(notes, a, k)]
+          : [pick(notes, a, k), pickOther(notes, a, b, 1)]) as never,
+        themeId: c % 3 === 0 ? null : pick(themeIds, c, k),
+      };
+    case 'stackNote':
+      return {
+        type: 'stackNote',
+        noteId: pick(notes, a, k) as never,
+        onto: (c % 5 === 0 ? null : pickOther(notes, a, b, 1)) as never,
+      };
+    case 'linkThemes': {
+      // a barrier is usually answered by a theme of another board: any two themes
+      const all = themes.map((t) => t.id);
+      return {
+        type: 'linkThemes',
+        themeId: pick(all, a, k),
+        answerId: pickOther(all, a, b, 1),
+        linked: c % 4 !== 0,
+      };
+    }
+    case 'addNote':
+      return {
+        type: 'addNote',
+        boardId: boardId as never,
+        columnId: columnId as never,
+        text: s.text,
+      };
+    case 'editNote':
+      return { type: 'editNote', noteId: pick(notes, a, k) as never, text: s.text };
+    case 'deleteNote':
+      return { type: 'deleteNote', noteId: pick(notes, a, k) as never };
+    default:
+      return any as Command;
+  }
+}
+
+/**
+ * What a merge must keep that no invariant sees: every theme that was answered by the theme that
+ * went is now answered by the one that stayed (unless it is that one), and so is the one that
+ * stayed by every answer of the one that went.
+ */
+function mergeKeptLinks(before: Workshop, after: Workshop, command: Command): string[] {
+  if (command.type !== 'mergeThemes') return [];
+  const { themeId: into, otherThemeId: gone } = command;
+  const lost: string[] = [];
+  for (const theme of Object.values(before.themes ?? {})) {
+    if (theme.id === gone || theme.id === into) continue;
+    if (theme.answeredBy.includes(gone) && !after.themes![theme.id]!.answeredBy.includes(into)) {
+      lost.push(`theme ${theme.id} lost its link to merged theme ${gone}`);
+    }
+  }
+  for (const answer of before.themes![gone]!.answeredBy) {
+    if (answer !== into && !after.themes![into]!.answeredBy.includes(answer)) {
+      lost.push(`merged theme's answer ${answer} was lost`);
+    }
+  }
+  return lost;
+}
+
+const known = new Set(Object.keys(ERRORS));
+
+/** Run the steps; return the first broken rule, with the trail that led to it. */
+function runSteps(steps: Step[]): void {
+  const ctx = testContext();
+  const created = execute(
+    null,
+    { role: 'nobody' },
+    createCommand({ sectors: ['A', 'B', 'C'] }),
+    ctx,
+  );
+  if (!created.ok) throw new Error('the workshop could not be created');
+  let state = deepFreeze(created.value.state);
+  const events: WorkshopEvent[] = [...created.value.decision.events];
+  const trail: string[] = [];
+  // A room to start from: four people, a few notes and three themes, so that random steps soon
+  // meet notes, stacks, themes and links.
+  const prelude = (actor: Actor, command: Command) => {
+    const result = execute(state, actor, command, ctx);
+    if (!result.ok) throw new Error(`prelude ${command.type}: ${result.error.code}`);
+    events.push(...result.value.decision.events);
+    state = deepFreeze(result.value.state);
+    return result.value.decision.reply;
+  };
+  const board = state.boards[state.stages.define.boardIds[0]!]!;
+  for (let i = 0; i < 4; i++) {
+    const sector = i === 3 ? null : state.sectors[i % 2]!.id;
+    const tokenHash = `device-${i}`;
+    const joined = prelude(
+      { role: 'nobody' },
+      {
+        type: 'joinWorkshop',
+        name: `P${i}`,
+        sector,
+        tokenHash,
+        rejoinCodeHash: `rejoin-${tokenHash}`,
+      },
+    );
+    const columnId = board.columns[i % board.columns.length]!.id;
+    prelude(participantActor(joined!.participantId!), {
+      type: 'addNote',
+      boardId: board.id,
+      columnId,
+      text: `Note ${i}`,
+    });
+  }
+  const facilitator: Actor = { role: 'facilitator' };
+  const firstNote = Object.keys(state.notes)[0]!;
+  for (const [boardId, noteIds] of [
+    [board.id, [firstNote]],
+    [board.id, []],
+    [state.stages.discover.boardIds[0]!, []],
+  ] as const) {
+    prelude(facilitator, {
+      type: 'createTheme',
+      boardId,
+      title: 'Thème',
+      noteIds: [...noteIds],
+    } as Command);
+  }
+  for (const s of steps) {
+    ctx.advance(1000);
+    const actor = actorFor(state, s);
+    const command = commandFor(state, s);
+    const before = JSON.stringify(state);
+    const result = execute(state, actor, command, ctx);
+    trail.push(
+      `${actor.role} ${JSON.stringify(command)} → ${result.ok ? 'ok' : result.error.code}`,
+    );
+    const where = () => `\nafter:\n${trail.slice(-12).join('\n')}`;
+    if (!result.ok) {
+      expect(known.has(result.error.code), `unknown code ${result.error.code}`).toBe(true);
+      expect(result.error.message.length).toBeGreaterThan(0);
+      expect(JSON.stringify(state), `a refusal changed the state${where()}`).toBe(before);
+      continue;
+    }
+    const next = result.value.state;
+    const broken = [...checkInvariants(next), ...mergeKeptLinks(state, next, command)];
+    expect(broken, `broken rules${where()}`).toEqual([]);
+    events.push(...result.value.decision.events);
+    state = deepFreeze(next);
+  }
+  // replaying every event from nothing gives the same workshop
+  let replayed: Workshop | null = null;
+  for (const event of events) replayed = apply(replayed, event);
+  expect(replayed).toEqual(state);
+}
+
+describe('random command sequences (model-based)', () => {
+  it('[E1] [E6] [I2] [I3] [I4] [I5] [I6] long random sequences from every role keep every invariant, and a refusal changes nothing', () => {
+    fc.assert(
+      fc.property(fc.array(step, { minLength: 20, maxLength: 60 }), (steps) => {
+        runSteps(steps);
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
