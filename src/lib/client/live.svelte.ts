@@ -165,6 +165,15 @@ export class LiveWorkshop {
     });
   }
 
+  /**
+   * The workshop has a new join code: reconnect with it from now on (a former code lets only
+   * participants with their token back in, so the projector follows the new one).
+   */
+  followJoinCode(code: string): void {
+    const auth = this.#socket.auth as Record<string, unknown>;
+    if (typeof auth.code === 'string' && auth.code !== code) this.#socket.auth = { ...auth, code };
+  }
+
   /** The replica of one audience (the public one unless asked otherwise). */
   snapshot(audience: Audience = 'public'): ReplicaSnapshot {
     return this.#replicas[audience]?.snapshot ?? EMPTY_SNAPSHOT;
