@@ -37,7 +37,8 @@ const config = {
         'script-src': ['self'],
         'style-src': ['self'],
         'style-src-attr': ['unsafe-hashes', ...styleAttributeHashes],
-        // socket.io and the Yjs endpoint are on the same origin: 'self' covers ws:/wss: there.
+        // socket.io and the Yjs endpoint are on the same origin; 'self' covers ws:/wss: in
+        // current browsers, and hooks.server.ts names them for Safari before 15.4.
         'connect-src': ['self'],
         'img-src': ['self', 'data:'],
         'worker-src': ['self'],

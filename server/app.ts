@@ -1,6 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Realtime, setSharedRealtime, type RealtimeOptions } from './realtime';
+import { isRealtimeUpgrade, Realtime, setSharedRealtime, type RealtimeOptions } from './realtime';
+import { logRefused, printable, refuseUpgrade } from './transport/guard';
 import type { WorkshopStore } from './store/types';
 
 type Handler = (req: http.IncomingMessage, res: http.ServerResponse, next?: () => void) => void;
@@ -11,7 +12,8 @@ export interface StartOptions {
   store: WorkshopStore;
   origin?: string | null;
   createToken?: string | null;
-  trustProxy?: boolean;
+  /** Trusted reverse proxies in front (a hop count; `true` is 1). */
+  trustProxy?: boolean | number;
   /** Anything else for the realtime side (limits, ticket lifetime: tests tune them). */
   realtime?: Omit<RealtimeOptions, 'store'>;
   /** The SvelteKit handler (adapter-node); tests may leave it out. */
@@ -45,9 +47,20 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.setHeader('Referrer-Policy', 'no-referrer');
     res.setHeader('X-Frame-Options', 'DENY');
-    handler(req, res);
+    try {
+      handler(req, res);
+    } catch (error) {
+      // The pages' handler answers its own errors; this is for what slips through.
+      logRefused(`a request for ${printable(req.url)}`, error);
+      if (!res.headersSent) res.writeHead(400, { Connection: 'close' });
+      res.end();
+    }
   });
   realtime.attach(server);
+  // Upgrades to any other path: nobody takes them, and an unanswered one would stay open.
+  server.on('upgrade', (req, socket) => {
+    if (!isRealtimeUpgrade(req.url)) refuseUpgrade(socket, 404);
+  });
   setSharedRealtime(realtime);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

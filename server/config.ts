@@ -10,12 +10,28 @@ export interface Config {
   origin: string | null;
   /** When set, creating a workshop needs this token. */
   createToken: string | null;
-  /** Behind a reverse proxy: take the client address from X-Forwarded-For. */
-  trustProxy: boolean;
+  /**
+   * How many reverse proxies in front append to X-Forwarded-For (0: none; the client address is
+   * the entry that many from the right).
+   */
+  trustProxy: number;
   /** Erase workshops without a command for this many days (null: keep them). */
   retentionDays: number | null;
   /** Compact a workshop's log into its snapshot once it holds this many bytes. */
   compactBytes: number;
+}
+
+/** TRUST_PROXY: unset, `0` or `false` for none, `true` for one, or a number of proxies. */
+function proxyHops(value: string | undefined): number {
+  if (value === undefined || value === '' || value === 'false') return 0;
+  if (value === 'true') return 1;
+  const hops = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(hops)) {
+    throw new Error(
+      `TRUST_PROXY must be the number of proxies in front (0, 1, 2…) or true, not "${value}"`,
+    );
+  }
+  return hops;
 }
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
@@ -47,7 +63,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: path.resolve(env.DATA_DIR || './data'),
     origin: env.ORIGIN ? env.ORIGIN.replace(/\/$/, '') : null,
     createToken: env.CREATE_TOKEN ? env.CREATE_TOKEN : null,
-    trustProxy: env.TRUST_PROXY === '1' || env.TRUST_PROXY === 'true',
+    trustProxy: proxyHops(env.TRUST_PROXY),
     retentionDays: retention,
     compactBytes,
   };

@@ -6,6 +6,7 @@ import type { AudienceKey } from '../src/lib/protocol/replica';
 import { newId, randomSecret } from './crypto';
 import { RATE_LIMITS, TokenBuckets, type LimitName, type RateLimit } from './rateLimit';
 import { stillValid, type SessionData } from './transport/session';
+import { guarded, keepUpgradeErrorsLocal, printable, refuseUpgrade } from './transport/guard';
 import { registerSocketHandlers } from './transport/socket';
 import { TicketBook } from './tickets';
 import type { LoadedWorkshop, WorkshopStore } from './store/types';
@@ -22,8 +23,11 @@ export interface RealtimeOptions {
   onFatal?: (error: unknown) => void;
   /** When set, creating a workshop needs this token. */
   createToken?: string | null;
-  /** Take the client address from X-Forwarded-For (behind a reverse proxy). */
-  trustProxy?: boolean;
+  /**
+   * How many reverse proxies in front append to X-Forwarded-For (0: none, the socket's address
+   * counts; `true` is 1). See clientAddress in transport/clientAddress.ts.
+   */
+  trustProxy?: boolean | number;
   /** Tighter or looser limits (tests). */
   limits?: Partial<Record<LimitName, RateLimit>>;
   /** Erase workshops with no command for this many days (null: keep them). */
@@ -37,6 +41,11 @@ export interface RealtimeOptions {
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** How often the retention period is checked while the server runs. */
 const RETENTION_CHECK_MS = 60 * 60 * 1000;
+
+/** Whether an upgrade request is for socket.io or the Yjs endpoint (the rest is not ours). */
+export function isRealtimeUpgrade(url: string | undefined): boolean {
+  return url !== undefined && (url.startsWith('/socket.io/') || url.startsWith('/yjs/'));
+}
 
 function failStop(error: unknown): void {
   console.error(
@@ -62,7 +71,8 @@ export class Realtime {
   readonly maxMessageBytes: number;
   readonly onFatal: (error: unknown) => void;
   readonly createToken: string | null;
-  readonly trustProxy: boolean;
+  /** Trusted proxy hops in front (0: none). */
+  readonly trustProxy: number;
   /** Rate limits, by what they count (see RATE_LIMITS). */
   readonly limits: Record<LimitName, TokenBuckets>;
   readonly retentionDays: number | null;
@@ -78,26 +88,17 @@ export class Realtime {
     this.maxMessageBytes = options.maxMessageBytes ?? 16 * 1024;
     this.onFatal = options.onFatal ?? failStop;
     this.createToken = options.createToken ?? null;
-    this.trustProxy = options.trustProxy ?? false;
+    const hops = Number(options.trustProxy ?? 0);
+    this.trustProxy = Number.isInteger(hops) && hops > 0 ? hops : 0;
     this.retentionDays = options.retentionDays ?? null;
     this.now = options.now ?? Date.now;
     const limits = { ...RATE_LIMITS, ...options.limits };
-    this.limits = {
-      commands: new TokenBuckets(limits.commands.capacity, limits.commands.perSecond),
-      creations: new TokenBuckets(limits.creations.capacity, limits.creations.perSecond),
-      failuresPerAddress: new TokenBuckets(
-        limits.failuresPerAddress.capacity,
-        limits.failuresPerAddress.perSecond,
-      ),
-      failuresPerDevice: new TokenBuckets(
-        limits.failuresPerDevice.capacity,
-        limits.failuresPerDevice.perSecond,
-      ),
-      failuresPerWorkshop: new TokenBuckets(
-        limits.failuresPerWorkshop.capacity,
-        limits.failuresPerWorkshop.perSecond,
-      ),
-    };
+    this.limits = Object.fromEntries(
+      (Object.keys(RATE_LIMITS) as LimitName[]).map((name) => [
+        name,
+        new TokenBuckets(limits[name].capacity, limits[name].perSecond, this.now),
+      ]),
+    ) as Record<LimitName, TokenBuckets>;
     this.tickets = new TicketBook(options.ticketTtlMs ?? 60_000);
     this.yjs = new YjsEndpoint(
       {
@@ -296,13 +297,17 @@ export class Realtime {
     });
     registerSocketHandlers(this.#io, this);
     this.#upgrade = (req, socket, head) => {
+      keepUpgradeErrorsLocal(socket);
       const url = req.url ?? '';
       if (!url.startsWith('/yjs/')) return;
-      if (!this.originAllowed(req.headers.origin)) {
-        socket.end('HTTP/1.1 403 Forbidden\r\n\r\n');
-        return;
-      }
-      this.yjs.handleUpgrade(req, socket, head);
+      guarded(
+        () => `an upgrade to ${printable(url)}`,
+        () => {
+          if (!this.originAllowed(req.headers.origin)) return refuseUpgrade(socket, 403);
+          this.yjs.handleUpgrade(req, socket, head);
+        },
+        () => refuseUpgrade(socket, 400),
+      );
     };
     http.on('upgrade', this.#upgrade);
   }

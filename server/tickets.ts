@@ -12,7 +12,9 @@ interface Ticket {
  * where it has authenticated, so no lasting secret ever appears in a URL.
  */
 export class TicketBook {
+  /** In insertion order, which is also expiry order: every ticket lives `ttlMs`. */
   readonly #tickets = new Map<string, Ticket>();
+  #visits = 0;
 
   constructor(
     private readonly ttlMs: number,
@@ -20,7 +22,7 @@ export class TicketBook {
   ) {}
 
   grant(workshopId: string, audience: AudienceKey): string {
-    this.#sweep();
+    this.#dropExpired();
     const ticket = randomSecret(18);
     this.#tickets.set(ticket, { workshopId, audience, expires: this.now() + this.ttlMs });
     return ticket;
@@ -40,8 +42,26 @@ export class TicketBook {
     }
   }
 
-  #sweep(): void {
+  /** How many tickets are held now (expired ones included until the next grant). */
+  get size(): number {
+    return this.#tickets.size;
+  }
+
+  /** How many tickets grants have looked at so far, to drop the expired ones (tests). */
+  get visits(): number {
+    return this.#visits;
+  }
+
+  /**
+   * Drop expired tickets from the front only: they all expire in the order they were granted,
+   * so a grant looks at the ones it drops and one more, never at the whole book.
+   */
+  #dropExpired(): void {
     const now = this.now();
-    for (const [key, t] of this.#tickets) if (t.expires <= now) this.#tickets.delete(key);
+    for (const [key, t] of this.#tickets) {
+      this.#visits++;
+      if (t.expires > now) return;
+      this.#tickets.delete(key);
+    }
   }
 }

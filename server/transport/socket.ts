@@ -17,6 +17,9 @@ import { hashSecret, newId, randomJoinCode, randomSecret } from '../crypto';
 import type { Realtime } from '../realtime';
 import { authenticate, stillValid, type ClientOrigin, type SessionData } from './session';
 import { internalError } from '../workshopRoom';
+import { clientAddress } from './clientAddress';
+import { guarded, logRefused, printable } from './guard';
+import { askerKey, rejoinBudgets, slowDown, tooManyAttempts } from './limits';
 import { normaliseCode } from '../../src/lib/protocol/codes';
 
 type AckFn = (ack: Ack<unknown>) => void;
@@ -174,19 +177,24 @@ async function handleCommand(
   } else {
     domainCommand = command as Command;
   }
-  const failures = [
-    [realtime.limits.failuresPerAddress, session.address],
-    [realtime.limits.failuresPerDevice, session.device],
-    [realtime.limits.failuresPerWorkshop, room.state.id],
-  ] as const;
+  const failures = rejoinBudgets(realtime, session, room.state.id);
   if (command.type === 'rejoinWorkshop' && failures.some(([b, key]) => !b.allows(key))) {
     const wait = Math.max(...failures.map(([b, key]) => b.retryAfter(key)));
     return refuse('TOO_MANY_ATTEMPTS', tooManyAttempts(wait));
+  }
+  // New participants per address: a script must not fill a room to WORKSHOP_FULL. Taken before
+  // the join runs (many may arrive at once), given back if it did not let anyone in.
+  const { joinsPerAddress } = realtime.limits;
+  const newcomer = command.type === 'joinWorkshop' && session.actor.role === 'nobody';
+  if (newcomer && !joinsPerAddress.take(session.address)) {
+    const wait = joinsPerAddress.retryAfter(session.address);
+    return refuse('RATE_LIMITED', slowDown('Too many people joined from this address', wait));
   }
   // Visitors who have not joined yet are told apart by their device token.
   const sender =
     session.actor.role === 'nobody' && session.tokenHash ? `t:${session.tokenHash}` : undefined;
   const ack = await room.run(session.actor, domainCommand, op, sender);
+  if (newcomer && !ack.ok) joinsPerAddress.refund(session.address);
   const joined = command.type === 'joinWorkshop' || command.type === 'rejoinWorkshop';
   if (ack.ok && joined && session.actor.role === 'nobody') {
     const participantId = ack.value.participantId as ParticipantId;
@@ -200,11 +208,11 @@ async function handleCommand(
   if (ack.ok && ENDS_SESSIONS.has(command.type)) {
     // After the ack has gone out, so the sender hears the answer before anyone is let go.
     const workshopId = room.state.id;
-    setImmediate(() => realtime.evictInvalidSessions(workshopId));
+    afterAck(`letting go after ${command.type}`, () => realtime.evictInvalidSessions(workshopId));
   }
   if (ack.ok && command.type === 'changeJoinCode') {
     const workshopId = room.state.id;
-    setImmediate(() => realtime.joinCodeChanged(workshopId));
+    afterAck('a join code change', () => realtime.joinCodeChanged(workshopId));
   }
   if (ack.ok && command.type === 'deleteWorkshop') {
     // After the ack, so the console hears that it worked before its connection goes.
@@ -225,8 +233,15 @@ async function handleCommand(
   return ack;
 }
 
-function tooManyAttempts(seconds: number): string {
-  return `Too many attempts: try again in ${Math.max(1, seconds)} s.`;
+/** Run `fn` once the ack has gone out; a throw there is logged, never uncaught. */
+function afterAck(what: string, fn: () => void): void {
+  setImmediate(() => {
+    try {
+      fn();
+    } catch (error) {
+      logRefused(what, error);
+    }
+  });
 }
 
 function tokenMatches(given: string | undefined, expected: string): boolean {
@@ -236,11 +251,13 @@ function tokenMatches(given: string | undefined, expected: string): boolean {
   return timingSafeEqual(a, b);
 }
 
-/** The client's address (X-Forwarded-For behind a trusted proxy) and its device. */
+/** The client's address (see clientAddress: behind trusted proxies) and its device. */
 function clientOrigin(realtime: Realtime, socket: Socket): ClientOrigin {
-  const forwarded = socket.handshake.headers['x-forwarded-for'];
-  const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(',')[0]?.trim();
-  const address = realtime.trustProxy && first ? first : socket.handshake.address;
+  const address = clientAddress(
+    socket.handshake.address,
+    socket.handshake.headers['x-forwarded-for'],
+    realtime.trustProxy,
+  );
   const auth = socket.handshake.auth as { token?: unknown } | undefined;
   const token = typeof auth?.token === 'string' ? auth.token.slice(0, 64) : '';
   return { address, device: `${address}|${token}` };
@@ -257,73 +274,121 @@ const ENDS_SESSIONS = new Set<string>([
 /** The command side of the protocol: handshake, hello, commands with acks. */
 export function registerSocketHandlers(io: Server, realtime: Realtime): void {
   io.use((socket, next) => {
-    const client = clientOrigin(realtime, socket);
+    let answered = false;
     const refuseHandshake = (code: ErrorCode, message: string = ERRORS[code]) => {
+      answered = true;
       const error = new Error(code) as Error & { data: unknown };
       error.data = { code, message };
       next(error);
     };
-    // Guessing join codes: failed attempts are counted per address and per device. Facilitator
-    // keys (128 random bits) cannot be guessed, so consoles are never throttled: a stranger at
-    // the venue cannot lock the facilitator out.
-    const { failuresPerAddress, failuresPerDevice } = realtime.limits;
-    const auth = socket.handshake.auth as Record<string, unknown> | undefined;
-    const guessable = typeof auth?.code === 'string';
-    if (
-      guessable &&
-      (!failuresPerAddress.allows(client.address) || !failuresPerDevice.allows(client.device))
-    ) {
-      const wait = Math.max(
-        failuresPerAddress.retryAfter(client.address),
-        failuresPerDevice.retryAfter(client.device),
-      );
-      return refuseHandshake('TOO_MANY_ATTEMPTS', tooManyAttempts(wait));
+    try {
+      admit(realtime, socket, refuseHandshake);
+    } catch (error) {
+      logRefused('a handshake', error);
+      if (!answered) refuseHandshake('BAD_REQUEST');
+      return;
     }
-    const session = authenticate(realtime, socket.handshake.auth, client);
-    if (typeof session === 'string') {
-      if (session === 'NOT_FOUND' && guessable) {
-        failuresPerAddress.take(client.address);
-        failuresPerDevice.take(client.device);
-      }
-      return refuseHandshake(session);
-    }
-    socket.data.session = session;
-    next();
+    if (!answered) next();
   });
 
   io.on('connection', (socket) => {
-    const session = socket.data.session as SessionData;
-    realtime.track(socket, session);
-    const room = session.workshopId ? realtime.rooms.get(session.workshopId) : undefined;
-    if (room && session.actor.role === 'participant') room.connect(session.actor.participantId);
+    guarded(
+      () => 'a connection',
+      () => serve(realtime, socket),
+      () => socket.disconnect(true),
+    );
+  });
+}
 
-    socket.on('hello', (ack: unknown) => {
-      if (typeof ack !== 'function') return;
-      (ack as AckFn)({ ok: true, value: welcome(realtime, session) });
-    });
+/** The handshake: who the client is, unless it has been guessing join codes. */
+function admit(
+  realtime: Realtime,
+  socket: Socket,
+  refuseHandshake: (code: ErrorCode, message?: string) => void,
+): void {
+  const client = clientOrigin(realtime, socket);
+  // Guessing join codes: failed attempts are counted per address and per device. Facilitator
+  // keys (128 random bits) cannot be guessed, so consoles are never throttled: a stranger at
+  // the venue cannot lock the facilitator out.
+  const { failuresPerAddress, failuresPerDevice } = realtime.limits;
+  const auth = socket.handshake.auth as Record<string, unknown> | undefined;
+  const guessable = typeof auth?.code === 'string';
+  if (
+    guessable &&
+    (!failuresPerAddress.allows(client.address) || !failuresPerDevice.allows(client.device))
+  ) {
+    const wait = Math.max(
+      failuresPerAddress.retryAfter(client.address),
+      failuresPerDevice.retryAfter(client.device),
+    );
+    return refuseHandshake('TOO_MANY_ATTEMPTS', tooManyAttempts(wait));
+  }
+  const session = authenticate(realtime, socket.handshake.auth, client);
+  if (typeof session === 'string') {
+    if (session === 'NOT_FOUND' && guessable) {
+      failuresPerAddress.take(client.address);
+      failuresPerDevice.take(client.device);
+    }
+    return refuseHandshake(session);
+  }
+  socket.data.session = session;
+}
 
-    socket.on('cmd', (payload: unknown, ack: unknown) => {
+/** One connection's events: hello and commands, each answered whatever it carries. */
+function serve(realtime: Realtime, socket: Socket): void {
+  const session = socket.data.session as SessionData;
+  realtime.track(socket, session);
+  const room = session.workshopId ? realtime.rooms.get(session.workshopId) : undefined;
+  if (room && session.actor.role === 'participant') room.connect(session.actor.participantId);
+
+  // Whatever arguments come with an event, the ack is the last one (if it is a function).
+  const on = (event: string, handle: (payload: unknown, ack: AckFn) => void) => {
+    socket.on(event, (...args: unknown[]) => {
+      const ack = args.at(-1);
       if (typeof ack !== 'function') return;
-      if (!realtime.limits.commands.take(socket.id)) {
-        (ack as AckFn)(refuse('RATE_LIMITED'));
-        return;
-      }
-      handleCommand(realtime, session, payload).then(
-        (result) => (ack as AckFn)(result),
-        (error: unknown) => {
-          console.error('command failed', error);
-          (ack as AckFn)(internalError());
-        },
+      guarded(
+        () => `a ${printable(event)} event`,
+        () => handle(args.length > 1 ? args[0] : undefined, ack as AckFn),
+        () => (ack as AckFn)(internalError()),
       );
     });
+  };
 
-    socket.on('disconnect', () => {
-      realtime.untrack(socket);
-      realtime.limits.commands.forget(socket.id);
-      const current = session.workshopId ? realtime.rooms.get(session.workshopId) : undefined;
-      if (current && session.actor.role === 'participant') {
-        current.disconnect(session.actor.participantId);
-      }
-    });
+  on('hello', (_payload, ack) => {
+    // Each hello grants tickets: a client asking in a loop is told to wait.
+    const asker = askerKey(session);
+    if (!realtime.limits.hellos.take(asker)) {
+      const wait = realtime.limits.hellos.retryAfter(asker);
+      return ack(refuse('RATE_LIMITED', slowDown('Too many hellos', wait)));
+    }
+    ack({ ok: true, value: welcome(realtime, session) });
+  });
+
+  on('cmd', (payload, ack) => {
+    if (!realtime.limits.commands.take(askerKey(session))) return ack(refuse('RATE_LIMITED'));
+    handleCommand(realtime, session, payload).then(
+      (result) => ack(result),
+      (error: unknown) => {
+        console.error('command failed', error);
+        ack(internalError());
+      },
+    );
+  });
+
+  socket.on('error', (error) => logRefused('a socket.io event', error));
+
+  // Budgets are not forgotten here: they belong to the asker, who may come back at once.
+  socket.on('disconnect', () => {
+    guarded(
+      () => 'a disconnection',
+      () => {
+        realtime.untrack(socket);
+        const current = session.workshopId ? realtime.rooms.get(session.workshopId) : undefined;
+        if (current && session.actor.role === 'participant') {
+          current.disconnect(session.actor.participantId);
+        }
+      },
+      () => {},
+    );
   });
 }

@@ -1,6 +1,7 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { useServerAndBrowser } from './helpers';
+import { request } from 'node:http';
+import { startBuiltServer, useServerAndBrowser } from './helpers';
 import { LAPTOP, PHONE, PROJECTOR, createFromHome, openScreen } from './pages';
 
 const e2e = useServerAndBrowser();
@@ -81,7 +82,9 @@ describe('security headers', () => {
       const styleAttrs = csp.get('style-src-attr') ?? [];
       expect(styleAttrs[0], path).toBe("'unsafe-hashes'");
       for (const source of styleAttrs.slice(1)) expect(source, path).toMatch(/^'sha256-[^']+'$/);
-      expect(csp.get('connect-src'), path).toEqual(["'self'"]);
+      // 'self', and the WebSocket origin named for Safari before 15.4 ([H5])
+      const host = new URL(e2e.server.url).host;
+      expect(csp.get('connect-src'), path).toEqual(["'self'", `ws://${host}`, `wss://${host}`]);
       expect(csp.get('img-src'), path).toEqual(["'self'", 'data:']);
       expect(csp.get('worker-src'), path).toEqual(["'self'"]);
       expect(csp.get('object-src'), path).toEqual(["'none'"]);
@@ -218,4 +221,75 @@ describe('security headers', () => {
     expect(frame!.url()).not.toContain(e2e.server.url); // Chromium's error page instead
     expect(await frame!.locator('#code').count()).toBe(0);
   });
+
+  it('[H5] connect-src names the WebSocket origin: the Host the page was asked for, or ORIGIN when set', async () => {
+    const port = new URL(e2e.server.url).port;
+    const asked = await pageFor(port, `localhost:${port}`);
+    expect(asked.status).toBe(200);
+    expect(asked.connectSrc).toEqual([
+      "'self'",
+      `ws://localhost:${port}`,
+      `wss://localhost:${port}`,
+    ]);
+
+    // with ORIGIN set, the Host header does not matter
+    const configured = await startBuiltServer({ env: { ORIGIN: 'https://cocrea.example.org' } });
+    try {
+      const page = await pageFor(String(configured.port), 'elsewhere.example');
+      expect(page.connectSrc).toEqual([
+        "'self'",
+        'ws://cocrea.example.org',
+        'wss://cocrea.example.org',
+      ]);
+    } finally {
+      await configured.dispose();
+    }
+  });
+
+  it('[H6] a Host header that is not a plain host[:port] is never written into the policy', async () => {
+    const port = new URL(e2e.server.url).port;
+    let served = 0;
+    for (const host of [
+      'evil.example wss://attacker.example',
+      "evil.example;script-src 'unsafe-inline'",
+      'under_score.example',
+      `${'x'.repeat(300)}.example`,
+    ]) {
+      const page = await pageFor(port, host);
+      // (a Host that is no URL host at all is refused by the server before any page)
+      if (page.status === 200) {
+        served++;
+        expect(page.connectSrc, host).toEqual(["'self'"]);
+      }
+      expect(page.policy, host).not.toContain('attacker');
+      expect(page.policy, host).not.toContain('unsafe-inline');
+      expect(page.policy, host).not.toContain('x'.repeat(300));
+    }
+    expect(served).toBeGreaterThan(0);
+  });
 });
+
+/** GET /join on 127.0.0.1 with the Host header given (fetch would not let us choose it). */
+function pageFor(
+  port: string,
+  host: string,
+): Promise<{ status: number; policy: string; connectSrc: string[] | undefined }> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      { host: '127.0.0.1', port: Number(port), path: '/join', headers: { Host: host } },
+      (res) => {
+        res.resume();
+        const policy = String(res.headers['content-security-policy'] ?? '');
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            policy,
+            connectSrc: parseCsp(policy).get('connect-src'),
+          }),
+        );
+      },
+    );
+    req.on('error', reject);
+    req.end();
+  });
+}

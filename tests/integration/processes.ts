@@ -3,15 +3,17 @@ import { mkdir, mkdtemp } from 'node:fs/promises';
 import path from 'node:path';
 import { build } from 'esbuild';
 
-/** Bundle the crash-test server entry once into a temp dir; returns the script's path. */
-export async function bundleServerProcess(): Promise<string> {
+/** Bundle a server entry (the crash-test one by default) into a temp dir; returns its path. */
+export async function bundleServerProcess(
+  entry = 'tests/integration/fixtures/serverProcess.ts',
+): Promise<string> {
   // Inside the project, so that the bundle's bare imports resolve from node_modules (ESM
   // ignores NODE_PATH).
   await mkdir(path.resolve('node_modules/.cache'), { recursive: true });
   const outdir = await mkdtemp(path.resolve('node_modules/.cache/cocrea-proc-'));
   const outfile = path.join(outdir, 'server.mjs');
   await build({
-    entryPoints: [path.resolve('tests/integration/fixtures/serverProcess.ts')],
+    entryPoints: [path.resolve(entry)],
     outfile,
     bundle: true,
     platform: 'node',

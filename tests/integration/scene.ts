@@ -37,7 +37,9 @@ const plenty: RateLimit = { capacity: 1_000_000, perSecond: 1_000_000 };
 /** Limits that never get in the way of a test that sends many commands or creates many rooms. */
 export const LOOSE_LIMITS: Partial<Record<LimitName, RateLimit>> = {
   commands: plenty,
+  hellos: plenty,
   creations: plenty,
+  joinsPerAddress: plenty,
 };
 
 /** A console-style secret: 128 bits, base64url (22 characters). */

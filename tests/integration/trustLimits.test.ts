@@ -5,7 +5,8 @@ import type { RunningServer } from '../../server/app';
 import { RATE_LIMITS } from '../../server/rateLimit';
 import { newRejoinCode } from '../../src/lib/client/opId';
 import type { ClientCommand } from '../../src/lib/protocol/commands';
-import type { RoomGrant } from '../../src/lib/protocol/replica';
+import type { Ack } from '../../src/lib/protocol/ack';
+import type { RoomGrant, Welcome } from '../../src/lib/protocol/replica';
 import { PROTOCOL_VERSION } from '../../src/lib/protocol/version';
 import {
   closeClients,
@@ -136,7 +137,8 @@ describe('origin', () => {
     server = await startTestServer({ origin: GOOD, createToken: 'sesame', trustProxy: true });
     expect(server.realtime.origin).toBe(GOOD);
     expect(server.realtime.createToken).toBe('sesame');
-    expect(server.realtime.trustProxy).toBe(true);
+    // `true` is one proxy hop
+    expect(server.realtime.trustProxy).toBe(1);
   });
 });
 
@@ -211,71 +213,153 @@ describe('guessing is throttled', () => {
 
     const proxied = await start({ limits, trustProxy: true });
     expect(await guess(proxied.url, '10.0.0.1')).toBe('NOT_FOUND');
-    expect(await guess(proxied.url, '10.0.0.1, 192.168.0.1')).toBe('NOT_FOUND');
+    // the proxy appended what it saw: the rightmost entry is the client
+    expect(await guess(proxied.url, '192.168.0.1, 10.0.0.1')).toBe('NOT_FOUND');
     expect(await guess(proxied.url, '10.0.0.1')).toBe('TOO_MANY_ATTEMPTS');
     // behind the proxy, each client address has its own budget
     expect(await guess(proxied.url, '10.0.0.2')).toBe('NOT_FOUND');
   });
 
-  it('[X14] wrong rejoin codes are budgeted per device and per workshop, then TOO_MANY_ATTEMPTS', async () => {
-    const { url } = await start();
+  it('[X33] behind one trusted proxy, a made-up leftmost X-Forwarded-For entry does not escape the address budget', async () => {
+    const { url } = await start({
+      limits: { failuresPerAddress: { capacity: 3, perSecond: 0.001 } },
+      trustProxy: 1,
+    });
+    // what a proxy that appends sends for a client at 203.0.113.7 who wrote its own header
+    const guess = (spoofed: string) =>
+      refusal(
+        connectWith(
+          url,
+          { code: 'ZZZZZZ', as: 'participant', token: newToken() },
+          { headers: { 'X-Forwarded-For': `${spoofed}, 203.0.113.7` } },
+        ),
+      );
+    for (let i = 1; i <= 3; i++) expect(await guess(`10.9.9.${i}`)).toBe('NOT_FOUND');
+    expect(await guess('10.9.9.4')).toBe('TOO_MANY_ATTEMPTS');
+    expect(await guess('garbage, 10.9.9.5')).toBe('TOO_MANY_ATTEMPTS');
+    // another client behind the same proxy has its own budget
+    expect(
+      await refusal(
+        connectWith(
+          url,
+          { code: 'ZZZZZZ', as: 'participant', token: newToken() },
+          { headers: { 'X-Forwarded-For': '10.9.9.1, 203.0.113.8' } },
+        ),
+      ),
+    ).toBe('NOT_FOUND');
+  });
+
+  it('[X33] behind two trusted proxies, the address the nearer one saw counts', async () => {
+    const { url } = await start({
+      limits: { failuresPerAddress: { capacity: 2, perSecond: 0.001 } },
+      trustProxy: 2,
+    });
+    const guess = (header: string) =>
+      refusal(
+        connectWith(
+          url,
+          { code: 'ZZZZZZ', as: 'participant', token: newToken() },
+          { headers: { 'X-Forwarded-For': header } },
+        ),
+      );
+    // client, then the outer proxy's address as the inner proxy saw it
+    expect(await guess('1.1.1.1, 198.51.100.9, 10.0.0.254')).toBe('NOT_FOUND');
+    expect(await guess('2.2.2.2, 198.51.100.9, 10.0.0.254')).toBe('NOT_FOUND');
+    expect(await guess('3.3.3.3, 198.51.100.9, 10.0.0.254')).toBe('TOO_MANY_ATTEMPTS');
+    expect(await guess('198.51.100.10, 10.0.0.254')).toBe('NOT_FOUND');
+  });
+
+  it('[X14] wrong rejoin codes are budgeted per device, per address and per workshop, then TOO_MANY_ATTEMPTS', async () => {
+    const { url } = await start({ trustProxy: 1 });
     const { workshopId, joinCode } = await createWorkshop(url);
     const noor = await joinAs(url, joinCode, 'Noor');
     const room = server!.realtime.rooms.get(workshopId)!;
     const before = JSON.stringify(room.latest);
-    const visitor = () => connect(url, { code: joinCode, as: 'participant', token: newToken() });
-    const wrong = () => newRejoinCode();
+    const visitor = (from: string) =>
+      connectWith(
+        url,
+        { code: joinCode, as: 'participant', token: newToken() },
+        { headers: { 'X-Forwarded-For': from } },
+      );
+    const rejoin = (socket: Socket, rejoinCode = newRejoinCode()) =>
+      send(socket, { type: 'rejoinWorkshop', rejoinCode });
+    const unknown = { ok: false, error: { code: 'UNKNOWN_REJOIN_CODE' } };
+    const tooMany = { ok: false, error: { code: 'TOO_MANY_ATTEMPTS' } };
 
-    const first = await visitor();
+    const first = await visitor('10.1.0.1');
     for (let i = 0; i < RATE_LIMITS.failuresPerDevice.capacity; i++) {
-      expect(await send(first, { type: 'rejoinWorkshop', rejoinCode: wrong() })).toMatchObject({
-        ok: false,
-        error: { code: 'UNKNOWN_REJOIN_CODE' },
-      });
+      expect(await rejoin(first)).toMatchObject(unknown);
     }
     // this device is done guessing, even with the right code
-    expect(
-      await send(first, { type: 'rejoinWorkshop', rejoinCode: noor.rejoinCode }),
-    ).toMatchObject({ ok: false, error: { code: 'TOO_MANY_ATTEMPTS' } });
+    expect(await rejoin(first, noor.rejoinCode)).toMatchObject(tooMany);
+    // and so is its address, whatever device it presents
+    expect(RATE_LIMITS.rejoinFailuresPerAddress.capacity).toBe(5);
+    expect(await rejoin(await visitor('10.1.0.1'))).toMatchObject(tooMany);
 
-    // another device has its own budget, until the workshop's (10) is spent
-    const second = await visitor();
+    // another address has its own budgets, until the workshop's (10) is spent
+    const second = await visitor('10.2.0.1');
     const perWorkshop = RATE_LIMITS.failuresPerWorkshop.capacity;
     for (let i = RATE_LIMITS.failuresPerDevice.capacity; i < perWorkshop; i++) {
-      expect(await send(second, { type: 'rejoinWorkshop', rejoinCode: wrong() })).toMatchObject({
-        ok: false,
-        error: { code: 'UNKNOWN_REJOIN_CODE' },
-      });
+      expect(await rejoin(second)).toMatchObject(unknown);
     }
-    const third = await visitor();
-    expect(
-      await send(third, { type: 'rejoinWorkshop', rejoinCode: noor.rejoinCode }),
-    ).toMatchObject({ ok: false, error: { code: 'TOO_MANY_ATTEMPTS' } });
+    const third = await visitor('10.3.0.1');
+    expect(await rejoin(third, noor.rejoinCode)).toMatchObject(tooMany);
     expect(JSON.stringify(room.latest)).toBe(before);
     expect(noor.socket.connected).toBe(true);
 
-    // the address still has budget left: guesses in another workshop are answered normally
+    // the third address still has budget left: guesses in another workshop are answered
     const other = await createWorkshop(url);
-    const elsewhere = await connect(url, {
-      code: other.joinCode,
-      as: 'participant',
-      token: newToken(),
-    });
-    expect(await send(elsewhere, { type: 'rejoinWorkshop', rejoinCode: wrong() })).toMatchObject({
-      ok: false,
-      error: { code: 'UNKNOWN_REJOIN_CODE' },
-    });
+    const elsewhere = await connectWith(
+      url,
+      { code: other.joinCode, as: 'participant', token: newToken() },
+      { headers: { 'X-Forwarded-For': '10.3.0.1' } },
+    );
+    expect(await rejoin(elsewhere)).toMatchObject(unknown);
+  });
+
+  it('[X32] one address hammering wrong rejoin codes cannot lock a workshop: another address’s right code gets in', async () => {
+    let clock = Date.now();
+    const { url } = await start({ trustProxy: 1, now: () => clock });
+    const { joinCode } = await createWorkshop(url);
+    const noor = await joinAs(url, joinCode, 'Noor');
+    const from = (address: string) =>
+      connectWith(
+        url,
+        { code: joinCode, as: 'participant', token: newToken() },
+        { headers: { 'X-Forwarded-For': address } },
+      );
+    // one attacker, a fresh device every few tries, one wrong code every 2 s (the per-address
+    // failure budget's own pace) for ten minutes of the server's clock
+    const outcomes = new Map<string, number>();
+    let attacker = await from('198.51.100.66');
+    for (let t = 0; t < 300; t++) {
+      if (t % 4 === 0) attacker = await from('198.51.100.66');
+      const ack = await send(attacker, { type: 'rejoinWorkshop', rejoinCode: newRejoinCode() });
+      const code = ack.ok ? 'ok' : ack.error.code;
+      outcomes.set(code, (outcomes.get(code) ?? 0) + 1);
+      clock += 2000;
+    }
+    // it guessed, and was throttled
+    expect(outcomes.get('UNKNOWN_REJOIN_CODE')).toBeGreaterThan(0);
+    expect(outcomes.get('TOO_MANY_ATTEMPTS')).toBeGreaterThan(0);
+    expect(outcomes.get('ok')).toBeUndefined();
+    // Noor, on her laptop at another address, still gets in with her code, at once
+    const laptop = await from('203.0.113.20');
+    expect(
+      await send(laptop, { type: 'rejoinWorkshop', rejoinCode: noor.rejoinCode }),
+    ).toMatchObject({ ok: true, value: { participantId: noor.participantId } });
   });
 });
 
 describe('flooding is throttled', () => {
-  it('[X15] commands beyond the per-connection burst get RATE_LIMITED and change nothing', async () => {
+  it('[X15] commands beyond the burst get RATE_LIMITED and change nothing; another participant is not affected', async () => {
     const { url } = await start();
     const { workshopId, joinCode } = await createWorkshop(url);
     const room = server!.realtime.rooms.get(workshopId)!;
     const boardId = room.latest.stages.define.boardIds[0]!;
     const columnId = room.latest.boards[boardId]!.columns[0]!.id;
     const flooder = await joinAs(url, joinCode, 'Flo');
+    const neighbour = await joinAs(url, joinCode, 'Nina');
     const burst = RATE_LIMITS.commands.capacity;
     const acks = await Promise.all(
       Array.from({ length: burst + 10 }, (_, i) =>
@@ -284,21 +368,70 @@ describe('flooding is throttled', () => {
     );
     const accepted = acks.filter((a) => a.ok).length;
     const limited = acks.filter((a) => !a.ok && a.error.code === 'RATE_LIMITED').length;
-    // joinAs spent one token; a few may trickle back (10 a second) while the burst arrives
+    // joining spent one token; a few may trickle back (10 a second) while the burst arrives
     expect(accepted).toBeGreaterThanOrEqual(burst - 1);
     expect(accepted).toBeLessThanOrEqual(burst + 3);
     expect(accepted + limited).toBe(burst + 10);
     expect(Object.keys(room.latest.notes)).toHaveLength(accepted);
-    // the limit is per connection: the same participant on another connection is served
-    const again = await connect(url, { code: joinCode, as: 'participant', token: flooder.token });
-    expect(await send(again, { type: 'addNote', boardId, columnId, text: 'ok' })).toMatchObject({
-      ok: true,
-    });
+    // the limit is the participant's: another participant is served
+    expect(
+      await send(neighbour.socket, { type: 'addNote', boardId, columnId, text: 'ok' }),
+    ).toMatchObject({ ok: true });
     // and the flooder gets tokens back with time (10 a second)
     await new Promise((r) => setTimeout(r, 250));
     expect(
       await send(flooder.socket, { type: 'addNote', boardId, columnId, text: 'later' }),
     ).toMatchObject({ ok: true });
+  });
+
+  it('[X30] limits follow who is asking: a reconnect or a second tab refills nothing', async () => {
+    let clock = Date.now();
+    const { url } = await start({ now: () => clock });
+    const { workshopId, joinCode, facilitatorKey } = await createWorkshop(url);
+    const room = server!.realtime.rooms.get(workshopId)!;
+    const boardId = room.latest.stages.define.boardIds[0]!;
+    const columnId = room.latest.boards[boardId]!.columns[0]!.id;
+    const note = { type: 'addNote', boardId, columnId, text: 'x' } as const;
+    const drain = async (socket: Socket) => {
+      for (let i = 0; i < RATE_LIMITS.commands.capacity; i++) await send(socket, note);
+      expect(await send(socket, note)).toMatchObject({
+        ok: false,
+        error: { code: 'RATE_LIMITED' },
+      });
+    };
+
+    // a participant: a new connection with the same token, then a second one at once
+    const flo = await joinAs(url, joinCode, 'Flo');
+    await drain(flo.socket);
+    flo.socket.disconnect();
+    const again = await connect(url, { code: joinCode, as: 'participant', token: flo.token });
+    expect(await send(again, note)).toMatchObject({ ok: false, error: { code: 'RATE_LIMITED' } });
+    const tab = await connect(url, { code: joinCode, as: 'participant', token: flo.token });
+    expect(await send(tab, note)).toMatchObject({ ok: false, error: { code: 'RATE_LIMITED' } });
+
+    // a console, by its key
+    const console_ = await connect(url, { workshopId, key: facilitatorKey });
+    await drain(console_);
+    const console2 = await connect(url, { workshopId, key: facilitatorKey });
+    expect(await send(console2, note)).toMatchObject({
+      ok: false,
+      error: { code: 'RATE_LIMITED' },
+    });
+
+    // a visitor, by its device token
+    const token = newToken();
+    const visitor = await connect(url, { code: joinCode, as: 'participant', token });
+    await drain(visitor);
+    const visitor2 = await connect(url, { code: joinCode, as: 'participant', token });
+    expect(await send(visitor2, note)).toMatchObject({
+      ok: false,
+      error: { code: 'RATE_LIMITED' },
+    });
+
+    // time refills the budget (10 a second), for every connection of the asker
+    clock += 1000;
+    expect(await send(again, note)).toMatchObject({ ok: true });
+    expect(await send(console2, note)).toMatchObject({ ok: true });
   });
 
   it('[X16] creations beyond the per-address budget get RATE_LIMITED and create nothing', async () => {
@@ -525,5 +658,181 @@ describe('rights end at once', () => {
       cmd: { ...join, rejoinCode: newRejoinCode() },
     });
     expect(ack).toMatchObject({ ok: true });
+  });
+});
+
+describe('hellos and joins are throttled', () => {
+  const ask = (socket: Socket) =>
+    socket.timeout(5000).emitWithAck('hello') as Promise<Ack<Welcome>>;
+
+  it('[X29] hellos beyond the burst get RATE_LIMITED with the wait; reconnecting refills nothing, time does', async () => {
+    let clock = Date.now();
+    const { url } = await start({ now: () => clock });
+    const { joinCode } = await createWorkshop(url);
+    const phone = await joinAs(url, joinCode, 'Hana');
+    for (let i = 0; i < 10; i++) {
+      expect((await ask(phone.socket)).ok).toBe(true);
+    }
+    const tickets = server!.realtime.tickets.size;
+    const refused = await ask(phone.socket);
+    expect(refused).toMatchObject({ ok: false, error: { code: 'RATE_LIMITED' } });
+    expect(!refused.ok && refused.error.message).toMatch(/try again in 1 s/);
+    // the same phone on a new connection is the same asker
+    const again = await connect(url, { code: joinCode, as: 'participant', token: phone.token });
+    expect(await ask(again)).toMatchObject({ ok: false, error: { code: 'RATE_LIMITED' } });
+    // refused hellos grant nothing
+    expect(server!.realtime.tickets.size).toBe(tickets);
+    // someone else is served, and a second later so is the phone
+    expect((await ask(await connect(url, { code: joinCode, as: 'projector' }))).ok).toBe(true);
+    clock += 1000;
+    expect((await ask(again)).ok).toBe(true);
+    expect(await ask(again)).toMatchObject({ ok: false, error: { code: 'RATE_LIMITED' } });
+    expect(RATE_LIMITS.hellos).toEqual({ capacity: 10, perSecond: 1 });
+  });
+
+  it('[X31] new participants per address: the budget, then RATE_LIMITED; refusals spend nothing; other addresses and returning people get in', async () => {
+    let clock = Date.now();
+    const { url } = await start({
+      trustProxy: 1,
+      now: () => clock,
+      limits: { joinsPerAddress: { capacity: 5, perSecond: 1 } },
+    });
+    const { workshopId, joinCode } = await createWorkshop(url);
+    const room = server!.realtime.rooms.get(workshopId)!;
+    const phone = (address: string) =>
+      connectWith(
+        url,
+        { code: joinCode, as: 'participant', token: newToken() },
+        { headers: { 'X-Forwarded-For': address } },
+      );
+    const join = async (address: string, sector: string | null = null) =>
+      send(await phone(address), {
+        type: 'joinWorkshop',
+        name: 'Script',
+        sector,
+        rejoinCode: newRejoinCode(),
+      });
+    const rejoinCodes: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const socket = await phone('10.5.0.1');
+      const rejoinCode = newRejoinCode();
+      rejoinCodes.push(rejoinCode);
+      const ack = await send(socket, {
+        type: 'joinWorkshop',
+        name: `P${i}`,
+        sector: null,
+        rejoinCode,
+      });
+      expect(ack.ok).toBe(true);
+    }
+    const limited = await join('10.5.0.1');
+    expect(limited).toMatchObject({ ok: false, error: { code: 'RATE_LIMITED' } });
+    expect(!limited.ok && limited.error.message).toMatch(/try again in 1 s/);
+    expect(Object.keys(room.latest.participants)).toHaveLength(5);
+    // another address joins; someone who joined before comes back on a new device
+    expect((await join('10.6.0.1')).ok).toBe(true);
+    expect(
+      await send(await phone('10.5.0.1'), { type: 'rejoinWorkshop', rejoinCode: rejoinCodes[0]! }),
+    ).toMatchObject({ ok: true });
+    // a second later: one more; a join the room refuses does not spend it
+    clock += 1000;
+    expect(await join('10.5.0.1', 'no-such-sector')).toMatchObject({
+      ok: false,
+      error: { code: 'UNKNOWN_SECTOR' },
+    });
+    expect((await join('10.5.0.1')).ok).toBe(true);
+    expect(await join('10.5.0.1')).toMatchObject({ ok: false, error: { code: 'RATE_LIMITED' } });
+    expect(Object.keys(room.latest.participants)).toHaveLength(7);
+    // the real budget: a venue's hundred phones behind one address join at once
+    expect(RATE_LIMITS.joinsPerAddress).toEqual({ capacity: 100, perSecond: 1 });
+  });
+});
+
+describe('odd input on socket.io is answered, never fatal', () => {
+  it('[X28] a hello with arguments is answered (the ack is the last one); an event without an ack is ignored and the connection kept', async () => {
+    const { url } = await start();
+    const { joinCode } = await createWorkshop(url);
+    const projector = await connect(url, { code: joinCode, as: 'projector' });
+    const answered = (await projector
+      .timeout(5000)
+      .emitWithAck('hello', 1, { x: 2 }, [3])) as Ack<Welcome>;
+    expect(answered).toMatchObject({ ok: true, value: { role: 'projector' } });
+    projector.emit('cmd', { v: 1 }, 5);
+    projector.emit('hello', 'no ack');
+    projector.emit('no-such-event', () => {});
+    // a payload that is a function, and a deep array within the size limit
+    expect(await projector.timeout(5000).emitWithAck('cmd')).toMatchObject({
+      ok: false,
+      error: { code: 'BAD_REQUEST' },
+    });
+    expect(
+      await rawCmd(
+        projector,
+        Array.from({ length: 3000 }, () => [1]),
+      ),
+    ).toMatchObject({
+      ok: false,
+      error: { code: 'BAD_REQUEST' },
+    });
+    expect(projector.connected).toBe(true);
+    expect((await hello(projector)).role).toBe('projector');
+  });
+
+  it('[X28] handshake auth of any shape is refused with a code or taken as a visitor; nothing else', async () => {
+    const { url } = await start();
+    const { joinCode } = await createWorkshop(url);
+    const shapes: Record<string, unknown>[] = [
+      { code: {} },
+      { code: joinCode, as: 'participant', token: ['a'] },
+      { code: joinCode, as: 'participant', token: 'x'.repeat(5000) },
+      { workshopId: [], key: {} },
+      { workshopId: '__proto__', key: 'x' },
+      { code: '%E0%A4%A', as: 'projector' },
+      { ['__proto__']: { polluted: true } },
+      { v: '1' },
+      { v: null },
+    ];
+    for (const auth of shapes) {
+      const outcome = await refusal(connectWith(url, auth));
+      expect(
+        ['BAD_REQUEST', 'NOT_FOUND', 'UNSUPPORTED_PROTOCOL', 'connected'],
+        JSON.stringify(auth),
+      ).toContain(outcome);
+    }
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect((await hello(await connect(url, { code: joinCode, as: 'projector' }))).role).toBe(
+      'projector',
+    );
+  });
+
+  it('[X28] behind a trusted proxy, a giant or malformed X-Forwarded-For counts as the socket’s address', async () => {
+    const { url } = await start({
+      trustProxy: 1,
+      limits: { failuresPerAddress: { capacity: 3, perSecond: 0.001 } },
+    });
+    const guess = (forwarded: string) =>
+      refusal(
+        connectWith(
+          url,
+          { code: 'ZZZZZZ', as: 'participant', token: newToken() },
+          { headers: { 'X-Forwarded-For': forwarded } },
+        ),
+      );
+    // three made-up headers, one budget: the socket's own address
+    expect(await guess('1.1.1.1, '.repeat(1000) + 'not-an-address')).toBe('NOT_FOUND');
+    expect(await guess(',,,')).toBe('NOT_FOUND');
+    expect(await guess('"><script>')).toBe('NOT_FOUND');
+    expect(await guess('[')).toBe('TOO_MANY_ATTEMPTS');
+  });
+
+  it('[X28] Origin: null is a foreign origin when ORIGIN is set, and nothing special otherwise', async () => {
+    const strict = await start({ origin: 'https://cocrea.example' });
+    await expect(
+      connectWith(strict.url, {}, { transport: 'polling', headers: { Origin: 'null' } }),
+    ).rejects.toMatchObject({ description: 403 });
+    await strict.close();
+    const open = await start();
+    const socket = await connectWith(open.url, {}, { headers: { Origin: 'null' } });
+    expect((await hello(socket)).role).toBe('nobody');
   });
 });

@@ -10,7 +10,7 @@ describe('configuration from the environment', () => {
       dataDir: path.resolve('./data'),
       origin: null,
       createToken: null,
-      trustProxy: false,
+      trustProxy: 0,
       retentionDays: null,
       compactBytes: 4 * 1024 * 1024,
     });
@@ -31,5 +31,19 @@ describe('configuration from the environment', () => {
     expect(configFromEnv({ ORIGIN: 'https://cocrea.example.org/' }).origin).toBe(
       'https://cocrea.example.org',
     );
+  });
+
+  it('[CF4] TRUST_PROXY is the number of proxies in front: unset, 0 or false for none, true for one', () => {
+    expect(configFromEnv({ TRUST_PROXY: '' }).trustProxy).toBe(0);
+    expect(configFromEnv({ TRUST_PROXY: '0' }).trustProxy).toBe(0);
+    expect(configFromEnv({ TRUST_PROXY: 'false' }).trustProxy).toBe(0);
+    expect(configFromEnv({ TRUST_PROXY: 'true' }).trustProxy).toBe(1);
+    expect(configFromEnv({ TRUST_PROXY: '1' }).trustProxy).toBe(1);
+    expect(configFromEnv({ TRUST_PROXY: '2' }).trustProxy).toBe(2);
+    for (const bad of ['yes', '-1', '1.5', ' 1', 'loopback']) {
+      expect(() => configFromEnv({ TRUST_PROXY: bad }), bad).toThrow(
+        `TRUST_PROXY must be the number of proxies in front (0, 1, 2…) or true, not "${bad}"`,
+      );
+    }
   });
 });

@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { clientAddress } from '../../../server/transport/clientAddress';
+
+const SOCKET = '10.0.0.9';
+
+describe('the client address behind trusted proxies', () => {
+  it('[CF5] without a trusted proxy, X-Forwarded-For is ignored', () => {
+    expect(clientAddress(SOCKET, '1.2.3.4', 0)).toBe(SOCKET);
+    expect(clientAddress(SOCKET, undefined, 1)).toBe(SOCKET);
+  });
+
+  it('[CF5] behind N proxies, the entry N from the right: what the nearest trusted proxy saw', () => {
+    expect(clientAddress(SOCKET, '203.0.113.7', 1)).toBe('203.0.113.7');
+    // the client wrote its own entry first; the proxy appended the real one
+    expect(clientAddress(SOCKET, '6.6.6.6, 203.0.113.7', 1)).toBe('203.0.113.7');
+    expect(clientAddress(SOCKET, '6.6.6.6, 203.0.113.7, 198.51.100.2', 2)).toBe('203.0.113.7');
+    // several header lines are one list
+    expect(clientAddress(SOCKET, ['6.6.6.6', '203.0.113.7'], 1)).toBe('203.0.113.7');
+    expect(clientAddress(SOCKET, ' 2001:db8::1 ', 1)).toBe('2001:db8::1');
+  });
+
+  it('[CF5] fewer entries than proxies: the leftmost; an entry that is no address: the socket’s', () => {
+    expect(clientAddress(SOCKET, '203.0.113.7', 3)).toBe('203.0.113.7');
+    for (const bad of [
+      '',
+      ',,,',
+      'unknown',
+      '[',
+      '"><script>',
+      '6.6.6.6, nope',
+      'x'.repeat(9000),
+    ]) {
+      expect(clientAddress(SOCKET, bad, 1), bad).toBe(SOCKET);
+    }
+    // some proxies add the port
+    expect(clientAddress(SOCKET, '203.0.113.7:5123', 1)).toBe('203.0.113.7');
+    expect(clientAddress(SOCKET, '[2001:db8::1]:443', 1)).toBe('2001:db8::1');
+  });
+});
