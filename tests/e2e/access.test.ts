@@ -54,6 +54,45 @@ describe('who runs the room, from the console', () => {
       .toContain('Aucun atelier ne correspond');
   });
 
+  it('[E11] a new join code: the projector follows, a phone that joined stays, the old code turns newcomers away', async () => {
+    const console_ = await openScreen(e2e.browser, LAPTOP, e2e.contexts);
+    const code = await createFromHome(console_, e2e.server.url, 'Nouveau code');
+    await console_.getByRole('button', { name: 'J’ai conservé le lien' }).click();
+    const projector = await openScreen(e2e.browser, LAPTOP, e2e.contexts);
+    await projector.goto(`${e2e.server.url}/projector/${code}`);
+    await projector.getByTestId('projector-code').waitFor();
+    const phone = await openScreen(e2e.browser, PHONE, e2e.contexts, true);
+    await joinFromPhone(phone, e2e.server.url, code, 'Inès', null);
+
+    await console_.getByTestId('change-code').click();
+    await expect.poll(() => console_.getByTestId('join-code').textContent()).not.toBe(code);
+    const fresh = (await console_.getByTestId('join-code').textContent())!.trim();
+    await expect
+      .poll(() => projector.getByTestId('projector-code').getAttribute('aria-label'))
+      .toBe(fresh);
+    expect(projector.url()).toContain(`/projector/${fresh}`);
+    // The projector keeps working through the new code, after a reload too.
+    await projector.reload();
+    await expect
+      .poll(() => projector.getByTestId('projector-code').getAttribute('aria-label'))
+      .toBe(fresh);
+
+    // Inès's phone knows only the old code, and still posts after a reload.
+    await phone.reload();
+    await post(phone, 'Attentes', 'Toujours là');
+    await expect
+      .poll(() => projector.getByTestId('note').filter({ hasText: 'Toujours là' }).count())
+      .toBe(1);
+
+    // A newcomer with the old code is turned away; with the new one, welcome.
+    const late = await openScreen(e2e.browser, PHONE, e2e.contexts, true);
+    await late.goto(`${e2e.server.url}/join/${code}`);
+    await expect
+      .poll(() => late.getByRole('alert').textContent(), { timeout: 15_000 })
+      .toContain('Aucun atelier ne correspond');
+    await joinFromPhone(late, e2e.server.url, fresh, 'Jules', null);
+  });
+
   it('[E10] the main facilitator deletes the workshop after typing its title; every screen is told and phones keep nothing', async () => {
     const console_ = await openScreen(e2e.browser, LAPTOP, e2e.contexts);
     const code = await createFromHome(console_, e2e.server.url, 'Atelier à effacer');
