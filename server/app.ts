@@ -2,6 +2,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { isRealtimeUpgrade, Realtime, setSharedRealtime, type RealtimeOptions } from './realtime';
 import { logRefused, printable, refuseUpgrade } from './transport/guard';
+import type { Config } from './config';
+import { DurableStore } from './store/durable';
 import type { WorkshopStore } from './store/types';
 
 type Handler = (req: http.IncomingMessage, res: http.ServerResponse, next?: () => void) => void;
@@ -80,4 +82,21 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       setSharedRealtime(undefined);
     },
   };
+}
+
+/** What the settings ask of the realtime side: `npm start` and `vite dev`/`preview` alike. */
+export async function realtimeOptionsFrom(config: Config): Promise<RealtimeOptions> {
+  return {
+    store: await DurableStore.open(config.dataDir, { compactBytes: config.compactBytes }),
+    origin: config.origin,
+    createToken: config.createToken,
+    trustProxy: config.trustProxy,
+    retentionDays: config.retentionDays,
+  };
+}
+
+/** The server as the settings describe it, with the durable store under DATA_DIR. */
+export async function startFromConfig(config: Config, handler?: Handler): Promise<RunningServer> {
+  const { store, ...realtime } = await realtimeOptionsFrom(config);
+  return startServer({ port: config.port, host: config.host, store, realtime, handler });
 }

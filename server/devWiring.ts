@@ -1,7 +1,7 @@
 import type { Server as HttpServer } from 'node:http';
+import { realtimeOptionsFrom } from './app';
 import { configFromEnv } from './config';
 import { Realtime, setSharedRealtime, sharedRealtime } from './realtime';
-import { DurableStore } from './store/durable';
 
 /**
  * The socket.io and Yjs wiring of `npm start`, installed on `vite dev`'s or `vite preview`'s
@@ -12,13 +12,7 @@ export async function installRealtime(http: HttpServer): Promise<void> {
   const previous = sharedRealtime();
   if (previous) await previous.close();
   const config = configFromEnv();
-  const realtime = await Realtime.create({
-    store: await DurableStore.open(config.dataDir, { compactBytes: config.compactBytes }),
-    origin: config.origin,
-    createToken: config.createToken,
-    trustProxy: config.trustProxy,
-    retentionDays: config.retentionDays,
-  });
+  const realtime = await Realtime.create(await realtimeOptionsFrom(config));
   realtime.attach(http);
   setSharedRealtime(realtime);
 }

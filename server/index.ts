@@ -1,7 +1,6 @@
 /* Production entry: `npm start` runs the bundled form of this file (dist/server.js). */
 import { configFromEnv } from './config';
-import { startServer } from './app';
-import { DurableStore } from './store/durable';
+import { startFromConfig } from './app';
 import { DamagedLogError } from './store/logCodec';
 
 let config: ReturnType<typeof configFromEnv>;
@@ -15,16 +14,7 @@ try {
 // The SvelteKit build; resolved at run time next to dist/ (see scripts/build-server.js).
 const { handler } = await import(new URL('../build/handler.js', import.meta.url).href);
 
-const server = await startServer({
-  port: config.port,
-  host: config.host,
-  origin: config.origin,
-  createToken: config.createToken,
-  trustProxy: config.trustProxy,
-  realtime: { retentionDays: config.retentionDays },
-  store: await DurableStore.open(config.dataDir, { compactBytes: config.compactBytes }),
-  handler,
-}).catch((error: unknown) => {
+const server = await startFromConfig(config, handler).catch((error: unknown) => {
   if (!(error instanceof DamagedLogError)) throw error;
   // Acknowledged records would be lost: say which file and what to do, and stop.
   console.error(`cocrea: ${error.message}`);

@@ -2,10 +2,10 @@ import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DurableStore } from '../../server/store/durable';
 import { scenario } from '../unit/store/scenario';
+import { bundleServerProcess } from './processes';
 
 // The production entry (server/index.ts), bundled as `npm run build` does, next to a stub of the
 // SvelteKit handler it loads: what an operator sees when a log is damaged.
@@ -17,16 +17,7 @@ let damagedAt: number;
 beforeAll(async () => {
   await mkdir(path.resolve('node_modules/.cache'), { recursive: true });
   root = await mkdtemp(path.resolve('node_modules/.cache/cocrea-entry-'));
-  await build({
-    entryPoints: [path.resolve('server/index.ts')],
-    outfile: path.join(root, 'dist', 'server.js'),
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    packages: 'external',
-    logLevel: 'error',
-  });
+  await bundleServerProcess('server/index.ts', path.join(root, 'dist', 'server.js'));
   await writeFile(path.join(root, 'package.json'), '{ "type": "module" }');
   await mkdir(path.join(root, 'build'));
   await writeFile(

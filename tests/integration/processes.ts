@@ -3,15 +3,21 @@ import { mkdir, mkdtemp } from 'node:fs/promises';
 import path from 'node:path';
 import { build } from 'esbuild';
 
-/** Bundle a server entry (the crash-test one by default) into a temp dir; returns its path. */
+/**
+ * Bundle a server entry (the crash-test one by default) into a temp dir, or into `outfile`
+ * (which must lie inside the project); returns its path.
+ */
 export async function bundleServerProcess(
   entry = 'tests/integration/fixtures/serverProcess.ts',
+  outfile?: string,
 ): Promise<string> {
   // Inside the project, so that the bundle's bare imports resolve from node_modules (ESM
   // ignores NODE_PATH).
   await mkdir(path.resolve('node_modules/.cache'), { recursive: true });
-  const outdir = await mkdtemp(path.resolve('node_modules/.cache/cocrea-proc-'));
-  const outfile = path.join(outdir, 'server.mjs');
+  outfile ??= path.join(
+    await mkdtemp(path.resolve('node_modules/.cache/cocrea-proc-')),
+    'server.mjs',
+  );
   await build({
     entryPoints: [path.resolve(entry)],
     outfile,
