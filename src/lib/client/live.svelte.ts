@@ -112,6 +112,7 @@ export class LiveWorkshop {
   readonly #WebSocket: typeof globalThis.WebSocket | undefined;
   #draining = false;
   #closed = false;
+  #onStorage: ((event: StorageEvent) => void) | null = null;
   #helloTimer: ReturnType<typeof setTimeout> | null = null;
   #drainTimer: ReturnType<typeof setTimeout> | null = null;
   /** Failures in a row, to space out the next attempt: hellos, sends, and refusals per room. */
@@ -130,6 +131,16 @@ export class LiveWorkshop {
         )
       : null;
     this.outbox = this.#outbox?.entries ?? [];
+    if (this.#outbox && !options.storage && typeof window !== 'undefined') {
+      // Another tab of this phone queued or delivered something: show it, send what waits.
+      const key = options.outboxKey;
+      this.#onStorage = (event: StorageEvent) => {
+        if (event.key !== key) return;
+        this.#outbox?.refresh();
+        void this.#drain();
+      };
+      window.addEventListener('storage', this.#onStorage);
+    }
     this.#base = origin.replace(/^http/, 'ws') + YJS_PATH;
     this.#socket = io(origin, {
       path: '/socket.io',
@@ -363,6 +374,7 @@ export class LiveWorkshop {
 
   close(): void {
     this.#closed = true;
+    if (this.#onStorage) window.removeEventListener('storage', this.#onStorage);
     if (this.#helloTimer) clearTimeout(this.#helloTimer);
     if (this.#drainTimer) clearTimeout(this.#drainTimer);
     this.#socket.disconnect();

@@ -22,6 +22,10 @@ type Storage = Pick<globalThis.Storage, 'getItem' | 'setItem' | 'removeItem'>;
  * highest seq it applied per stream, so a resend is recognised however long the phone was away.
  * Each instance starts its own stream: two tabs never interleave one stream, and entries stored
  * by an earlier page keep their op ids (and their stream's order).
+ *
+ * Two tabs of the same phone share the storage: every change re-reads it and changes only its
+ * own entry, so one tab never writes over what the other queued (a tab that sends an entry the
+ * other already delivered gets the first answer back: same op id).
  */
 export class Outbox {
   #entries: OutboxEntry[];
@@ -57,23 +61,26 @@ export class Outbox {
   add(cmd: ClientCommand, now = Date.now()): OutboxEntry {
     const op = sequencedOp(this.#stream, ++this.#seq);
     const entry: OutboxEntry = { op, cmd, at: now, status: 'waiting' };
-    this.#entries = [...this.#entries, entry];
-    this.#save();
+    this.#change((entries) => [...entries, entry]);
     return entry;
   }
 
   /** The server has it: forget it. */
   done(op: string): void {
-    this.#entries = this.#entries.filter((e) => e.op !== op);
-    this.#save();
+    this.#change((entries) => entries.filter((e) => e.op !== op));
   }
 
   /** The server refused it: keep the text, with the reason, until the person dismisses it. */
   reject(op: string, error: DomainError): void {
-    this.#entries = this.#entries.map((e) =>
-      e.op === op ? { ...e, status: 'rejected' as const, error } : e,
+    this.#change((entries) =>
+      entries.map((e) => (e.op === op ? { ...e, status: 'rejected' as const, error } : e)),
     );
-    this.#save();
+  }
+
+  /** Another tab changed the storage: show (and send) what it holds now. */
+  refresh(): void {
+    this.#entries = Outbox.#read(this.storage, this.key);
+    this.onChange(this.#entries);
   }
 
   dismiss(op: string): void {
@@ -83,6 +90,12 @@ export class Outbox {
   /** Forget everything waiting (the workshop is gone: there is nowhere to send it). */
   clear(): void {
     this.#entries = [];
+    this.#save();
+  }
+
+  /** Apply a change to what the storage holds now (another tab may have written since). */
+  #change(fn: (entries: OutboxEntry[]) => OutboxEntry[]): void {
+    this.#entries = fn(Outbox.#read(this.storage, this.key));
     this.#save();
   }
 

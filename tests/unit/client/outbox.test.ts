@@ -109,3 +109,23 @@ describe('the phone outbox', () => {
     expect(reloaded.entries.slice(0, 3).map((e) => e.op)).toEqual(first.entries.map((e) => e.op));
   });
 });
+
+describe('two tabs of one phone', () => {
+  it('[O8] neither tab writes over what the other queued, and a refresh shows the other tab’s notes', () => {
+    const storage = memoryStorage();
+    const tabA = new Outbox('k', storage);
+    const tabB = new Outbox('k', storage);
+    const a = tabA.add(note('de l’onglet A'));
+    const b = tabB.add(note('de l’onglet B'));
+    // Both are stored, whichever tab wrote last.
+    expect(new Outbox('k', storage).entries.map((e) => e.op)).toEqual([a.op, b.op]);
+    // Tab A delivers its note: tab B's stays stored.
+    tabA.done(a.op);
+    expect(new Outbox('k', storage).entries.map((e) => e.op)).toEqual([b.op]);
+    // Tab A learns of tab B's note (the browser's storage event) and would send it too.
+    tabA.refresh();
+    expect(tabA.next()?.op).toBe(b.op);
+    tabA.reject(b.op, { code: 'BOARD_LOCKED', message: 'locked' });
+    expect(new Outbox('k', storage).entries).toMatchObject([{ op: b.op, status: 'rejected' }]);
+  });
+});
