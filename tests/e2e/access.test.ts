@@ -84,6 +84,12 @@ describe('who runs the room, from the console', () => {
       .poll(() => projector.getByTestId('note').filter({ hasText: 'Toujours là' }).count())
       .toBe(1);
 
+    // The new QR code on Inès's phone brings her back as herself, not as a newcomer.
+    await phone.goto(`${e2e.server.url}/join/${fresh}`);
+    await post(phone, 'Attentes', 'Par le nouveau code');
+    expect(await phone.getByRole('button', { name: 'Rejoindre' }).count()).toBe(0);
+    await expect.poll(() => console_.getByTestId('participants').locator('li').count()).toBe(1);
+
     // A newcomer with the old code is turned away; with the new one, welcome.
     const late = await openScreen(e2e.browser, PHONE, e2e.contexts, true);
     await late.goto(`${e2e.server.url}/join/${code}`);

@@ -26,6 +26,17 @@ export function forgetDevice(code: string): void {
   localStorage.removeItem(keyOf(code));
 }
 
+/**
+ * The workshop got a new join code: this device is known under it too, so the new QR code or
+ * link brings the same person back (the old code keeps working for them as well).
+ */
+export function carryIdentity(from: string, to: string): void {
+  const stored = localStorage.getItem(keyOf(from));
+  if (stored !== null && localStorage.getItem(keyOf(to)) === null) {
+    localStorage.setItem(keyOf(to), stored);
+  }
+}
+
 /** After a rejoin, this device carries the person's existing code. */
 export function adoptRejoinCode(code: string, rejoinCode: string): void {
   const identity = deviceIdentity(code);
