@@ -166,3 +166,20 @@ describe('a phone that comes back with many notes', () => {
       .toBe(30);
   });
 });
+
+describe('a venue where many phones join at once behind one address', () => {
+  const server = useServer({ limits: { joinsPerAddress: { capacity: 1, perSecond: 2 } } });
+
+  it('[R10] a join the server asks to slow down is sent again by itself (same op id) and gets in', async () => {
+    const { url } = server.current;
+    const { joinCode } = await createWorkshop(url);
+    const first = await phone(url, joinCode, 'Ana');
+    expect(first.welcome?.role).toBe('participant');
+    // The address's budget is spent: this join is refused with RATE_LIMITED at first...
+    const second = await phone(url, joinCode, 'Béa');
+    // ...and still went through, once.
+    expect(second.welcome?.role).toBe('participant');
+    const state = server.current.realtime.rooms.values().next().value!.state;
+    expect(Object.values(state.participants).map((p) => p.name)).toEqual(['Ana', 'Béa']);
+  });
+});

@@ -15,6 +15,8 @@ export type ConnectionStatus = 'connecting' | 'online' | 'offline' | 'refused';
 
 const ACK_TIMEOUT_MS = 8000;
 const ATTEMPTS = 4;
+/** How long `send` keeps trying a command the server asked to slow down. */
+const RATE_LIMIT_PATIENCE_MS = 120_000;
 /** The server closes a replica with this code when the workshop was deleted (CLOSE.GONE). */
 const CLOSED_GONE = 4410;
 /** Refusals that mean "later", not "no": the command keeps its place and is sent again. */
@@ -352,11 +354,22 @@ export class LiveWorkshop {
   /** Send a command; retried with the same op id until acknowledged, so it applies once. */
   async send(cmd: ClientCommand): Promise<Ack<Record<string, string>>> {
     const envelope = { v: PROTOCOL_VERSION, op: newOpId(), cmd };
-    for (let attempt = 1; ; attempt++) {
+    const giveUpAt = Date.now() + RATE_LIMIT_PATIENCE_MS;
+    for (let attempt = 1, limited = 0; ; attempt++) {
       try {
         const ack = (await this.#socket
           .timeout(ACK_TIMEOUT_MS)
           .emitWithAck('cmd', envelope)) as Ack<Record<string, string>>;
+        // "Later", not "no" (a busy venue joining at once behind one address, a fast console):
+        // the same command, same op id, again after a pause, for a while.
+        if (!ack.ok && ack.error.code === 'RATE_LIMITED' && !this.#closed) {
+          const pause = backoff(++limited, 4000);
+          if (Date.now() + pause < giveUpAt) {
+            attempt = 0;
+            await new Promise((resolve) => setTimeout(resolve, pause));
+            continue;
+          }
+        }
         if (ack.ok && (cmd.type === 'joinWorkshop' || cmd.type === 'rejoinWorkshop')) {
           void this.#hello();
         }
