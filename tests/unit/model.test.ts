@@ -61,7 +61,7 @@ const WEIGHTS: Record<CommandType, number> = {
   addBoard: 1,
   renameBoard: 1,
   moveBoard: 1,
-  removeBoard: 1,
+  removeBoard: 2,
   createTheme: 6,
   renameTheme: 2,
   mergeThemes: 5,
@@ -241,10 +241,13 @@ function commandFor(state: Workshop, s: Step): Command {
       return { type: 'renameBoard', boardId: boardId as never, title: s.text };
     case 'moveBoard':
       return { type: 'moveBoard', boardId: boardId as never, direction: s.flag ? 'up' : 'down' };
-    case 'removeBoard':
-      return a % 4 === 0
-        ? { type: 'removeBoard', boardId: boardId as never }
+    case 'removeBoard': {
+      // any board, with or without notes: a board of themes linked from elsewhere must go cleanly
+      const gone = k === 0 || boards.length === 0 ? 'no-such-board' : boards[b % boards.length]!.id;
+      return a % 3 === 0
+        ? { type: 'removeBoard', boardId: gone as never }
         : { type: 'renameBoard', boardId: boardId as never, title: s.text };
+    }
     case 'createTheme':
       return {
         type: 'createTheme',
@@ -373,18 +376,27 @@ function runSteps(steps: Step[]): void {
   }
   const facilitator: Actor = { role: 'facilitator' };
   const firstNote = Object.keys(state.notes)[0]!;
+  const themeIds: string[] = [];
   for (const [boardId, noteIds] of [
     [board.id, [firstNote]],
     [board.id, []],
     [state.stages.discover.boardIds[0]!, []],
   ] as const) {
-    prelude(facilitator, {
+    const reply = prelude(facilitator, {
       type: 'createTheme',
       boardId,
       title: 'Thème',
       noteIds: [...noteIds],
     } as Command);
+    themeIds.push(reply!.themeId!);
   }
+  // A barrier answered by a theme of another board: removing either board must drop the link.
+  prelude(facilitator, {
+    type: 'linkThemes',
+    themeId: themeIds[0]!,
+    answerId: themeIds[2]!,
+    linked: true,
+  });
   for (const s of steps) {
     ctx.advance(1000);
     const actor = actorFor(state, s);
