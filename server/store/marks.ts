@@ -7,6 +7,14 @@ export type Mark = [sender: string, stream: string, seq: number];
 export const STREAMS_PER_SENDER = 32;
 
 /**
+ * How the room names a visitor who has not joined yet: by the hash of its device token. Visitors
+ * send only joins and rejoins, never from an outbox, and every fresh device token is a new
+ * sender: their marks are not kept, or someone rejoining from fresh tokens in a loop would grow
+ * the marks (and every snapshot) without bound.
+ */
+export const VISITOR_SENDER = 't:';
+
+/**
  * High-water marks of sequenced op ids (see src/lib/protocol/opIds.ts). A stream's commands
  * arrive in order, so a sequenced op at or below its stream's mark was applied before, however
  * long ago. Per sender, the streams used least recently are forgotten first.
@@ -33,6 +41,7 @@ export class SenderMarks {
   }
 
   #raise(sender: string, stream: string, seq: number): void {
+    if (sender.startsWith(VISITOR_SENDER)) return;
     let streams = this.#bySender.get(sender);
     if (!streams) {
       streams = new Map();

@@ -21,6 +21,7 @@ import { clientAddress } from './clientAddress';
 import { guarded, logRefused, printable } from './guard';
 import { askerKey, rejoinBudgets, slowDown, tooManyAttempts } from './limits';
 import { normaliseCode } from '../../src/lib/protocol/codes';
+import { VISITOR_SENDER } from '../store/marks';
 
 type AckFn = (ack: Ack<unknown>) => void;
 
@@ -192,7 +193,9 @@ async function handleCommand(
   }
   // Visitors who have not joined yet are told apart by their device token.
   const sender =
-    session.actor.role === 'nobody' && session.tokenHash ? `t:${session.tokenHash}` : undefined;
+    session.actor.role === 'nobody' && session.tokenHash
+      ? `${VISITOR_SENDER}${session.tokenHash}`
+      : undefined;
   const ack = await room.run(session.actor, domainCommand, op, sender);
   if (newcomer && !ack.ok) joinsPerAddress.refund(session.address);
   const joined = command.type === 'joinWorkshop' || command.type === 'rejoinWorkshop';
