@@ -1,13 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { project } from '../../server/projection';
 import {
+  apply,
   checkInvariants,
   columnSectorCounts,
+  execute,
   shownGroups,
   themeSectors,
   type Command,
   type NoteId,
   type SectorId,
+  type Workshop,
 } from '../../src/lib/domain/index';
 import {
   boardOf,
@@ -150,6 +153,31 @@ describe('privacy and small groups', () => {
     run(r.s, facilitator, move(named, t));
     expect(themeSectors(r.s.state, t)).toEqual([{ sector: r.ids.clinic, people: 3 }]);
     expect(columnSectorCounts(r.s.state, board)).toEqual({ [column]: { [r.ids.clinic]: 3 } });
+  });
+
+  it('[K10] a note added to an anonymous board is anonymous whatever its event says: a log written before notes carried the flag names nobody once the setting is lifted', () => {
+    const r = room(3, 0);
+    const board = boardOf(r.s.state, 'define').id;
+    run(r.s, facilitator, setting(board, 'anonymous', true));
+    const [alice] = r.clinic;
+    const secret = postNote(r.s, alice!, 'define', 'écrit sans nom');
+    // the same events as an older server stored them: the note itself says nothing of anonymity
+    let replayed: Workshop | null = null;
+    for (const event of r.s.events) {
+      if (event.type !== 'noteAdded') replayed = apply(replayed, event);
+      else {
+        const note = { ...event.note };
+        delete note.anonymous;
+        replayed = apply(replayed, { ...event, note });
+      }
+    }
+    expect(replayed!.notes[secret]!.anonymous).toBe(true);
+    const lifted = execute(replayed, facilitator, setting(board, 'anonymous', false), r.s.ctx);
+    if (!lifted.ok) throw new Error(lifted.error.code);
+    const view = project(lifted.value.state, new Set(), []).facilitator.notes[secret]!;
+    expect(view.authorId).toBeUndefined();
+    expect(view.authorName).toBeUndefined();
+    expect(view.anonymous).toBe(true);
   });
 
   it('[K5] theme figures appear once three people of shown groups contributed; a dropped group, removed people and the facilitator never move them', () => {

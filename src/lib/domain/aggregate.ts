@@ -64,6 +64,16 @@ export function shownGroups(state: Workshop): ShownGroups {
 }
 
 /**
+ * A note as it must be kept from the moment it is written: anonymous if its board is anonymous
+ * then. `addNote` and `apply` both go through it, so a log written before notes carried the flag
+ * replays to the same anonymous notes (lifting the setting later must name nobody).
+ */
+export function recordedNote(state: Workshop, note: Note): Note {
+  if (note.anonymous || !state.boards[note.boardId]?.anonymous) return note;
+  return { ...note, anonymous: true };
+}
+
+/**
  * The group a note counts under in a per-sector figure, or null when it counts in none: written
  * anonymously, by a removed participant, by a member of a dropped group, or by the facilitator.
  */

@@ -33,6 +33,7 @@ import {
   stackNote,
 } from './commands/themes';
 import type { Command, CommandType } from './commands/types';
+import { recordedNote } from './aggregate';
 import type { Result } from './errors';
 import type { WorkshopEvent } from './events';
 import type { Actor, Board, Context, Note, Workshop } from './model';
@@ -312,7 +313,10 @@ export function apply(state: Workshop | null, event: WorkshopEvent): Workshop {
       return { ...state, themes: { ...state.themes, [theme.id]: { ...theme, answeredBy } } };
     }
     case 'noteAdded':
-      return { ...state, notes: { ...state.notes, [event.note.id]: event.note } };
+      return {
+        ...state,
+        notes: { ...state.notes, [event.note.id]: recordedNote(state, event.note) },
+      };
     case 'noteEdited': {
       const note = state.notes[event.noteId]!;
       return {

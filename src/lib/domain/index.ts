@@ -17,6 +17,7 @@ export {
   GROUP,
   MIN_GROUP,
   noteGroup,
+  recordedNote,
   sectorShares,
   shownGroups,
   themeSectors,

@@ -1,3 +1,4 @@
+import { recordedNote } from '../aggregate';
 import { fail, ok } from '../errors';
 import type { Author, Note, NoteId } from '../model';
 import { LIMITS } from '../model';
@@ -33,7 +34,9 @@ export const addNote: Handler<'addNote'> = (state, actor, command, ctx) => {
     const own = notes.filter((n) => n.author.kind === 'participant' && n.author.id === id);
     if (own.length >= LIMITS.notesPerParticipant) return fail('TOO_MANY_NOTES');
   }
-  const note: Note = {
+  // Anonymity is recorded on the note, not read from the board later: lifting the setting must
+  // not name anyone.
+  const note: Note = recordedNote(ws.value, {
     id: ctx.newId() as NoteId,
     boardId: board.value.id,
     columnId: command.columnId,
@@ -41,8 +44,6 @@ export const addNote: Handler<'addNote'> = (state, actor, command, ctx) => {
     text: text.value,
     createdAt: ctx.now,
     updatedAt: ctx.now,
-  };
-  // Recorded on the note, not read from the board later: lifting the setting must not name anyone.
-  if (board.value.anonymous) note.anonymous = true;
+  });
   return ok({ events: [{ type: 'noteAdded', note }], reply: { noteId: note.id } });
 };
