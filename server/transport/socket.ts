@@ -378,7 +378,12 @@ function serve(realtime: Realtime, socket: Socket): void {
     );
   });
 
-  socket.on('error', (error) => logRefused('a socket.io event', error));
+  // What the connection itself fails on (a packet it cannot decode) is an Error and is logged. A
+  // client may also emit an event named 'error': its payload is plain JSON, and logging it
+  // would let anyone write as many lines into the log as they like.
+  socket.on('error', (error: unknown) => {
+    if (error instanceof Error) logRefused('a socket.io packet', error);
+  });
 
   // Budgets are not forgotten here: they belong to the asker, who may come back at once.
   socket.on('disconnect', () => {
