@@ -343,6 +343,43 @@ describe('invariants that commands keep', () => {
     expect(themes[into]!.answeredBy).toEqual([]);
   });
 
+  it('[I7] a duplicate moved into a theme on its own leaves its stack, so it never counts in a theme other than its note’s', () => {
+    const s = newWorkshop();
+    const alice = join(s, 'Alice');
+    const base = postNote(s, alice, 'define', 'base');
+    const dup = postNote(s, alice, 'define', 'doublon');
+    const other = postNote(s, alice, 'define', 'autre doublon');
+    const t = themed(s, [base]);
+    run(s, facilitator, { type: 'stackNote', noteId: dup, onto: base } as Command);
+    run(s, facilitator, { type: 'stackNote', noteId: other, onto: base } as Command);
+    expect(s.state.notes[dup]!.themeId).toBe(t);
+    const elsewhere = themed(s);
+    run(s, facilitator, move([dup], elsewhere));
+    expect(s.state.notes[dup]!.stackedOn).toBeUndefined();
+    expect(s.state.notes[dup]!.themeId).toBe(elsewhere);
+    // out of every theme, alone: off the stack too
+    run(s, facilitator, move([other], null));
+    expect(s.state.notes[other]!.stackedOn).toBeUndefined();
+    // a new theme made of a duplicate alone takes it off its stack; with its note, it stays on
+    run(s, facilitator, { type: 'stackNote', noteId: other, onto: base } as Command);
+    themed(s, [other]);
+    expect(s.state.notes[other]!.stackedOn).toBeUndefined();
+    run(s, facilitator, { type: 'stackNote', noteId: other, onto: base } as Command);
+    const both = themed(s, [base, other]);
+    expect(s.state.notes[other]!.stackedOn).toBe(base);
+    expect(s.state.notes[other]!.themeId).toBe(both);
+    // and a note of the stack moving with its note keeps its place
+    run(s, facilitator, move([base, other], t));
+    expect(s.state.notes[other]!.stackedOn).toBe(base);
+    const split = {
+      ...s.state,
+      notes: { ...s.state.notes, [other]: { ...s.state.notes[other]!, themeId: elsewhere } },
+    };
+    expect(checkInvariants(split).join('\n')).toMatch(
+      /another theme than the note it is stacked on/,
+    );
+  });
+
   it('[I2] [I3] [I4] checkInvariants reports broken stacks, theme references and links', () => {
     const s = newWorkshop();
     const alice = join(s, 'Alice');

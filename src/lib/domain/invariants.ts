@@ -50,6 +50,8 @@ export function checkInvariants(state: Workshop): string[] {
       else if (base.boardId !== note.boardId) broken.push(`note ${note.id} is stacked elsewhere`);
       else if (base.stackedOn !== undefined) {
         broken.push(`note ${note.id} is stacked on a stacked note`);
+      } else if ((base.themeId ?? null) !== (note.themeId ?? null)) {
+        broken.push(`note ${note.id} is in another theme than the note it is stacked on`);
       }
     }
   }

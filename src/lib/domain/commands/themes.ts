@@ -75,6 +75,22 @@ function withStacked(state: Workshop, noteIds: NoteId[]): NoteId[] {
   return [...all];
 }
 
+/**
+ * A duplicate lies in the theme of the note it is stacked on. One that is moved on its own (its
+ * note stays where it is) leaves its stack first: otherwise it would count in a theme while
+ * shown under a note of another.
+ */
+function leavingStacks(state: Workshop, moving: NoteId[], themeId: string | null): WorkshopEvent[] {
+  const events: WorkshopEvent[] = [];
+  for (const id of moving) {
+    const base = state.notes[id]!.stackedOn;
+    if (base === undefined) continue;
+    const baseTheme = moving.includes(base) ? themeId : (state.notes[base]!.themeId ?? null);
+    if (baseTheme !== themeId) events.push({ type: 'noteStacked', noteId: id, onto: null });
+  }
+  return events;
+}
+
 export const createTheme: Handler<'createTheme'> = (state, actor, command, ctx) => {
   const ws = existing(state);
   if (!ws.ok) return ws;
@@ -98,11 +114,9 @@ export const createTheme: Handler<'createTheme'> = (state, actor, command, ctx) 
   if (actor.role === 'participant') theme.createdBy = actor.participantId;
   const events: WorkshopEvent[] = [{ type: 'themeCreated', theme }];
   if (notes.value.length > 0) {
-    events.push({
-      type: 'notesMoved',
-      noteIds: withStacked(ws.value, notes.value),
-      themeId: theme.id,
-    });
+    const moving = withStacked(ws.value, notes.value);
+    events.push(...leavingStacks(ws.value, moving, theme.id));
+    events.push({ type: 'notesMoved', noteIds: moving, themeId: theme.id });
   }
   return ok({ events, reply: { themeId: theme.id } });
 };
@@ -189,7 +203,12 @@ export const moveNotes: Handler<'moveNotes'> = (state, actor, command) => {
     (id) => (ws.value.notes[id]!.themeId ?? null) !== command.themeId,
   );
   if (moving.length === 0) return ok({ events: [] });
-  return ok({ events: [{ type: 'notesMoved', noteIds: moving, themeId: command.themeId }] });
+  return ok({
+    events: [
+      ...leavingStacks(ws.value, moving, command.themeId),
+      { type: 'notesMoved', noteIds: moving, themeId: command.themeId },
+    ],
+  });
 };
 
 /** Stack a duplicate under another note of the board (or take it off its stack, with null). */
