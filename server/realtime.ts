@@ -6,6 +6,8 @@ import type { AudienceKey } from '../src/lib/protocol/replica';
 import { newId, randomSecret } from './crypto';
 import { RATE_LIMITS, TokenBuckets, type LimitName, type RateLimit } from './rateLimit';
 import { stillValid, type SessionData } from './transport/session';
+import { clientAddress } from './transport/clientAddress';
+import { CONNECTIONS_PER_ADDRESS, ConnectionCounts } from './transport/connections';
 import { guarded, keepUpgradeErrorsLocal, printable, refuseUpgrade } from './transport/guard';
 import { registerSocketHandlers } from './transport/socket';
 import { TicketBook } from './tickets';
@@ -36,6 +38,8 @@ export interface RealtimeOptions {
   now?: () => number;
   /** Tighter or looser limits on replica connections (tests). */
   replicaLimits?: Partial<EndpointLimits>;
+  /** Open connections one address may hold, socket.io and replicas together (tests). */
+  connectionsPerAddress?: number;
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -77,6 +81,8 @@ export class Realtime {
   readonly limits: Record<LimitName, TokenBuckets>;
   readonly retentionDays: number | null;
   readonly now: () => number;
+  /** Open connections per client address. */
+  readonly connections: ConnectionCounts;
   #retentionTimer: ReturnType<typeof setInterval> | null = null;
   #io: SocketServer | null = null;
   #upgrade: ((req: IncomingMessage, socket: Duplex, head: Buffer) => void) | null = null;
@@ -99,6 +105,9 @@ export class Realtime {
         new TokenBuckets(limits[name].capacity, limits[name].perSecond, this.now),
       ]),
     ) as Record<LimitName, TokenBuckets>;
+    this.connections = new ConnectionCounts(
+      options.connectionsPerAddress ?? CONNECTIONS_PER_ADDRESS,
+    );
     this.tickets = new TicketBook(options.ticketTtlMs ?? 60_000);
     this.yjs = new YjsEndpoint(
       {
@@ -278,6 +287,15 @@ export class Realtime {
     return this.tickets.grant(workshopId, audience);
   }
 
+  /** The address a request comes from, for limits (behind trusted proxies: see clientAddress). */
+  addressOf(req: IncomingMessage): string {
+    return clientAddress(
+      req.socket.remoteAddress ?? '',
+      req.headers['x-forwarded-for'],
+      this.trustProxy,
+    );
+  }
+
   /** True when a browser's Origin header is acceptable (any, when ORIGIN is not set). */
   originAllowed(origin: string | undefined): boolean {
     if (!this.origin || origin === undefined) return true;
@@ -293,7 +311,18 @@ export class Realtime {
       serveClient: false,
       destroyUpgrade: false,
       maxHttpBufferSize: this.maxMessageBytes,
-      allowRequest: (req, callback) => callback(null, this.originAllowed(req.headers.origin)),
+      // Asked for each new session (polling or WebSocket), before it costs anything.
+      allowRequest: (req, callback) => {
+        if (!this.originAllowed(req.headers.origin)) return callback(null, false);
+        if (!this.connections.allows(this.addressOf(req))) {
+          return callback('Too many connections from this address', false);
+        }
+        callback(null, true);
+      },
+    });
+    // Every session counts from its handshake until it closes, with or without a namespace.
+    this.#io.engine.on('connection', (conn: { request: IncomingMessage; once: Duplex['once'] }) => {
+      conn.once('close', this.connections.hold(this.addressOf(conn.request)));
     });
     registerSocketHandlers(this.#io, this);
     this.#upgrade = (req, socket, head) => {
@@ -304,6 +333,10 @@ export class Realtime {
         () => `an upgrade to ${printable(url)}`,
         () => {
           if (!this.originAllowed(req.headers.origin)) return refuseUpgrade(socket, 403);
+          const address = this.addressOf(req);
+          if (!this.connections.allows(address)) return refuseUpgrade(socket, 429);
+          // Counted until the connection is gone, closing handshake included.
+          socket.once('close', this.connections.hold(address));
           this.yjs.handleUpgrade(req, socket, head);
         },
         () => refuseUpgrade(socket, 400),

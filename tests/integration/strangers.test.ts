@@ -1,7 +1,10 @@
+import { io, type Socket } from 'socket.io-client';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import WebSocket from 'ws';
 import type { RunningServer } from '../../server/app';
+import { PROTOCOL_VERSION } from '../../src/lib/protocol/version';
 import { closeClients, connect, createWorkshop, hello } from './helpers';
-import { startTrustServer } from './scene';
+import { startTrustServer, until } from './scene';
 
 /*
  * What a stranger can make the server keep or write: log lines, connections, tickets. Each test
@@ -9,8 +12,13 @@ import { startTrustServer } from './scene';
  */
 
 let server: RunningServer | null = null;
+const mine = new Set<Socket>();
 afterEach(async () => {
   vi.restoreAllMocks();
+  for (const socket of mine) socket.disconnect();
+  mine.clear();
+  for (const ws of sockets) ws.terminate();
+  sockets.clear();
   closeClients();
   await server?.close();
   server = null;
@@ -35,5 +43,95 @@ describe('what a stranger sends is not written to the log', () => {
     expect((await hello(projector)).role).toBe('projector');
     expect(projector.connected).toBe(true);
     expect(logged).not.toHaveBeenCalled();
+  });
+});
+
+/** A socket.io client over WebSocket that says it comes from `from` (behind a trusted proxy). */
+function connectFrom(url: string, from: string): Promise<Socket> {
+  const socket = io(url, {
+    auth: { v: PROTOCOL_VERSION },
+    transports: ['websocket'],
+    reconnection: false,
+    extraHeaders: { 'x-forwarded-for': from },
+  });
+  mine.add(socket);
+  return new Promise((resolve, reject) => {
+    socket.once('connect', () => resolve(socket));
+    socket.once('connect_error', reject);
+  });
+}
+
+/** Open an engine.io polling session by hand (a handshake and nothing else): its sid, or the status. */
+async function pollingSession(url: string, from?: string): Promise<string | number> {
+  const response = await fetch(`${url}/socket.io/?EIO=4&transport=polling`, {
+    headers: from ? { 'x-forwarded-for': from } : {},
+  });
+  const body = await response.text();
+  if (response.status !== 200) return response.status;
+  return (JSON.parse(body.slice(1)) as { sid: string }).sid;
+}
+
+/** Close a polling session the way a client does (a close packet). */
+async function closeSession(url: string, sid: string): Promise<void> {
+  await fetch(`${url}/socket.io/?EIO=4&transport=polling&sid=${sid}`, {
+    method: 'POST',
+    body: '1',
+  });
+}
+
+/** The status line a Yjs upgrade gets, or 101 when it opens (it then stays open until the end). */
+function upgradeStatus(url: string, path: string, from: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(`${url.replace(/^http/, 'ws')}${path}`, {
+      headers: { 'x-forwarded-for': from },
+    });
+    sockets.add(ws);
+    ws.on('unexpected-response', (_req, res) => {
+      resolve(res.statusCode ?? 0);
+      ws.terminate();
+    });
+    ws.on('upgrade', () => resolve(101));
+    ws.on('error', (error) => reject(error));
+  });
+}
+const sockets = new Set<WebSocket>();
+
+describe('connections one address may hold', () => {
+  it('[X37] socket.io sessions and replica connections of one address are capped together; others and later ones get in; nothing is left counted', async () => {
+    const cap = 12;
+    const { url, realtime } = await start({ trustProxy: 1, connectionsPerAddress: cap });
+    const { joinCode } = await createWorkshop(url);
+    const stranger = '203.0.113.7';
+    // Sessions that never say who they are, and a visitor's socket.io connection.
+    const sids: string[] = [];
+    for (let i = 0; i < cap - 2; i++) sids.push((await pollingSession(url, stranger)) as string);
+    const visitor = await connectFrom(url, stranger);
+    const welcome = await hello(visitor);
+    expect(welcome.rooms).toEqual([]);
+    const projector = await connect(url, { code: joinCode, as: 'projector' });
+    const grant = (await hello(projector)).rooms[0]!;
+    const replicaPath = `/yjs/${grant.room}?ticket=${grant.ticket}`;
+    expect(await upgradeStatus(url, replicaPath, stranger)).toBe(101);
+    expect(realtime.connections.count(stranger)).toBe(cap);
+
+    // Full: a new session, a WebSocket session and a replica connection are all refused.
+    expect(await pollingSession(url, stranger)).toBe(403);
+    await expect(connectFrom(url, stranger)).rejects.toThrow();
+    expect(await upgradeStatus(url, replicaPath, stranger)).toBe(429);
+    // Another address is not affected; the room still works end to end.
+    expect(typeof (await pollingSession(url, '198.51.100.1'))).toBe('string');
+    expect((await hello(projector)).role).toBe('projector');
+
+    // One closed, one more opens.
+    await closeSession(url, sids.pop()!);
+    await until(() => realtime.connections.count(stranger) < cap, 'a closed session uncounted');
+    const last = await pollingSession(url, stranger);
+    expect(typeof last).toBe('string');
+
+    // Everything closed: nothing of the address stays counted.
+    for (const sid of [...sids, last as string]) await closeSession(url, sid);
+    visitor.disconnect();
+    for (const ws of sockets) ws.close();
+    await until(() => realtime.connections.count(stranger) === 0, 'every connection uncounted');
   });
 });
