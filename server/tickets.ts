@@ -14,6 +14,11 @@ interface Ticket {
 export class TicketBook {
   /** In insertion order, which is also expiry order: every ticket lives `ttlMs`. */
   readonly #tickets = new Map<string, Ticket>();
+  /**
+   * The same tickets by workshop and audience, so that a revocation looks only at the tickets
+   * it withdraws, never at the whole book (which anyone can fill with hellos for a minute).
+   */
+  readonly #byAudience = new Map<string, Map<AudienceKey, Set<string>>>();
   #visits = 0;
 
   constructor(
@@ -25,6 +30,11 @@ export class TicketBook {
     this.#dropExpired();
     const ticket = randomSecret(18);
     this.#tickets.set(ticket, { workshopId, audience, expires: this.now() + this.ttlMs });
+    let audiences = this.#byAudience.get(workshopId);
+    if (!audiences) this.#byAudience.set(workshopId, (audiences = new Map()));
+    let held = audiences.get(audience);
+    if (!held) audiences.set(audience, (held = new Set()));
+    held.add(ticket);
     return ticket;
   }
 
@@ -35,11 +45,22 @@ export class TicketBook {
     return found.workshopId === workshopId && found.audience === audience;
   }
 
-  /** Withdraw every ticket of a workshop whose audience starts with `prefix`. */
+  /**
+   * Withdraw every ticket of a workshop whose audience starts with `prefix`: it looks at the
+   * workshop's audiences (one per participant at most) and at the tickets it withdraws.
+   */
   revoke(workshopId: string, prefix: string): void {
-    for (const [key, t] of this.#tickets) {
-      if (t.workshopId === workshopId && t.audience.startsWith(prefix)) this.#tickets.delete(key);
+    const audiences = this.#byAudience.get(workshopId);
+    if (!audiences) return;
+    for (const [audience, held] of audiences) {
+      if (!audience.startsWith(prefix)) continue;
+      for (const ticket of held) {
+        this.#visits++;
+        this.#tickets.delete(ticket);
+      }
+      audiences.delete(audience);
     }
+    if (audiences.size === 0) this.#byAudience.delete(workshopId);
   }
 
   /** How many tickets are held now (expired ones included until the next grant). */
@@ -47,7 +68,12 @@ export class TicketBook {
     return this.#tickets.size;
   }
 
-  /** How many tickets grants have looked at so far, to drop the expired ones (tests). */
+  /** How many workshops have tickets held now (tests: the index keeps nothing stale). */
+  get workshops(): number {
+    return this.#byAudience.size;
+  }
+
+  /** How many tickets grants and revocations have looked at so far (tests). */
   get visits(): number {
     return this.#visits;
   }
@@ -62,6 +88,11 @@ export class TicketBook {
       this.#visits++;
       if (t.expires > now) return;
       this.#tickets.delete(key);
+      const audiences = this.#byAudience.get(t.workshopId);
+      const held = audiences?.get(t.audience);
+      held?.delete(key);
+      if (held?.size === 0) audiences!.delete(t.audience);
+      if (audiences?.size === 0) this.#byAudience.delete(t.workshopId);
     }
   }
 }

@@ -33,3 +33,33 @@ describe('replica tickets', () => {
     expect(book.check(fresh, 'w', 'facilitator')).toBe(false);
   });
 });
+
+describe('revoking replica tickets', () => {
+  it('[X38] a revocation looks at the tickets it withdraws, not at the whole book', () => {
+    let clock = 0;
+    const book = new TicketBook(60_000, () => clock);
+    // Someone filled the book with hellos for another workshop's public room.
+    for (let i = 0; i < 50_000; i++) book.grant('crowded', 'public');
+    const mine = book.grant('w', 'me-ana');
+    const hers = book.grant('w', 'me-bea');
+    const room = book.grant('w', 'public');
+    const before = book.visits;
+    for (let i = 0; i < 100; i++) book.revoke('w', 'me-ana');
+    expect(book.visits - before).toBeLessThanOrEqual(1);
+    expect(book.check(mine, 'w', 'me-ana')).toBe(false);
+    expect(book.check(hers, 'w', 'me-bea')).toBe(true);
+    expect(book.check(room, 'w', 'public')).toBe(true);
+    // A whole workshop at once: its two tickets, none of the crowd.
+    book.revoke('w', '');
+    expect(book.visits - before).toBeLessThanOrEqual(3);
+    expect(book.check(hers, 'w', 'me-bea')).toBe(false);
+    expect(book.check(room, 'w', 'public')).toBe(false);
+    expect(book.size).toBe(50_000);
+    // Once they have all expired, nothing of them stays behind.
+    clock = 60_000;
+    const last = book.grant('w', 'facilitator');
+    expect(book.size).toBe(1);
+    expect(book.workshops).toBe(1);
+    expect(book.check(last, 'w', 'facilitator')).toBe(true);
+  });
+});
