@@ -83,6 +83,7 @@ export interface RateLimit {
 export type LimitName =
   | 'commands'
   | 'hellos'
+  | 'visitorHellosPerAddress'
   | 'creations'
   | 'joinsPerAddress'
   | 'failuresPerAddress'
@@ -96,6 +97,12 @@ export const RATE_LIMITS: Record<LimitName, RateLimit> = {
   commands: { capacity: 20, perSecond: 10 },
   /** Hellos (each grants replica tickets) per asker: 10, then one a second. */
   hellos: { capacity: 10, perSecond: 1 },
+  /**
+   * Hellos of visitors (a device token that has not joined) per address: 500 (a crowd on the
+   * join page behind one venue address), then 5 a second. A device token is made up by the
+   * device, so a fresh one would otherwise bring a fresh hello budget, and tickets with it.
+   */
+  visitorHellosPerAddress: { capacity: 500, perSecond: 5 },
   /** Workshop creations per client address: 5, then one every 2 minutes. */
   creations: { capacity: 5, perSecond: 1 / 120 },
   /** New participants per address: 100 (a venue behind one address), then one a second. */

@@ -15,6 +15,7 @@ import { audienceKey, roomName, type Audience, type Welcome } from '../../src/li
 import { PROTOCOL_VERSION } from '../../src/lib/protocol/version';
 import { hashSecret, newId, randomJoinCode, randomSecret } from '../crypto';
 import type { Realtime } from '../realtime';
+import type { TokenBuckets } from '../rateLimit';
 import { authenticate, stillValid, type ClientOrigin, type SessionData } from './session';
 import { internalError } from '../workshopRoom';
 import { clientAddress } from './clientAddress';
@@ -358,12 +359,18 @@ function serve(realtime: Realtime, socket: Socket): void {
   };
 
   on('hello', (_payload, ack) => {
-    // Each hello grants tickets: a client asking in a loop is told to wait.
-    const asker = askerKey(session);
-    if (!realtime.limits.hellos.take(asker)) {
-      const wait = realtime.limits.hellos.retryAfter(asker);
+    // Each hello grants tickets: a client asking in a loop is told to wait. Visitors, known by
+    // a token they make up, also share their address's budget.
+    const { hellos, visitorHellosPerAddress } = realtime.limits;
+    const budgets: (readonly [TokenBuckets, string])[] = [[hellos, askerKey(session)]];
+    if (session.actor.role === 'nobody' && session.tokenHash !== null) {
+      budgets.push([visitorHellosPerAddress, session.address]);
+    }
+    if (budgets.some(([bucket, key]) => !bucket.allows(key))) {
+      const wait = Math.max(...budgets.map(([bucket, key]) => bucket.retryAfter(key)));
       return ack(refuse('RATE_LIMITED', slowDown('Too many hellos', wait)));
     }
+    for (const [bucket, key] of budgets) bucket.take(key);
     ack({ ok: true, value: welcome(realtime, session) });
   });
 

@@ -2,9 +2,13 @@ import { io, type Socket } from 'socket.io-client';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
 import type { RunningServer } from '../../server/app';
+import { RATE_LIMITS } from '../../server/rateLimit';
+import { newRejoinCode } from '../../src/lib/client/opId';
+import type { Ack } from '../../src/lib/protocol/ack';
+import type { Welcome } from '../../src/lib/protocol/replica';
 import { PROTOCOL_VERSION } from '../../src/lib/protocol/version';
-import { closeClients, connect, createWorkshop, hello } from './helpers';
-import { startTrustServer, until } from './scene';
+import { closeClients, connect, createWorkshop, hello, sendOk } from './helpers';
+import { newToken, startTrustServer, until } from './scene';
 
 /*
  * What a stranger can make the server keep or write: log lines, connections, tickets. Each test
@@ -47,9 +51,13 @@ describe('what a stranger sends is not written to the log', () => {
 });
 
 /** A socket.io client over WebSocket that says it comes from `from` (behind a trusted proxy). */
-function connectFrom(url: string, from: string): Promise<Socket> {
+function connectFrom(
+  url: string,
+  from: string,
+  auth: Record<string, unknown> = {},
+): Promise<Socket> {
   const socket = io(url, {
-    auth: { v: PROTOCOL_VERSION },
+    auth: { v: PROTOCOL_VERSION, ...auth },
     transports: ['websocket'],
     reconnection: false,
     extraHeaders: { 'x-forwarded-for': from },
@@ -133,5 +141,43 @@ describe('connections one address may hold', () => {
     visitor.disconnect();
     for (const ws of sockets) ws.close();
     await until(() => realtime.connections.count(stranger) === 0, 'every connection uncounted');
+  });
+});
+
+describe('a fresh device token is not a fresh budget', () => {
+  const ask = (socket: Socket) =>
+    socket.timeout(5000).emitWithAck('hello') as Promise<Ack<Welcome>>;
+
+  it('[X39] visitors of one address share a hello budget, whatever tokens they make up; other addresses and participants are served', async () => {
+    let clock = Date.now();
+    const { url, realtime } = await start({
+      trustProxy: 1,
+      now: () => clock,
+      limits: { visitorHellosPerAddress: { capacity: 6, perSecond: 1 } },
+    });
+    const { joinCode } = await createWorkshop(url);
+    const visitor = (from: string) =>
+      connectFrom(url, from, { code: joinCode, as: 'participant', token: newToken() });
+    const stranger = '203.0.113.9';
+    for (let i = 0; i < 6; i++) expect((await ask(await visitor(stranger))).ok).toBe(true);
+    const tickets = realtime.tickets.size;
+    const refused = await ask(await visitor(stranger));
+    expect(refused).toMatchObject({ ok: false, error: { code: 'RATE_LIMITED' } });
+    expect(!refused.ok && refused.error.message).toMatch(/try again in 1 s/);
+    expect(realtime.tickets.size).toBe(tickets);
+    // Another address, and someone who joined at this one, are served.
+    expect((await ask(await visitor('198.51.100.2'))).ok).toBe(true);
+    const phone = await visitor(stranger);
+    await sendOk(phone, {
+      type: 'joinWorkshop',
+      name: 'Iris',
+      sector: null,
+      rejoinCode: newRejoinCode(),
+    });
+    expect((await ask(phone)).ok).toBe(true);
+    // Time refills it.
+    clock += 1000;
+    expect((await ask(await visitor(stranger))).ok).toBe(true);
+    expect(RATE_LIMITS.visitorHellosPerAddress).toEqual({ capacity: 500, perSecond: 5 });
   });
 });
