@@ -6,7 +6,7 @@ import type { AudienceKey } from '../src/lib/protocol/replica';
 import { newId, randomSecret } from './crypto';
 import { RATE_LIMITS, TokenBuckets, type LimitName, type RateLimit } from './rateLimit';
 import { stillValid, type SessionData } from './transport/session';
-import { clientAddress } from './transport/clientAddress';
+import { addressKey, clientAddress } from './transport/clientAddress';
 import { CONNECTIONS_PER_ADDRESS, ConnectionCounts } from './transport/connections';
 import { guarded, keepUpgradeErrorsLocal, printable, refuseUpgrade } from './transport/guard';
 import { registerSocketHandlers } from './transport/socket';
@@ -287,12 +287,14 @@ export class Realtime {
     return this.tickets.grant(workshopId, audience);
   }
 
-  /** The address a request comes from, for limits (behind trusted proxies: see clientAddress). */
+  /** The address a request comes from, as limits count it (see clientAddress, addressKey). */
   addressOf(req: IncomingMessage): string {
-    return clientAddress(
-      req.socket.remoteAddress ?? '',
-      req.headers['x-forwarded-for'],
-      this.trustProxy,
+    return addressKey(
+      clientAddress(
+        req.socket.remoteAddress ?? '',
+        req.headers['x-forwarded-for'],
+        this.trustProxy,
+      ),
     );
   }
 

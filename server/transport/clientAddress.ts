@@ -27,3 +27,23 @@ function plainIp(entry: string): string | null {
   const ip = bracketed?.[1] ?? withPort?.[1] ?? entry;
   return isIP(ip) === 0 ? null : ip;
 }
+
+/**
+ * What an address is counted as, for limits. An IPv6 host is usually given a whole /64 and may
+ * use any address in it (privacy extensions pick new ones by themselves): each address counted
+ * apart would bring one machine a fresh budget per address, for guessing join codes, creating
+ * workshops, joining or holding connections. So an IPv6 address counts as its /64; an IPv4
+ * address written as IPv6 (`::ffff:1.2.3.4`) as that IPv4 address; anything else as itself.
+ */
+export function addressKey(address: string): string {
+  if (isIP(address) !== 6) return address;
+  const mapped = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/i.exec(address);
+  if (mapped) return mapped[1]!;
+  const bare = address.split('%')[0]!.toLowerCase();
+  const groups = (part: string) => (part === '' ? [] : part.split(':'));
+  const gap = bare.indexOf('::');
+  const head = groups(gap === -1 ? bare : bare.slice(0, gap));
+  // Only the first four groups matter; the compressed zeros come right after `head`.
+  const first = [...head, '0', '0', '0', '0'].slice(0, 4);
+  return `${first.map((g) => parseInt(g, 16).toString(16)).join(':')}::/64`;
+}

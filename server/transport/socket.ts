@@ -18,7 +18,7 @@ import type { Realtime } from '../realtime';
 import type { TokenBuckets } from '../rateLimit';
 import { authenticate, stillValid, type ClientOrigin, type SessionData } from './session';
 import { internalError } from '../workshopRoom';
-import { clientAddress } from './clientAddress';
+import { addressKey, clientAddress } from './clientAddress';
 import { guarded, logRefused, printable } from './guard';
 import { askerKey, rejoinBudgets, slowDown, tooManyAttempts } from './limits';
 import { normaliseCode } from '../../src/lib/protocol/codes';
@@ -257,10 +257,12 @@ function tokenMatches(given: string | undefined, expected: string): boolean {
 
 /** The client's address (see clientAddress: behind trusted proxies) and its device. */
 function clientOrigin(realtime: Realtime, socket: Socket): ClientOrigin {
-  const address = clientAddress(
-    socket.handshake.address,
-    socket.handshake.headers['x-forwarded-for'],
-    realtime.trustProxy,
+  const address = addressKey(
+    clientAddress(
+      socket.handshake.address,
+      socket.handshake.headers['x-forwarded-for'],
+      realtime.trustProxy,
+    ),
   );
   const auth = socket.handshake.auth as { token?: unknown } | undefined;
   const token = typeof auth?.token === 'string' ? auth.token.slice(0, 64) : '';

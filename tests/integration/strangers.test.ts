@@ -181,3 +181,22 @@ describe('a fresh device token is not a fresh budget', () => {
     expect(RATE_LIMITS.visitorHellosPerAddress).toEqual({ capacity: 500, perSecond: 5 });
   });
 });
+
+describe('one machine, many IPv6 addresses', () => {
+  it('[X40] join codes guessed from every address of one /64 share one budget; another /64 has its own', async () => {
+    const { url } = await start({
+      trustProxy: 1,
+      limits: { failuresPerAddress: { capacity: 4, perSecond: 0.001 } },
+    });
+    const { joinCode } = await createWorkshop(url);
+    const guess = (from: string, code = 'ZZZZZZ') =>
+      connectFrom(url, from, { code, as: 'participant', token: newToken() }).then(
+        () => 'connected',
+        (error: Error & { data?: { code?: string } }) => error.data?.code ?? error.message,
+      );
+    // A privacy address per guess, all in one /64, each with a fresh device token.
+    for (let i = 1; i <= 4; i++) expect(await guess(`2001:db8:77:1::${i}`)).toBe('NOT_FOUND');
+    expect(await guess('2001:db8:77:1:abcd::9', joinCode)).toBe('TOO_MANY_ATTEMPTS');
+    expect(await guess('2001:db8:77:2::1', joinCode)).toBe('connected');
+  });
+});

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clientAddress } from '../../../server/transport/clientAddress';
+import { addressKey, clientAddress } from '../../../server/transport/clientAddress';
 
 const SOCKET = '10.0.0.9';
 
@@ -35,5 +35,27 @@ describe('the client address behind trusted proxies', () => {
     // some proxies add the port
     expect(clientAddress(SOCKET, '203.0.113.7:5123', 1)).toBe('203.0.113.7');
     expect(clientAddress(SOCKET, '[2001:db8::1]:443', 1)).toBe('2001:db8::1');
+  });
+});
+
+describe('what an address counts as, for limits', () => {
+  it('[X40] an IPv6 address counts as its /64; IPv4, written plainly or as IPv6, as itself', () => {
+    const key = addressKey('2001:db8:1:2:3:4:5:6');
+    expect(key).toBe('2001:db8:1:2::/64');
+    for (const same of [
+      '2001:db8:1:2::1',
+      '2001:0DB8:0001:0002:ffff:ffff:ffff:ffff',
+      '2001:db8:1:2:a:b:1.2.3.4',
+      '2001:db8:1:2::7%eth0',
+    ]) {
+      expect(addressKey(same), same).toBe(key);
+    }
+    expect(addressKey('2001:db8:1:3::1')).not.toBe(key);
+    expect(addressKey('2001:db8::1')).toBe('2001:db8:0:0::/64');
+    expect(addressKey('::1')).toBe('0:0:0:0::/64');
+    expect(addressKey('fe80::1:2:3:4')).toBe('fe80:0:0:0::/64');
+    expect(addressKey('203.0.113.7')).toBe('203.0.113.7');
+    expect(addressKey('::ffff:203.0.113.7')).toBe('203.0.113.7');
+    expect(addressKey('')).toBe('');
   });
 });
