@@ -370,8 +370,12 @@ export class LiveWorkshop {
             continue;
           }
         }
-        if (ack.ok && (cmd.type === 'joinWorkshop' || cmd.type === 'rejoinWorkshop')) {
-          void this.#hello();
+        const joining = cmd.type === 'joinWorkshop' || cmd.type === 'rejoinWorkshop';
+        if (ack.ok && joining) void this.#hello();
+        if (!ack.ok && joining && ack.error.code === 'ALREADY_JOINED' && !this.#closed) {
+          // Another tab of this device joined first; this connection was opened before, as a
+          // visitor. A new handshake with the same token is the participant (then a hello).
+          if (this.welcome?.role !== 'participant') this.#socket.disconnect().connect();
         }
         return ack;
       } catch {
