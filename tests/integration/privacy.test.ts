@@ -26,7 +26,7 @@ const entry = (replica: TestReplica, map: string, key: string) =>
   JSON.stringify(replica.doc.getMap(map).get(key) ?? null);
 
 describe('privacy and small groups, in the bytes of every replica', () => {
-  it('[K9] no figure of a group under three, no sector figure of an anonymous board, no author of an anonymous note, no room figure of a hidden board before the reveal', async () => {
+  it('[K9] [K11] no figure of a group under three, no sector figure of an anonymous board, no author of an anonymous note, no room figure of a hidden board before the reveal', async () => {
     const url = server.current.url;
     const { workshopId, joinCode, facilitatorKey } = await createWorkshop(url, {
       sectors: ['Clinique', 'Communautaire', 'Patient partenaire'],
@@ -146,8 +146,8 @@ describe('privacy and small groups, in the bytes of every replica', () => {
       }
     };
 
-    /** What must hold in every replica, whatever the phase. */
-    const checkAll = () => {
+    /** What must hold in every replica, whatever the phase (`dropped`: the partner is alone). */
+    const checkAll = (dropped = true) => {
       for (const { name, replica, owner } of replicas()) {
         const snap: ReplicaSnapshot = replica.snapshot;
         const bytes = bytesOf(replica);
@@ -160,8 +160,11 @@ describe('privacy and small groups, in the bytes of every replica', () => {
           (snap.me?.sector === patient ? 1 : 0);
         expect(occurrences(bytes, patient!), name).toBe(legitimate);
         for (const board of Object.values(snap.boards)) {
-          // a group is dropped: no board carries a sector breakdown (its residual would name it)
-          expect(board.sectorCounts, `${name} ${board.title}`).toBeUndefined();
+          // a group is dropped: no board carries a sector breakdown (its residual would name it);
+          // once it is not, a named board holding the partner's notes from then still carries none
+          if (dropped || board.id === hiddenBoard) {
+            expect(board.sectorCounts, `${name} ${board.title}`).toBeUndefined();
+          }
         }
         for (const theme of Object.values(snap.themes)) {
           for (const share of theme.sectors) {
@@ -214,11 +217,30 @@ describe('privacy and small groups, in the bytes of every replica', () => {
     await setting(hiddenBoard!, 'hidden', false);
     await settled(false, true);
     checkAll();
+    const revealed = [
+      { sector: clinic, people: 3 },
+      { sector: community, people: 3 },
+    ];
     for (const r of [projector, phone]) {
-      expect(r.snapshot.themes[hiddenTheme!]!.sectors).toEqual([
-        { sector: clinic, people: 3 },
-        { sector: community, people: 3 },
-      ]);
+      expect(r.snapshot.themes[hiddenTheme!]!.sectors).toEqual(revealed);
     }
+
+    // two more patient partners arrive late and write nothing: their sector now has three
+    // people, and still no figure shows what the first one wrote when she was alone (K11)
+    for (const name of ['Paul-Patient', 'Patrice-Patient'])
+      await joinAs(url, joinCode, name, patient);
+    await facilitator.waitFor((s) => Object.keys(s.participants).length === 9);
+    await projector.waitFor((s) => s.workshop?.participantCount === 9);
+    await phone.waitFor((s) => s.workshop?.participantCount === 9);
+    await settled(false, true);
+    checkAll(false);
+    for (const r of [projector, phone, facilitator]) {
+      expect(r.snapshot.themes[hiddenTheme!]!.sectors).toEqual(revealed);
+    }
+    // boards without such notes get their breakdown back; the notes written anonymously are in
+    // no group, so the board they are on shows an empty one
+    const empty = Object.values(facilitator.snapshot.boards).find((b) => b.stage === 'discover');
+    expect(empty!.sectorCounts).toEqual({});
+    expect(facilitator.snapshot.boards[anonymousBoard]!.sectorCounts).toEqual({});
   });
 });

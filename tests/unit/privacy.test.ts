@@ -180,9 +180,9 @@ describe('privacy and small groups', () => {
     expect(view.anonymous).toBe(true);
   });
 
-  it('[K5] theme figures appear once three people of shown groups contributed; a dropped group, removed people and the facilitator never move them', () => {
+  it('[K5] theme figures appear once three people of shown groups contributed; a dropped group and the facilitator never move them', () => {
     const r = room(3, 3, 1);
-    const [c1, c2, c3] = r.clinic;
+    const [c1, c2] = r.clinic;
     const [p] = r.patient;
     const byPatient = postNote(r.s, p!, 'define', 'la voix des patients');
     const byRoom = postNote(r.s, facilitator, 'define', 'note de la salle');
@@ -202,22 +202,94 @@ describe('privacy and small groups', () => {
     expect(themeSectors(r.s.state, t)).toEqual(shown);
     run(r.s, facilitator, move([byPatient], t));
     expect(themeSectors(r.s.state, t)).toEqual(shown);
-    // a removed participant's notes stay, and count for nobody
-    const byC3 = postNote(r.s, c3!, 'define', 'partira');
-    run(r.s, facilitator, move([byC3], t));
+    // one person's several notes count once
+    run(r.s, facilitator, move([postNote(r.s, c1!, 'define', 'encore')], t));
+    expect(themeSectors(r.s.state, t)).toEqual(shown);
+  });
+
+  it('[K11] late arrivals change no figure: two newcomers who lift a lone patient partner into an "other" of three do not show their earlier note', () => {
+    const r = room(3, 0, 1);
+    const [p] = r.patient;
+    const board = boardOf(r.s.state, 'define').id;
+    const t = themed(r.s, [
+      ...notesBy(r.s, r.clinic, 'c'),
+      postNote(r.s, p!, 'define', 'la voix des patients'),
+    ]);
+    const figures = () => {
+      const views = project(r.s.state, new Set(), []);
+      return [views.public.themes[t]!.sectors, views.facilitator.themes[t]!.sectors];
+    };
+    const before = figures();
+    expect(before[0]).toEqual([{ sector: r.ids.clinic, people: 3 }]);
+    expect(columnSectorCounts(r.s.state, board)).toBeUndefined();
+    // two people of the small community sector, who write nothing: "other" now holds three
+    join(r.s, 'O1', { sector: r.ids.community });
+    join(r.s, 'N1');
+    expect(shownGroups(r.s.state).order).toContain('other');
+    expect(figures()).toEqual(before);
+    // nobody is dropped now, but the board holds the partner's note from when they were alone:
+    // its breakdown stays withheld (the column total minus the groups would be that note)
+    expect(shownGroups(r.s.state).dropped).toBe(false);
+    expect(columnSectorCounts(r.s.state, board)).toBeUndefined();
+    expect(columnSectorCounts(r.s.state, boardOf(r.s.state, 'discover').id)).toEqual({});
+    // what the partner writes now counts, in an "other" of three
+    run(r.s, facilitator, move([postNote(r.s, p!, 'define', 'maintenant')], t));
     expect(themeSectors(r.s.state, t)).toEqual([
       { sector: r.ids.clinic, people: 3 },
-      { sector: r.ids.community, people: 1 },
+      { sector: 'other', people: 1 },
     ]);
-    run(r.s, facilitator, {
-      type: 'removeParticipant',
-      participantId: c3!.participantId,
-    } as Command);
-    // the clinic now has two people: merged with the patient partner into an "other" of three
+  });
+
+  it('[K11] a newcomer who splits "other" does not show who in it had written', () => {
+    const r = room(3, 2, 1);
+    const [p] = r.patient;
+    const [o1] = r.community;
+    // other = one patient partner and two community people; the partner and one of them write
+    const t = themed(r.s, [
+      ...notesBy(r.s, r.clinic, 'c'),
+      postNote(r.s, p!, 'define', 'patient'),
+      postNote(r.s, o1!, 'define', 'communautaire'),
+    ]);
     expect(themeSectors(r.s.state, t)).toEqual([
-      { sector: r.ids.community, people: 1 },
-      { sector: 'other', people: 3 },
+      { sector: r.ids.clinic, people: 3 },
+      { sector: 'other', people: 2 },
     ]);
+    // a third community person: community stands on its own, the partner is alone again. Had the
+    // community note moved to "community 1", "other 2" becoming it would name the partner's.
+    join(r.s, 'O3', { sector: r.ids.community });
+    expect(themeSectors(r.s.state, t)).toEqual([{ sector: r.ids.clinic, people: 3 }]);
+  });
+
+  it('[K11] a removal takes out of the figures no one person: notes count as recorded, a group that shrinks under three steps out whole', () => {
+    const r = room(5, 3, 1);
+    const [, , c3, c4, c5] = r.clinic;
+    const t = themed(r.s, [
+      ...notesBy(r.s, [c3!, c4!, c5!], 'c'),
+      ...notesBy(r.s, r.community, 'o'),
+    ]);
+    const shown = [
+      { sector: r.ids.clinic, people: 3 },
+      { sector: r.ids.community, people: 3 },
+    ];
+    expect(themeSectors(r.s.state, t)).toEqual(shown);
+    const remove = (who: ParticipantActor) =>
+      run(r.s, facilitator, {
+        type: 'removeParticipant',
+        participantId: who.participantId,
+      } as Command);
+    // the removed person wrote in the theme: the figure does not drop by one
+    remove(c5!);
+    expect(themeSectors(r.s.state, t)).toEqual(shown);
+    remove(c4!);
+    expect(themeSectors(r.s.state, t)).toEqual(shown);
+    // the clinic is down to two present people: its notes step out together, and the two merge
+    // with the lone patient partner into an "other" of three that shows none of their old notes
+    remove(r.clinic[0]!);
+    expect(shownGroups(r.s.state).order).toEqual([r.ids.community, 'other']);
+    expect(themeSectors(r.s.state, t)).toEqual([{ sector: r.ids.community, people: 3 }]);
+    // a clinician arriving late brings the clinic's notes back as they were
+    join(r.s, 'C6', { sector: r.ids.clinic });
+    expect(themeSectors(r.s.state, t)).toEqual(shown);
   });
 
   it('[K6] the room’s theme figures count only notes it may see: none for a hidden board until the reveal, none of a moderated note', () => {

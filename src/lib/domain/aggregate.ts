@@ -65,30 +65,49 @@ export function shownGroups(state: Workshop): ShownGroups {
 
 /**
  * A note as it must be kept from the moment it is written: anonymous if its board is anonymous
- * then. `addNote` and `apply` both go through it, so a log written before notes carried the flag
- * replays to the same anonymous notes (lifting the setting later must name nobody).
+ * then, and otherwise under the group its author counts in then (K11). `addNote` and `apply` both
+ * go through it, so a log written before notes carried these replays to the same notes (lifting
+ * anonymity later must name nobody).
+ *
+ * Why the group is taken at writing, not looked up later: who is in the room changes (late
+ * arrivals, removals), and with it how people are grouped. Had figures followed the room, two
+ * newcomers who wrote nothing could lift a lone patient partner into an "other sectors" of three
+ * and show their earlier notes as "other 1"; a removal would take exactly the removed person's
+ * contributions out of each figure. A note's group is a group of three or more people at the
+ * moment it was written, and stays so.
  */
 export function recordedNote(state: Workshop, note: Note): Note {
-  if (note.anonymous || !state.boards[note.boardId]?.anonymous) return note;
-  return { ...note, anonymous: true };
+  const next: Note = { ...note };
+  delete next.group;
+  if (state.boards[note.boardId]?.anonymous) next.anonymous = true;
+  if (!next.anonymous && note.author.kind === 'participant') {
+    const group = shownGroups(state).groupOf.get(note.author.id);
+    if (group !== undefined) next.group = group;
+  }
+  return next;
 }
 
 /**
  * The group a note counts under in a per-sector figure, or null when it counts in none: written
- * anonymously, by a removed participant, by a member of a dropped group, or by the facilitator.
+ * anonymously, by the facilitator, by someone whose group was too small to show when they wrote
+ * it, or recorded under a group that is not shown now (it shrank under three present people:
+ * then all of its notes step out together, and come back together, which singles out nobody).
+ * A removed participant's notes count as they were recorded.
  */
 export function noteGroup(groups: ShownGroups, note: Note): string | null {
-  if (note.anonymous || note.author.kind !== 'participant') return null;
-  return groups.groupOf.get(note.author.id) ?? null;
+  if (note.anonymous || note.author.kind !== 'participant' || note.group === undefined) {
+    return null;
+  }
+  return groups.order.includes(note.group) ? note.group : null;
 }
 
 /**
  * Who contributed to some notes of one board (a theme's, as one audience sees them), counted in
  * people per shown group. Nothing on an anonymous board: a figure that moves when one note is
- * grouped names its sector. Nothing either until at least MIN_GROUP people of shown groups have
- * contributed: otherwise a theme holding only the notes of a dropped group would be the one
- * theme without figures, and that absence would name them. So the notes of a dropped group,
- * of removed participants, or written anonymously never change any figure.
+ * grouped names its sector. Nothing either until at least MIN_GROUP people have contributed
+ * notes that count: otherwise a theme holding only the notes of a dropped group would be the one
+ * theme without figures, and that absence would name them. So the notes of a dropped group, or
+ * written anonymously, never change any figure.
  */
 export function sectorShares(
   state: Workshop,
@@ -98,16 +117,16 @@ export function sectorShares(
 ): SectorShare[] {
   if (state.boards[boardId]?.anonymous !== false) return [];
   const people = new Map<string, Set<string>>();
-  let total = 0;
+  const everyone = new Set<string>();
   for (const note of notes) {
     const group = noteGroup(groups, note);
     if (group === null || note.author.kind !== 'participant') continue;
     const set = people.get(group) ?? new Set<string>();
-    if (!set.has(note.author.id)) total++;
     set.add(note.author.id);
+    everyone.add(note.author.id);
     people.set(group, set);
   }
-  if (total < MIN_GROUP) return [];
+  if (everyone.size < MIN_GROUP) return [];
   return groups.order
     .filter((group) => people.has(group))
     .map((group) => ({ sector: group, people: people.get(group)!.size }));
@@ -129,11 +148,13 @@ export function themeSectors(
 /**
  * Notes per column and shown group (plus 'facilitator'), moderated notes left out: what the
  * console shows of a board during silent writing. Undefined (no breakdown at all) on an
- * anonymous board, and on every board while a group is dropped: the column totals are shown
- * next to it, and total minus the shown groups would be exactly the dropped group's notes,
- * moving as each of them arrives. Whether it is withheld depends on who is in the room, never on
- * a note, so its coming and going names nobody. What the breakdown leaves out is then only notes
- * written anonymously or by removed participants, which carry no sector anyone may read.
+ * anonymous board; on every board while a group is dropped; and on a board holding a note by a
+ * participant, not anonymous, that counts in no group (written from a group too small to show,
+ * or recorded under one that is not shown now). The column totals are shown next to it, and
+ * total minus the shown groups would be exactly those people's notes. Whether it is withheld
+ * depends on who is in the room and what was written before, never on the note just written, so
+ * its coming and going names nobody. What the breakdown leaves out is then only notes written
+ * anonymously, which carry no sector anyone may read.
  */
 export function columnSectorCounts(
   state: Workshop,
@@ -146,11 +167,9 @@ export function columnSectorCounts(
   const byColumn = new Map<string, Map<string, number>>();
   for (const note of notes) {
     if (note.boardId !== boardId || note.moderated) continue;
-    const group =
-      note.author.kind === 'facilitator' && !note.anonymous
-        ? GROUP.facilitator
-        : noteGroup(groups, note);
-    if (group === null) continue;
+    if (note.anonymous) continue;
+    const group = note.author.kind === 'facilitator' ? GROUP.facilitator : noteGroup(groups, note);
+    if (group === null) return undefined;
     const column = byColumn.get(note.columnId) ?? new Map<string, number>();
     column.set(group, (column.get(group) ?? 0) + 1);
     byColumn.set(note.columnId, column);

@@ -110,6 +110,12 @@ export interface Note {
    * per-sector figure, even after the board stops being anonymous.
    */
   anonymous?: true;
+  /**
+   * The group its author counted in when it was written (a sector id, 'none' or 'other'); it
+   * counts there in per-sector figures for good. Absent: it counts in none (written anonymously,
+   * by whoever runs the room, or while its author's group was too small to show).
+   */
+  group?: string;
 }
 
 export interface Participant {

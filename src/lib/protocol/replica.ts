@@ -77,7 +77,8 @@ export interface BoardView {
   /**
    * Facilitator replica only: notes per column and shown group (a sector id, 'none', 'other', or
    * 'facilitator'), as the domain groups them (`columnSectorCounts`): render as given. Absent on
-   * an anonymous board, and while someone is in a group too small to show.
+   * an anonymous board, while someone is in a group too small to show, and on a board holding a
+   * note that counts in no shown group (written from such a group).
    */
   sectorCounts?: Record<string, Record<string, number>>;
 }
@@ -117,8 +118,9 @@ export interface ThemeView {
   count: number;
   /**
    * Who contributed to the notes this replica shows, as the domain groups them (`sectorShares`):
-   * a sector id, 'none' or 'other', with the number of people. Empty on an anonymous board and
-   * until three people of shown groups contributed. Render as given.
+   * a sector id, 'none' or 'other', with the number of people. Each note counts under the group
+   * its author was in when writing it, while that group is shown. Empty on an anonymous board
+   * and until three people count. Render as given.
    */
   sectors: { sector: string; people: number }[];
   /** Themes that answer this one (e.g. facilitators for a barrier). */
