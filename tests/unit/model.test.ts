@@ -20,6 +20,7 @@ import {
   type Actor,
   type Command,
   type CommandType,
+  type Decision,
   type Workshop,
   type WorkshopEvent,
 } from '../../src/lib/domain/index';
@@ -414,7 +415,17 @@ function runSteps(steps: Step[]): void {
   const writtenAnonymously = new Set<string>();
   const recorded = new Map<string, string | undefined>();
   /** Note what the test itself knows of a note as it is written. */
-  const written = (before: Workshop, actor: Actor, command: Command, noteId?: string) => {
+  const written = (before: Workshop, actor: Actor, command: Command, decision: Decision) => {
+    if (decision.events.length === 0) return;
+    // text changed on an anonymous board is anonymous from then on (K13)
+    if (command.type === 'editNote') {
+      if (before.boards[before.notes[command.noteId]!.boardId]!.anonymous) {
+        writtenAnonymously.add(command.noteId);
+        recorded.delete(command.noteId);
+      }
+      return;
+    }
+    const noteId = decision.reply?.noteId;
     if (command.type !== 'addNote' || noteId === undefined) return;
     if (before.boards[command.boardId]!.anonymous) writtenAnonymously.add(noteId);
     else if (actor.role === 'participant') {
@@ -426,7 +437,7 @@ function runSteps(steps: Step[]): void {
   const prelude = (actor: Actor, command: Command) => {
     const result = execute(state, actor, command, ctx);
     if (!result.ok) throw new Error(`prelude ${command.type}: ${result.error.code}`);
-    written(state, actor, command, result.value.decision.reply?.noteId);
+    written(state, actor, command, result.value.decision);
     events.push(...result.value.decision.events);
     state = deepFreeze(result.value.state);
     return result.value.decision.reply;
@@ -518,7 +529,7 @@ function runSteps(steps: Step[]): void {
     ];
     expect(broken, `broken rules${where()}`).toEqual([]);
     events.push(...result.value.decision.events);
-    written(state, actor, command, result.value.decision.reply?.noteId);
+    written(state, actor, command, result.value.decision);
     state = deepFreeze(next);
   }
   // replaying every event from nothing gives the same workshop

@@ -180,6 +180,31 @@ describe('privacy and small groups', () => {
     expect(view.anonymous).toBe(true);
   });
 
+  it('[K13] a note edited while its board is anonymous stays anonymous: lifting the setting does not put a name on what was written under it', () => {
+    const r = room(3, 0);
+    const board = boardOf(r.s.state, 'define').id;
+    const [alice] = r.clinic;
+    const named = notesBy(r.s, r.clinic, 'sous mon nom');
+    const t = themed(r.s, named);
+    expect(themeSectors(r.s.state, t)).toEqual([{ sector: r.ids.clinic, people: 3 }]);
+    run(r.s, facilitator, setting(board, 'anonymous', true));
+    run(r.s, alice!, cmd.editNote(named[0]!, 'ce que je n’ose pas signer'));
+    run(r.s, facilitator, setting(board, 'anonymous', false));
+    const views = project(r.s.state, new Set(), [alice!.participantId]);
+    const view = views.facilitator.notes[named[0]!]!;
+    expect(view.text).toBe('ce que je n’ose pas signer');
+    expect(view.authorId).toBeUndefined();
+    expect(view.authorName).toBeUndefined();
+    expect(view.anonymous).toBe(true);
+    // the notes left alone keep their author; the edited one counts in no figure any more
+    expect(views.facilitator.notes[named[1]!]!.authorId).toBe(r.clinic[1]!.participantId);
+    expect(themeSectors(r.s.state, t)).toEqual([]);
+    expect(Object.keys(views.private.get(alice!.participantId)!.notes)).toContain(named[0]!);
+    // its author can still edit it, and it stays anonymous
+    run(r.s, alice!, cmd.editNote(named[0]!, 'corrigé'));
+    expect(r.s.state.notes[named[0]!]!.anonymous).toBe(true);
+  });
+
   it('[K5] theme figures appear once three people of shown groups contributed; a dropped group and the facilitator never move them', () => {
     const r = room(3, 3, 1);
     const [c1, c2] = r.clinic;

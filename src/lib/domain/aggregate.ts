@@ -88,6 +88,21 @@ export function recordedNote(state: Workshop, note: Note): Note {
 }
 
 /**
+ * A note after its text was changed: text written while its board is anonymous is anonymous for
+ * good, like a note written then (a note signed earlier loses its name, and its group, rather
+ * than have the new words named once the setting is lifted). Otherwise it keeps the group of its
+ * first writing.
+ */
+export function editedNote(state: Workshop, note: Note, text: string, at: number): Note {
+  const next: Note = { ...note, text, updatedAt: at };
+  if (state.boards[note.boardId]?.anonymous && !next.anonymous) {
+    next.anonymous = true;
+    delete next.group;
+  }
+  return next;
+}
+
+/**
  * The group a note counts under in a per-sector figure, or null when it counts in none: written
  * anonymously, by the facilitator, by someone whose group was too small to show when they wrote
  * it, or recorded under a group that is not shown now (it shrank under three present people:

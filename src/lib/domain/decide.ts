@@ -33,7 +33,7 @@ import {
   stackNote,
 } from './commands/themes';
 import type { Command, CommandType } from './commands/types';
-import { recordedNote } from './aggregate';
+import { editedNote, recordedNote } from './aggregate';
 import type { Result } from './errors';
 import type { WorkshopEvent } from './events';
 import type { Actor, Board, Context, Note, Workshop } from './model';
@@ -321,7 +321,7 @@ export function apply(state: Workshop | null, event: WorkshopEvent): Workshop {
       const note = state.notes[event.noteId]!;
       return {
         ...state,
-        notes: { ...state.notes, [note.id]: { ...note, text: event.text, updatedAt: event.at } },
+        notes: { ...state.notes, [note.id]: editedNote(state, note, event.text, event.at) },
       };
     }
     case 'noteDeleted': {

@@ -14,6 +14,7 @@ export { timerRemaining, STOPPED_TIMER, TIMER_LIMITS, type Timer } from './timer
 export { TIMER_ACTIONS, type TimerAction } from './commands/types';
 export {
   columnSectorCounts,
+  editedNote,
   GROUP,
   MIN_GROUP,
   noteGroup,
