@@ -513,4 +513,21 @@ describe('invariants that commands keep', () => {
     expect(broken(withTheme([otherBoardTheme, otherBoardTheme]))).toMatch(/answered twice/);
     expect(checkInvariants(s.state)).toEqual([]);
   });
+
+  it('[I8] checkInvariants reports a note counting in a group that is no group, or in a group with nobody to count', () => {
+    const s = newWorkshop();
+    const alice = join(s, 'Alice');
+    const a = postNote(s, alice, 'define', 'un');
+    const byRoom = postNote(s, facilitator, 'define', 'salle');
+    const withNote = (id: NoteId, patch: object) => ({
+      ...s.state,
+      notes: { ...s.state.notes, [id]: { ...s.state.notes[id]!, ...patch } },
+    });
+    const broken = (state: typeof s.state) => checkInvariants(state).join('\n');
+    expect(broken(withNote(a, { group: 'nowhere' }))).toMatch(/counts in an unknown group/);
+    expect(broken(withNote(a, { group: 'other', anonymous: true }))).toMatch(/no participant/);
+    expect(broken(withNote(byRoom, { group: 'none' }))).toMatch(/no participant/);
+    expect(checkInvariants(withNote(a, { group: s.state.sectors[0]!.id }))).toEqual([]);
+    expect(checkInvariants(withNote(a, { group: 'other' }))).toEqual([]);
+  });
 });

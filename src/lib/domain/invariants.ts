@@ -24,6 +24,7 @@ export function checkInvariants(state: Workshop): string[] {
       broken.push(`board ${board.id} is in no stage`);
     }
   }
+  const sectors = new Set<string>(state.sectors.map((s) => s.id));
   for (const note of Object.values(state.notes)) {
     const board = state.boards[note.boardId];
     if (!board) broken.push(`note ${note.id} is on a missing board`);
@@ -34,6 +35,13 @@ export function checkInvariants(state: Workshop): string[] {
       broken.push(`note ${note.id} has an unknown author`);
     }
     if (note.text.trim() === '') broken.push(`note ${note.id} is empty`);
+    if (note.group !== undefined) {
+      const known = note.group === 'none' || note.group === 'other' || sectors.has(note.group);
+      if (!known) broken.push(`note ${note.id} counts in an unknown group`);
+      if (note.anonymous || note.author.kind !== 'participant') {
+        broken.push(`note ${note.id} counts in a group but has no participant to count`);
+      }
+    }
     if ([...note.text].length > LIMITS.noteLength) broken.push(`note ${note.id} is too long`);
     if (note.themeId !== undefined) {
       const theme = state.themes?.[note.themeId];
