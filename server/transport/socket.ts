@@ -279,6 +279,10 @@ const ENDS_SESSIONS = new Set<string>([
 
 /** The command side of the protocol: handshake, hello, commands with acks. */
 export function registerSocketHandlers(io: Server, realtime: Realtime): void {
+  // The underlying connections that carry a session (or one on its way in). socket.io takes every
+  // CONNECT packet that arrives before the first is done as a new session: one polling request
+  // could open a thousand, each tracked and counted, past the cap on connections per address.
+  const carrying = new WeakSet<object>();
   io.use((socket, next) => {
     let answered = false;
     const refuseHandshake = (code: ErrorCode, message: string = ERRORS[code]) => {
@@ -287,6 +291,9 @@ export function registerSocketHandlers(io: Server, realtime: Realtime): void {
       error.data = { code, message };
       next(error);
     };
+    if (carrying.has(socket.conn)) {
+      return refuseHandshake('BAD_REQUEST', 'This connection already carries a session.');
+    }
     try {
       admit(realtime, socket, refuseHandshake);
     } catch (error) {
@@ -294,7 +301,11 @@ export function registerSocketHandlers(io: Server, realtime: Realtime): void {
       if (!answered) refuseHandshake('BAD_REQUEST');
       return;
     }
-    if (!answered) next();
+    if (answered) return;
+    // Free again once this session ends (a client may connect anew on the same transport).
+    carrying.add(socket.conn);
+    socket.once('disconnect', () => carrying.delete(socket.conn));
+    next();
   });
 
   io.on('connection', (socket) => {

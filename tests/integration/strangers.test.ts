@@ -200,3 +200,35 @@ describe('one machine, many IPv6 addresses', () => {
     expect(await guess('2001:db8:77:2::1', joinCode)).toBe('connected');
   });
 });
+
+describe('one transport, one session', () => {
+  it('[X41] many CONNECT packets in one polling request open one session; the others are refused with a code', async () => {
+    const { url, realtime } = await start();
+    const { joinCode, workshopId } = await createWorkshop(url);
+    const sid = (await pollingSession(url)) as string;
+    const auth = JSON.stringify({ v: PROTOCOL_VERSION, code: joinCode, as: 'projector' });
+    const connects = Array.from({ length: 50 }, () => `40${auth}`).join('\x1e');
+    const endpoint = `${url}/socket.io/?EIO=4&transport=polling&sid=${sid}`;
+    expect((await fetch(endpoint, { method: 'POST', body: connects })).status).toBe(200);
+    const answers: string[] = [];
+    while (answers.length < 50) {
+      const response = await fetch(endpoint);
+      expect(response.status).toBe(200);
+      answers.push(...(await response.text()).split('\x1e').filter((p) => p.startsWith('4')));
+    }
+    expect(answers.filter((p) => p.startsWith('40'))).toHaveLength(1);
+    const refused = answers.filter((p) => p.startsWith('44'));
+    expect(refused).toHaveLength(49);
+    expect(JSON.parse(refused[0]!.slice(2))).toMatchObject({ data: { code: 'BAD_REQUEST' } });
+    // Once that session ends, the same transport may carry a new one.
+    expect((await fetch(endpoint, { method: 'POST', body: '41' })).status).toBe(200);
+    expect((await fetch(endpoint, { method: 'POST', body: `40${auth}` })).status).toBe(200);
+    const after = await (await fetch(endpoint)).text();
+    expect(after.split('\x1e').filter((p) => p.startsWith('40{"sid"'))).toHaveLength(1);
+    // The room still serves others.
+    const projector = await connect(url, { code: joinCode, as: 'projector' });
+    expect((await hello(projector)).workshopId).toBe(workshopId);
+    await closeSession(url, sid);
+    expect(realtime.rooms.has(workshopId)).toBe(true);
+  });
+});
