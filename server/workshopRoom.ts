@@ -30,6 +30,14 @@ export class WorkshopRoom {
   #broken = false;
   #projectScheduled = false;
   readonly #connections = new Map<string, number>();
+  /**
+   * Who the replicas show as connected: taken from #connections at most once per PRESENCE_MS.
+   * Connecting and leaving in a loop (or rejoining from fresh tokens) must not make every screen
+   * in the room receive an update at the rate of the loop.
+   */
+  #shown: ReadonlySet<string> = new Set();
+  #presenceTimer: ReturnType<typeof setTimeout> | null = null;
+  #presenceChanged = false;
   readonly #acks = new Map<string, Promise<Ack>>();
   /** Per sender and stream, the highest sequenced op decided (pending writes included). */
   readonly #marks: SenderMarks;
@@ -125,7 +133,7 @@ export class WorkshopRoom {
   /** Count a participant's connection (a participant may have several tabs). */
   connect(participantId: string): void {
     this.#connections.set(participantId, (this.#connections.get(participantId) ?? 0) + 1);
-    if (this.#connections.get(participantId) === 1) this.#scheduleProject();
+    if (this.#connections.get(participantId) === 1) this.#presence();
   }
 
   disconnect(participantId: string): void {
@@ -133,8 +141,25 @@ export class WorkshopRoom {
     if (count > 0) this.#connections.set(participantId, count);
     else {
       this.#connections.delete(participantId);
-      this.#scheduleProject();
+      this.#presence();
     }
+  }
+
+  /** Show who is connected now, then at most once per PRESENCE_MS (the last change always shows). */
+  #presence(): void {
+    if (this.#presenceTimer) {
+      this.#presenceChanged = true;
+      return;
+    }
+    this.#shown = new Set(this.#connections.keys());
+    this.#scheduleProject();
+    this.#presenceTimer = setTimeout(() => {
+      this.#presenceTimer = null;
+      if (!this.#presenceChanged) return;
+      this.#presenceChanged = false;
+      this.#presence();
+    }, PRESENCE_MS);
+    this.#presenceTimer.unref();
   }
 
   /** Commands acknowledged together are published together, in one Yjs update per replica. */
@@ -160,19 +185,22 @@ export class WorkshopRoom {
   }
 
   #project(): void {
-    const connected = new Set(this.#connections.keys());
-    const views = project(this.#durable, connected, this.#private.keys(), this.#caches);
+    const views = project(this.#durable, this.#shown, this.#private.keys(), this.#caches);
     this.replicas.public.write(views.public);
     this.replicas.facilitator.write(views.facilitator);
     for (const [id, view] of views.private) this.#private.get(id)?.write(view);
   }
 
   destroy(): void {
+    if (this.#presenceTimer) clearTimeout(this.#presenceTimer);
     this.replicas.public.destroy();
     this.replicas.facilitator.destroy();
     for (const replica of this.#private.values()) replica.destroy();
   }
 }
+
+/** How often, at most, the replicas show a change of who is connected. */
+export const PRESENCE_MS = 1000;
 
 export function actorKey(actor: Actor): string {
   return actor.role === 'participant' ? `p:${actor.participantId}` : actor.role;

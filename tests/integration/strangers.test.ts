@@ -232,3 +232,39 @@ describe('one transport, one session', () => {
     expect(realtime.rooms.has(workshopId)).toBe(true);
   });
 });
+
+describe('coming and going in a loop', () => {
+  it('[X42] a participant connecting and leaving (or rejoining) in a loop updates the screens at most once a second; the last presence shows', async () => {
+    const { url, realtime } = await start();
+    const { joinCode, workshopId } = await createWorkshop(url);
+    const token = newToken();
+    const rejoinCode = newRejoinCode();
+    const phone = await connect(url, { code: joinCode, as: 'participant', token });
+    await sendOk(phone, { type: 'joinWorkshop', name: 'Eve', sector: null, rejoinCode });
+    const room = realtime.rooms.get(workshopId)!;
+    const meta = room.replicas.public.doc.getMap('meta');
+    const shownConnected = () => (meta.get('workshop') as { connected: number }).connected;
+    await until(() => shownConnected() === 1, 'Eve shown as connected');
+    phone.disconnect();
+    await until(() => shownConnected() === 0, 'Eve shown as gone');
+
+    let updates = 0;
+    room.replicas.public.doc.on('update', () => updates++);
+    const started = Date.now();
+    for (let i = 0; i < 30; i++) {
+      const again = await connect(url, { code: joinCode, as: 'participant', token });
+      again.disconnect();
+    }
+    let last = phone;
+    for (let i = 0; i < 10; i++) {
+      last = await connect(url, { code: joinCode, as: 'participant', token: newToken() });
+      await sendOk(last, { type: 'rejoinWorkshop', rejoinCode });
+    }
+    const seconds = Math.ceil((Date.now() - started) / 1000);
+    // Once at once, then at most once per second of the loop (and one for what was left over).
+    expect(updates).toBeLessThanOrEqual(seconds + 2);
+    // The last device stays: the screens end up showing it, connected.
+    await until(() => shownConnected() === 1, 'the last device shown as connected');
+    expect(last.connected).toBe(true);
+  });
+});
