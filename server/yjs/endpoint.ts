@@ -34,12 +34,18 @@ export interface EndpointLimits {
   /** Messages one connection may send at once, then per second (a real client sends 2 or 3). */
   messageBurst: number;
   messagesPerSecond: number;
+  /**
+   * Sync requests (step 1) one connection may make. A real client makes one, when it opens; each
+   * answer can be the whole replica (a few bytes in, a megabyte encoded and sent out).
+   */
+  syncRequests: number;
 }
 
 export const ENDPOINT_LIMITS: EndpointLimits = {
   maxBufferedBytes: 4 * 1024 * 1024,
   messageBurst: 50,
   messagesPerSecond: 20,
+  syncRequests: 3,
 };
 
 /** Where the endpoint finds a room's document, after checking the ticket. */
@@ -160,6 +166,13 @@ export class YjsEndpoint {
     this.stats.opened++;
     ws.binaryType = 'nodebuffer';
     const budget = new MessageBudget(this.#limits.messageBurst, this.#limits.messagesPerSecond);
+    let syncRequests = 0;
+    const mayAnswer = () => {
+      if (++syncRequests <= this.#limits.syncRequests) return true;
+      this.stats.cutForMessages++;
+      ws.close(CLOSE.TOO_MANY_MESSAGES, 'too many sync requests');
+      return false;
+    };
     ws.on('message', (data, isBinary) => {
       if (ws.readyState !== ws.OPEN) return;
       if (!budget.take()) {
@@ -168,7 +181,7 @@ export class YjsEndpoint {
         return;
       }
       if (!isBinary) return;
-      this.#onMessage(ws, room, new Uint8Array(data as Buffer));
+      this.#onMessage(ws, room, new Uint8Array(data as Buffer), mayAnswer);
     });
     ws.on('close', () => {
       room.conns.delete(ws);
@@ -181,13 +194,13 @@ export class YjsEndpoint {
     this.#send(ws, encoding.toUint8Array(encoder));
   }
 
-  #onMessage(ws: WebSocket, room: Room, message: Uint8Array): void {
+  #onMessage(ws: WebSocket, room: Room, message: Uint8Array, mayAnswer: () => boolean): void {
     try {
       const decoder = decoding.createDecoder(message);
       const type = decoding.readVarUint(decoder);
       if (type === MESSAGE_SYNC) {
         const syncType = decoding.readVarUint(decoder);
-        if (syncType === syncProtocol.messageYjsSyncStep1) {
+        if (syncType === syncProtocol.messageYjsSyncStep1 && mayAnswer()) {
           this.#send(ws, this.#answerStep1(room, decoding.readVarUint8Array(decoder)));
         }
         // sync step 2 and updates from a client are dropped: clients cannot write here.

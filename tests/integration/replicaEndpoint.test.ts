@@ -7,7 +7,7 @@ import WebSocket from 'ws';
 import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
 import type { RunningServer } from '../../server/app';
-import { CLOSE, YjsEndpoint } from '../../server/yjs/endpoint';
+import { CLOSE, ENDPOINT_LIMITS, YjsEndpoint } from '../../server/yjs/endpoint';
 import type { RoomGrant } from '../../src/lib/protocol/replica';
 import {
   connect,
@@ -66,8 +66,13 @@ describe('a client that stops reading', () => {
   const CAP = 64 * 1024;
   const server = useTestServer({
     limits: { commands: { capacity: 1_000_000, perSecond: 1_000_000 } },
-    // the message budget out of the way: this test is about bytes
-    replicaLimits: { maxBufferedBytes: CAP, messageBurst: 1e9, messagesPerSecond: 1e9 },
+    // the message budgets out of the way: this test is about bytes
+    replicaLimits: {
+      maxBufferedBytes: CAP,
+      messageBurst: 1e9,
+      messagesPerSecond: 1e9,
+      syncRequests: 1e9,
+    },
   });
 
   it('[R3] is cut once more than the cap waits for it; the server holds no more; others carry on', async () => {
@@ -250,5 +255,37 @@ describe('hostile upgrade paths', () => {
       bare.closeAllConnections();
       await new Promise((resolve) => bare.close(resolve));
     }
+  });
+});
+
+describe('sync requests on one connection', () => {
+  const server = useTestServer({ limits: { commands: { capacity: 1e6, perSecond: 1e6 } } });
+
+  it('[R12] a connection gets 3 sync answers (a real client asks once); the next request closes it with 4429; others carry on', async () => {
+    const { url, realtime } = server.current;
+    const { grant, room } = await roomWithNotes(server.current, 30);
+    const normal = new TestReplica(url, grant);
+    await normal.waitFor((s) => Object.keys(s.notes).length === 30);
+    // It claims to hold the first item: each answer is a diff encoded for it alone.
+    const client = room.replicas.public.doc.clientID;
+    const vector = encoding.createEncoder();
+    encoding.writeVarUint(vector, 1);
+    encoding.writeVarUint(vector, client);
+    encoding.writeVarUint(vector, 1);
+    const ask = encoding.createEncoder();
+    encoding.writeVarUint(ask, 0);
+    encoding.writeVarUint(ask, syncProtocol.messageYjsSyncStep1);
+    encoding.writeVarUint8Array(ask, encoding.toUint8Array(vector));
+    const { ws, closed } = await rawClient(url, grant);
+    let answers = 0;
+    ws.on('message', (data: Buffer) => {
+      if (data[0] === 0 && data[1] === syncProtocol.messageYjsSyncStep2) answers++;
+    });
+    for (let i = 0; i < 10; i++) ws.send(encoding.toUint8Array(ask));
+    expect(await closed).toBe(4429);
+    expect(answers).toBe(3);
+    expect(ENDPOINT_LIMITS.syncRequests).toBe(3);
+    expect(normal.provider.wsconnected).toBe(true);
+    await expect.poll(() => realtime.yjs.connectionCount()).toBe(1);
   });
 });
