@@ -47,6 +47,19 @@ describe('what a stranger sends is not written to the log', () => {
     expect((await hello(projector)).role).toBe('projector');
     expect(projector.connected).toBe(true);
     expect(logged).not.toHaveBeenCalled();
+
+    // A packet the connection cannot decode is logged, once, and ends that connection.
+    const sid = (await pollingSession(url)) as string;
+    const endpoint = `${url}/socket.io/?EIO=4&transport=polling&sid=${sid}`;
+    await fetch(endpoint, { method: 'POST', body: `40${JSON.stringify({ v: PROTOCOL_VERSION })}` });
+    await fetch(endpoint, {
+      method: 'POST',
+      body: '4599999999-["cmd",{"_placeholder":true,"num":0}]',
+    });
+    await until(() => logged.mock.calls.length > 0, 'the bad packet logged');
+    expect(logged).toHaveBeenCalledTimes(1);
+    expect(String(logged.mock.calls[0]![0])).toMatch(/refused a socket\.io packet/);
+    expect((await hello(projector)).role).toBe('projector');
   });
 });
 
