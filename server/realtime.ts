@@ -332,7 +332,8 @@ export class Realtime {
       const url = req.url ?? '';
       if (!url.startsWith('/yjs/')) return;
       guarded(
-        () => `an upgrade to ${printable(url)}`,
+        // The path only: the query carries a replica ticket, which no log line may hold.
+        () => `an upgrade to ${printable(url.split('?')[0])}`,
         () => {
           if (!this.originAllowed(req.headers.origin)) return refuseUpgrade(socket, 403);
           const address = this.addressOf(req);

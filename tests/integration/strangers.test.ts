@@ -34,6 +34,25 @@ async function start(options: Parameters<typeof startTrustServer>[0] = {}) {
 }
 
 describe('what a stranger sends is not written to the log', () => {
+  it('[X43] when handling a replica upgrade fails, the log line names the path, never the ticket', async () => {
+    const { url, realtime } = await start();
+    realtime.yjs.handleUpgrade = () => {
+      throw new Error('boom');
+    };
+    const logged = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const secret = 'T1cketThatMustNotBeLogged';
+    const ws = new WebSocket(`${url.replace('http', 'ws')}/yjs/room.public.x?ticket=${secret}`);
+    const status = await new Promise<number>((resolve) => {
+      ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+      ws.on('error', () => resolve(-1));
+    });
+    expect(status).toBe(400);
+    expect(logged).toHaveBeenCalledTimes(1);
+    const line = logged.mock.calls.flat().map(String).join(' ');
+    expect(line).toContain('/yjs/room.public.x');
+    expect(line).not.toContain(secret);
+  });
+
   it('[X36] events named "error" from a client write no log line; the connection is kept and served', async () => {
     const { url } = await start();
     const { joinCode } = await createWorkshop(url);
