@@ -70,6 +70,16 @@ export class WorkshopRoom {
     return this.#durable;
   }
 
+  /** Who the replicas show as connected now. */
+  get shown(): ReadonlySet<string> {
+    return this.#shown;
+  }
+
+  /** The private replicas held now, by participant id. */
+  get privateReplicas(): ReadonlyMap<string, ReplicaDoc> {
+    return this.#private;
+  }
+
   /** The decided state, pending writes included (for authentication lookups). */
   get latest(): Workshop {
     return this.#state;

@@ -1,0 +1,299 @@
+/**
+ * Random command steps for model-based tests: a step is resolved against the state when it runs,
+ * with ids drawn from that state most of the time. The same generator as tests/unit/model.test.ts
+ * (copied here, exported, so that other model-based tests can drive a workshop the same way).
+ */
+import fc from 'fast-check';
+import {
+  BOARD_SETTINGS,
+  STAGES,
+  TIMER_ACTIONS,
+  type Actor,
+  type Command,
+  type CommandType,
+  type Workshop,
+} from '../../src/lib/domain/index';
+import { createCommand, participantActor } from './helpers';
+
+/** One random step, resolved against the state when it runs. */
+export interface Step {
+  type: CommandType;
+  actor: number;
+  picks: [number, number, number];
+  /** 0: use an id the workshop does not have. */
+  known: number;
+  flag: boolean;
+  text: string;
+}
+
+/**
+ * How often each command comes up. Notes and themes weigh most: that is where ids point at each
+ * other (stacks, themes, links); removing boards and deleting the workshop wipe a lot, so rarely.
+ */
+const WEIGHTS: Record<CommandType, number> = {
+  createWorkshop: 1,
+  joinWorkshop: 4,
+  rejoinWorkshop: 1,
+  removeParticipant: 1,
+  setJoining: 1,
+  changeJoinCode: 1,
+  createCoFacilitatorLink: 1,
+  revokeCoFacilitatorLink: 1,
+  rotateFacilitatorKey: 1,
+  deleteWorkshop: 1,
+  setStage: 2,
+  setQuestion: 1,
+  setStagePrompt: 1,
+  setObjectives: 1,
+  addColumn: 2,
+  renameColumn: 1,
+  removeColumn: 4,
+  setBoardSetting: 4,
+  moderateNote: 2,
+  setTimer: 1,
+  addBoard: 1,
+  renameBoard: 1,
+  moveBoard: 1,
+  removeBoard: 2,
+  createTheme: 6,
+  renameTheme: 2,
+  mergeThemes: 5,
+  deleteTheme: 2,
+  moveNotes: 5,
+  stackNote: 8,
+  linkThemes: 6,
+  addNote: 12,
+  editNote: 2,
+  deleteNote: 2,
+};
+const TYPES = (Object.entries(WEIGHTS) as [CommandType, number][]).flatMap(([type, weight]) =>
+  Array<CommandType>(weight).fill(type),
+);
+
+/** Mostly valid texts, sometimes empty, blank or too long. */
+const TEXTS = [
+  'Texte',
+  '  Deux\r\nlignes ',
+  'Thème',
+  'x',
+  'Une autre idée',
+  '',
+  '   ',
+  'é'.repeat(281),
+];
+
+export const step: fc.Arbitrary<Step> = fc.record({
+  type: fc.constantFrom(...TYPES),
+  actor: fc.nat(99),
+  picks: fc.tuple(fc.nat(99), fc.nat(99), fc.nat(99)),
+  known: fc.nat(9),
+  flag: fc.boolean(),
+  text: fc.constantFrom(...TEXTS),
+});
+
+/** An item of the list (by a random index), or an id nobody has when `known` says so. */
+function pick<T extends string>(list: readonly T[], n: number, known: number): T {
+  if (known === 0 || list.length === 0) return (n % 2 === 0 ? 'no-such-id' : '__proto__') as T;
+  return list[n % list.length]!;
+}
+
+/** Another item than `pick(list, n, 1)` when the list has two or more. */
+function pickOther<T extends string>(list: readonly T[], n: number, m: number, known: number): T {
+  if (known === 0 || list.length < 2) return pick(list, m, known);
+  return list[(n + 1 + (m % (list.length - 1))) % list.length]!;
+}
+
+export function actorFor(state: Workshop, s: Step): Actor {
+  const participants = Object.keys(state.participants);
+  // joining is mostly tried by people who have not joined (anyone else is refused)
+  if ((s.type === 'joinWorkshop' || s.type === 'rejoinWorkshop') && s.actor % 4 !== 0) {
+    return { role: 'nobody' };
+  }
+  const role = s.actor % 10;
+  if (role < 3) return { role: 'facilitator' };
+  if (role < 5) {
+    return { role: 'cofacilitator', linkId: pick(Object.keys(state.coFacilitators), s.actor, 1) };
+  }
+  if (role < 8) return participantActor(pick(participants, s.actor, s.known));
+  return role === 8 ? { role: 'projector' } : { role: 'nobody' };
+}
+
+/** Build the command a step stands for, with ids taken from the current state. */
+export function commandFor(state: Workshop, s: Step): Command {
+  const [a, b, c] = s.picks;
+  const k = s.known;
+  const boards = Object.values(state.boards);
+  // mostly a board that has notes, so that notes, stacks and themes meet
+  const withNotes = boards.filter((x) =>
+    Object.values(state.notes).some((n) => n.boardId === x.id),
+  );
+  const among = withNotes.length > 0 && a % 4 !== 0 ? withNotes : boards;
+  const board = among.length > 0 && k !== 0 ? among[a % among.length]! : undefined;
+  const boardId = board?.id ?? 'no-such-board';
+  // mostly a column of the board, sometimes one of another board
+  const columns = (c % 5 === 0 ? boards.flatMap((x) => x.columns) : (board?.columns ?? [])).map(
+    (col) => col.id,
+  );
+  const columnId = pick(columns, b, k);
+  const allNotes = Object.values(state.notes);
+  const boardNotes = allNotes.filter((n) => n.boardId === board?.id);
+  const notes = (c % 4 === 0 ? allNotes : boardNotes).map((n) => n.id as string);
+  const themes = Object.values(state.themes ?? {});
+  const boardThemes = themes.filter((t) => t.boardId === board?.id);
+  const themeIds = (c % 4 === 0 || boardThemes.length === 0 ? themes : boardThemes).map(
+    (t) => t.id,
+  );
+  const participants = Object.keys(state.participants);
+  const stage = c % 7 === 0 ? 'nowhere' : STAGES[a % STAGES.length]!;
+  const device = `device-${a % 12}`;
+  const any = { type: s.type } as Record<string, unknown>;
+  switch (s.type) {
+    case 'createWorkshop':
+      return createCommand();
+    case 'joinWorkshop':
+      return {
+        type: 'joinWorkshop',
+        name: s.text,
+        sector:
+          c % 4 === 0
+            ? null
+            : (pick(
+                state.sectors.map((x) => x.id),
+                b,
+                k,
+              ) as never),
+        tokenHash: device,
+        rejoinCodeHash: `rejoin-${device}`,
+      };
+    case 'rejoinWorkshop':
+      return {
+        type: 'rejoinWorkshop',
+        rejoinCodeHash: `rejoin-device-${b % 12}`,
+        tokenHash: `device-${(a + 1) % 14}`,
+      };
+    case 'removeParticipant':
+      return { type: 'removeParticipant', participantId: pick(participants, a, k) as never };
+    case 'setJoining':
+      return { type: 'setJoining', open: s.flag };
+    case 'changeJoinCode':
+      return { type: 'changeJoinCode', joinCode: `CODE${a % 15}` };
+    case 'createCoFacilitatorLink':
+      return { type: 'createCoFacilitatorLink', label: s.text, keyHash: `link-${a}` };
+    case 'revokeCoFacilitatorLink':
+      return {
+        type: 'revokeCoFacilitatorLink',
+        linkId: pick(Object.keys(state.coFacilitators), a, k),
+      };
+    case 'rotateFacilitatorKey':
+      return { type: 'rotateFacilitatorKey', keyHash: `key-${a}` };
+    case 'deleteWorkshop':
+      // rare: everything after it is NOT_FOUND, which teaches little
+      return a % 10 === 0 ? { type: 'deleteWorkshop' } : { type: 'setJoining', open: s.flag };
+    case 'setStage':
+      return { type: 'setStage', stage: stage as never };
+    case 'setQuestion':
+      return { type: 'setQuestion', question: s.text };
+    case 'setStagePrompt':
+      return { type: 'setStagePrompt', stage: stage as never, prompt: s.text };
+    case 'setObjectives':
+      return { type: 'setObjectives', objectives: s.text };
+    case 'addColumn':
+      return { type: 'addColumn', boardId: boardId as never, title: s.text };
+    case 'renameColumn':
+      return {
+        type: 'renameColumn',
+        boardId: boardId as never,
+        columnId: columnId as never,
+        title: s.text,
+      };
+    case 'removeColumn':
+      return { type: 'removeColumn', boardId: boardId as never, columnId: columnId as never };
+    case 'setBoardSetting':
+      return {
+        type: 'setBoardSetting',
+        boardId: boardId as never,
+        setting: (c % 9 === 0 ? 'colour' : BOARD_SETTINGS[b % BOARD_SETTINGS.length]!) as never,
+        value: s.flag,
+      };
+    case 'moderateNote':
+      return { type: 'moderateNote', noteId: pick(notes, a, k) as never, moderated: s.flag };
+    case 'setTimer':
+      return {
+        type: 'setTimer',
+        action: TIMER_ACTIONS[a % TIMER_ACTIONS.length]!,
+        ...(b % 3 === 0 ? {} : { durationMs: [0, 60_000, 5e8][b % 3]! }),
+      };
+    case 'addBoard':
+      return {
+        type: 'addBoard',
+        stage: stage as never,
+        title: s.text,
+        columns: s.flag ? [] : ['Un', 'Deux'],
+      };
+    case 'renameBoard':
+      return { type: 'renameBoard', boardId: boardId as never, title: s.text };
+    case 'moveBoard':
+      return { type: 'moveBoard', boardId: boardId as never, direction: s.flag ? 'up' : 'down' };
+    case 'removeBoard': {
+      // any board, with or without notes: a board of themes linked from elsewhere must go cleanly
+      const gone = k === 0 || boards.length === 0 ? 'no-such-board' : boards[b % boards.length]!.id;
+      return a % 3 === 0
+        ? { type: 'removeBoard', boardId: gone as never }
+        : { type: 'renameBoard', boardId: boardId as never, title: s.text };
+    }
+    case 'createTheme':
+      return {
+        type: 'createTheme',
+        boardId: boardId as never,
+        title: s.text,
+        noteIds: (s.flag ? [] : [pick(notes, b, k), pickOther(notes, b, c, 1)]) as never,
+      };
+    case 'renameTheme':
+      return { type: 'renameTheme', themeId: pick(themeIds, a, k), title: s.text };
+    case 'mergeThemes':
+      return {
+        type: 'mergeThemes',
+        themeId: pick(themeIds, a, k),
+        otherThemeId: pickOther(themeIds, a, b, 1),
+      };
+    case 'deleteTheme':
+      return { type: 'deleteTheme', themeId: pick(themeIds, a, k) };
+    case 'moveNotes':
+      return {
+        type: 'moveNotes',
+        noteIds: (s.flag
+          ? [pick(notes, a, k)]
+          : [pick(notes, a, k), pickOther(notes, a, b, 1)]) as never,
+        themeId: c % 3 === 0 ? null : pick(themeIds, c, k),
+      };
+    case 'stackNote':
+      return {
+        type: 'stackNote',
+        noteId: pick(notes, a, k) as never,
+        onto: (c % 5 === 0 ? null : pickOther(notes, a, b, 1)) as never,
+      };
+    case 'linkThemes': {
+      // a barrier is usually answered by a theme of another board: any two themes
+      const all = themes.map((t) => t.id);
+      return {
+        type: 'linkThemes',
+        themeId: pick(all, a, k),
+        answerId: pickOther(all, a, b, 1),
+        linked: c % 4 !== 0,
+      };
+    }
+    case 'addNote':
+      return {
+        type: 'addNote',
+        boardId: boardId as never,
+        columnId: columnId as never,
+        text: s.text,
+      };
+    case 'editNote':
+      return { type: 'editNote', noteId: pick(notes, a, k) as never, text: s.text };
+    case 'deleteNote':
+      return { type: 'deleteNote', noteId: pick(notes, a, k) as never };
+    default:
+      return any as Command;
+  }
+}
