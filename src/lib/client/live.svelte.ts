@@ -9,7 +9,7 @@ import { YJS_PATH } from '../protocol/replica';
 import { PROTOCOL_VERSION } from '../protocol/version';
 import { newOpId } from './opId';
 import { Outbox, type OutboxEntry } from './outbox';
-import { EMPTY_SNAPSHOT, readSnapshot } from './snapshot';
+import { EMPTY_SNAPSHOT, SnapshotReader } from './snapshot';
 
 export type ConnectionStatus = 'connecting' | 'online' | 'offline' | 'refused';
 
@@ -64,7 +64,8 @@ class Replica {
     });
     // Presence is a count the server publishes; nobody needs this client's awareness.
     this.provider.awareness.setLocalState(null);
-    this.doc.on('update', () => (this.snapshot = readSnapshot(this.doc)));
+    // Each update re-reads only the keys it changed (no toJSON of the whole replica per note).
+    new SnapshotReader(this.doc, (snapshot) => (this.snapshot = snapshot));
     // The stock client stops for good after a 44xx close (a refused or expired ticket): we ask
     // for a fresh ticket and `renew` starts it again. Other closes it retries by itself, with
     // the ticket it has; if that one expired meanwhile, the retry ends here too.

@@ -2,6 +2,7 @@ import type * as Y from 'yjs';
 import {
   MAPS,
   type LinkView,
+  type NoteView,
   type ParticipantView,
   type ReplicaSnapshot,
   type WorkshopView,
@@ -17,7 +18,7 @@ export const EMPTY_SNAPSHOT: ReplicaSnapshot = {
   participants: {},
 };
 
-/** Read a replica Y.Doc into plain data for rendering. */
+/** Read a replica Y.Doc into plain data for rendering: the whole of it (see SnapshotReader). */
 export function readSnapshot(doc: Y.Doc): ReplicaSnapshot {
   return {
     workshop: (doc.getMap(MAPS.meta).get('workshop') as WorkshopView | undefined) ?? null,
@@ -28,4 +29,261 @@ export function readSnapshot(doc: Y.Doc): ReplicaSnapshot {
     themes: doc.getMap(MAPS.themes).toJSON() as ReplicaSnapshot['themes'],
     participants: doc.getMap(MAPS.participants).toJSON() as ReplicaSnapshot['participants'],
   };
+}
+
+/**
+ * The order every screen lists notes in: newest first. Equal times (one server batch) fall back
+ * on the id, so every phone shows the same order whatever order the notes arrived in.
+ */
+export function newestFirst(a: NoteView, b: NoteView): number {
+  return b.createdAt - a.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}
+
+/** One board's notes, newest first, and the same per column id. Never mutated once published. */
+interface BoardNotes {
+  readonly all: readonly NoteView[];
+  readonly columns: ReadonlyMap<string, readonly NoteView[]>;
+}
+type NotesIndex = ReadonlyMap<string, BoardNotes>;
+
+const NONE: readonly NoteView[] = Object.freeze([]);
+/** Each snapshot's notes index; a snapshot read whole gets one built on first use. */
+const indexes = new WeakMap<ReplicaSnapshot, NotesIndex>();
+
+function indexOf(snapshot: ReplicaSnapshot): NotesIndex {
+  let index = indexes.get(snapshot);
+  if (!index) {
+    index = buildIndex(Object.values(snapshot.notes));
+    indexes.set(snapshot, index);
+  }
+  return index;
+}
+
+function buildIndex(notes: NoteView[]): NotesIndex {
+  const boards = new Map<string, { all: NoteView[]; columns: Map<string, NoteView[]> }>();
+  for (const note of [...notes].sort(newestFirst)) {
+    let board = boards.get(note.boardId);
+    if (!board) boards.set(note.boardId, (board = { all: [], columns: new Map() }));
+    board.all.push(note);
+    let column = board.columns.get(note.columnId);
+    if (!column) board.columns.set(note.columnId, (column = []));
+    column.push(note);
+  }
+  return boards;
+}
+
+/** A board's notes in the snapshot, newest first (the same array until one of them changes). */
+export function boardNotes(snapshot: ReplicaSnapshot, boardId: string): readonly NoteView[] {
+  return indexOf(snapshot).get(boardId)?.all ?? NONE;
+}
+
+/** A column's notes in the snapshot, newest first (the same array until one of them changes). */
+export function columnNotes(
+  snapshot: ReplicaSnapshot,
+  boardId: string,
+  columnId: string,
+): readonly NoteView[] {
+  return indexOf(snapshot).get(boardId)?.columns.get(columnId) ?? NONE;
+}
+
+const filtered = new WeakMap<readonly NoteView[], Map<string, readonly NoteView[]>>();
+
+/**
+ * `list` without its grouped notes ('ungrouped') or its moderated ones ('shown'). Remembered per
+ * list, so a column that did not change costs nothing on the next update.
+ */
+export function notesWithout(
+  list: readonly NoteView[],
+  what: 'grouped' | 'moderated',
+): readonly NoteView[] {
+  let byWhat = filtered.get(list);
+  if (!byWhat) filtered.set(list, (byWhat = new Map()));
+  let result = byWhat.get(what);
+  if (!result) {
+    result = list.filter((n) => (what === 'grouped' ? !n.themeId : !n.moderated));
+    byWhat.set(what, result);
+  }
+  return result;
+}
+
+/**
+ * Two newest-first lists as one, newest first; where both hold a note, `over`'s copy wins (a
+ * phone's own note as its private replica has it, over the room's copy).
+ */
+export function mergeNotes(
+  base: readonly NoteView[],
+  over: readonly NoteView[],
+): readonly NoteView[] {
+  if (over.length === 0) return base;
+  if (base.length === 0) return over;
+  const ids = new Set(over.map((n) => n.id));
+  const out: NoteView[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < base.length || j < over.length) {
+    const a = base[i];
+    if (a && ids.has(a.id)) {
+      i++;
+      continue;
+    }
+    const b = over[j];
+    if (a && (!b || newestFirst(a, b) <= 0)) {
+      out.push(a);
+      i++;
+    } else if (b) {
+      out.push(b);
+      j++;
+    }
+  }
+  return out;
+}
+
+/** Where `note` goes in a newest-first list (or where it is, if it is there). */
+function position(list: readonly NoteView[], note: NoteView): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (newestFirst(list[mid]!, note) < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+function remove(list: NoteView[], note: NoteView): void {
+  const at = position(list, note);
+  if (list[at]?.id === note.id) list.splice(at, 1);
+}
+
+function insert(list: NoteView[], note: NoteView): void {
+  list.splice(position(list, note), 0, note);
+}
+
+const RECORDS = {
+  [MAPS.boards]: 'boards',
+  [MAPS.notes]: 'notes',
+  [MAPS.themes]: 'themes',
+  [MAPS.participants]: 'participants',
+} as const;
+
+/**
+ * Keeps a snapshot of a replica Y.Doc up to date from what each transaction changed: only the
+ * keys that changed are read again, every other entry (and every untouched column list) keeps its
+ * identity, so keyed `each` blocks and deriveds skip it. Each change publishes a new snapshot
+ * object; a map that changed is a new (shallow) copy, one that did not is the same object.
+ */
+export class SnapshotReader {
+  #snapshot: ReplicaSnapshot;
+  /** Map name → keys changed since the last snapshot. */
+  readonly #changed = new Map<string, Set<string>>();
+
+  constructor(
+    readonly doc: Y.Doc,
+    onChange: (snapshot: ReplicaSnapshot) => void = () => {},
+  ) {
+    this.#snapshot = doc.share.size === 0 ? EMPTY_SNAPSHOT : readSnapshot(doc);
+    for (const name of Object.values(MAPS)) {
+      doc.getMap(name).observe((event) => {
+        let keys = this.#changed.get(name);
+        if (!keys) this.#changed.set(name, (keys = new Set()));
+        for (const key of event.keys.keys()) keys.add(key);
+      });
+    }
+    // Observers have all run by then: one snapshot per transaction, whatever it touched.
+    doc.on('afterTransaction', () => {
+      if (this.#changed.size === 0) return;
+      this.#snapshot = this.#next();
+      onChange(this.#snapshot);
+    });
+  }
+
+  get snapshot(): ReplicaSnapshot {
+    return this.#snapshot;
+  }
+
+  #next(): ReplicaSnapshot {
+    const prev = this.#snapshot;
+    const next: ReplicaSnapshot = { ...prev };
+    let notesChanged: Set<string> | null = null;
+    for (const [name, keys] of this.#changed) {
+      const map = this.doc.getMap(name);
+      if (name === MAPS.meta) {
+        next.workshop = (map.get('workshop') as WorkshopView | undefined) ?? null;
+        next.me = (map.get('me') as ParticipantView | undefined) ?? null;
+        next.links = (map.get('links') as LinkView[] | undefined) ?? [];
+        continue;
+      }
+      const field = RECORDS[name as keyof typeof RECORDS];
+      const record: Record<string, unknown> = { ...prev[field] };
+      for (const key of keys) {
+        if (map.has(key)) record[key] = map.get(key);
+        else delete record[key];
+      }
+      (next as unknown as Record<string, unknown>)[field] = record;
+      if (name === MAPS.notes) notesChanged = keys;
+    }
+    this.#changed.clear();
+    indexes.set(
+      next,
+      notesChanged ? this.#reindex(indexOf(prev), prev, next, notesChanged) : indexOf(prev),
+    );
+    return next;
+  }
+
+  /** The notes index after `keys` changed: only the boards and columns they touch are copied. */
+  #reindex(
+    index: NotesIndex,
+    prev: ReplicaSnapshot,
+    next: ReplicaSnapshot,
+    keys: Set<string>,
+  ): NotesIndex {
+    const boards = new Map(index);
+    const copied = new Map<
+      string,
+      { all: NoteView[]; columns: Map<string, NoteView[]>; fresh: Set<string> }
+    >();
+    const board = (id: string) => {
+      let entry = copied.get(id);
+      if (!entry) {
+        const old = boards.get(id);
+        entry = {
+          all: [...(old?.all ?? [])],
+          columns: new Map(old?.columns as Map<string, NoteView[]> | undefined),
+          fresh: new Set(),
+        };
+        copied.set(id, entry);
+      }
+      return entry;
+    };
+    const column = (entry: ReturnType<typeof board>, id: string) => {
+      if (!entry.fresh.has(id)) {
+        entry.columns.set(id, [...(entry.columns.get(id) ?? [])]);
+        entry.fresh.add(id);
+      }
+      return entry.columns.get(id)!;
+    };
+    for (const key of keys) {
+      const before = prev.notes[key];
+      const after = next.notes[key];
+      if (before === after) continue;
+      if (before) {
+        const entry = board(before.boardId);
+        remove(entry.all, before);
+        remove(column(entry, before.columnId), before);
+      }
+      if (after) {
+        const entry = board(after.boardId);
+        insert(entry.all, after);
+        insert(column(entry, after.columnId), after);
+      }
+    }
+    for (const [id, entry] of copied) {
+      for (const columnId of entry.fresh) {
+        if (entry.columns.get(columnId)!.length === 0) entry.columns.delete(columnId);
+      }
+      if (entry.all.length === 0) boards.delete(id);
+      else boards.set(id, { all: entry.all, columns: entry.columns });
+    }
+    return boards;
+  }
 }
