@@ -86,24 +86,34 @@ export function columnNotes(
   return indexOf(snapshot).get(boardId)?.columns.get(columnId) ?? NONE;
 }
 
-const filtered = new WeakMap<readonly NoteView[], Map<string, readonly NoteView[]>>();
+const derived = new WeakMap<readonly NoteView[], Map<string, readonly NoteView[]>>();
 
-/**
- * `list` without its grouped notes ('ungrouped') or its moderated ones ('shown'). Remembered per
- * list, so a column that did not change costs nothing on the next update.
- */
+/** `make(list)`, computed once per list: a list that did not change costs nothing next update. */
+function remember(
+  list: readonly NoteView[],
+  key: string,
+  make: () => readonly NoteView[],
+): readonly NoteView[] {
+  let byKey = derived.get(list);
+  if (!byKey) derived.set(list, (byKey = new Map()));
+  let result = byKey.get(key);
+  if (!result) byKey.set(key, (result = make()));
+  return result;
+}
+
+/** `list` without its grouped notes, or without its moderated ones (same order). */
 export function notesWithout(
   list: readonly NoteView[],
   what: 'grouped' | 'moderated',
 ): readonly NoteView[] {
-  let byWhat = filtered.get(list);
-  if (!byWhat) filtered.set(list, (byWhat = new Map()));
-  let result = byWhat.get(what);
-  if (!result) {
-    result = list.filter((n) => (what === 'grouped' ? !n.themeId : !n.moderated));
-    byWhat.set(what, result);
-  }
-  return result;
+  return remember(list, what, () =>
+    list.filter((n) => (what === 'grouped' ? !n.themeId : !n.moderated)),
+  );
+}
+
+/** A newest-first list, oldest first. */
+export function oldestFirst(list: readonly NoteView[]): readonly NoteView[] {
+  return remember(list, 'oldestFirst', () => [...list].reverse());
 }
 
 /**

@@ -7,6 +7,7 @@ import {
   mergeNotes,
   newestFirst,
   notesWithout,
+  oldestFirst,
   readSnapshot,
   SnapshotReader,
 } from '../../../src/lib/client/snapshot';
@@ -259,7 +260,7 @@ describe('lists built from the column index', () => {
     );
   });
 
-  it('[PH9] leaving out grouped or moderated notes gives the same list for the same column, and filters like before', () => {
+  it('[PH9] leaving out grouped or moderated notes, or listing oldest first, gives the same list for the same column and leaves the column as it was', () => {
     const list = [note('a', { themeId: 't' }), note('b', { moderated: true }), note('c')].sort(
       newestFirst,
     );
@@ -267,5 +268,8 @@ describe('lists built from the column index', () => {
     expect(ungrouped.map((n) => n.id)).toEqual(['b', 'c']);
     expect(notesWithout(list, 'grouped')).toBe(ungrouped);
     expect(notesWithout(list, 'moderated').map((n) => n.id)).toEqual(['a', 'c']);
+    expect(oldestFirst(list).map((n) => n.id)).toEqual(['c', 'b', 'a']);
+    expect(oldestFirst(list)).toBe(oldestFirst(list));
+    expect(list.map((n) => n.id)).toEqual(['a', 'b', 'c']);
   });
 });
