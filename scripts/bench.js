@@ -2,7 +2,7 @@
 // 127.0.0.1, server pinned to core 0 and the bench to core 1 where `taskset` exists. Prints one
 // JSON object; every figure sits next to its target from issue 12.
 //   --scenario today|many|relay|caps|storm|throughput|firstscreen|all (comma-separated; default
-//     `today`, about two minutes on 2 cores)
+//     `today,firstscreen`, about two minutes on 2 cores)
 //   --seconds S (steady phases, 10)   --rate R (notes per second, 20)   --repeat N (1)
 import { execFileSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
@@ -13,13 +13,13 @@ import { roomTargets } from './bench/targets.js';
 
 const { values } = parseArgs({
   options: {
-    scenario: { type: 'string', default: 'today' },
+    scenario: { type: 'string', default: 'today,firstscreen' },
     seconds: { type: 'string', default: '10' },
     rate: { type: 'string', default: '20' },
     repeat: { type: 'string', default: '1' },
   },
 });
-const ALL = ['today', 'many', 'caps', 'storm'];
+const ALL = ['today', 'many', 'caps', 'storm', 'throughput', 'firstscreen'];
 const wanted = values.scenario.split(',').flatMap((s) => (s === 'all' ? ALL : [s.trim()]));
 for (const s of wanted) {
   if (![...ALL, 'relay'].includes(s)) {
