@@ -169,9 +169,71 @@ function insert(list: NoteView[], note: NoteView): void {
   list.splice(position(list, note), 0, note);
 }
 
+/** A note count per snapshot, from its index (reading `notes` whole would cost O(notes)). */
+export function noteCount(snapshot: ReplicaSnapshot): number {
+  let count = 0;
+  for (const board of indexOf(snapshot).values()) count += board.all.length;
+  return count;
+}
+
+/**
+ * A snapshot's notes record, built only when something reads it: screens list notes through the
+ * index, so most snapshots never need one. Until then it is its parent's record plus what
+ * changed, and the reader builds one now and then so that chain stays short.
+ */
+class LazyNotes {
+  #record: Record<string, NoteView> | null = null;
+  #parent: LazyNotes | null = null;
+  #delta: ReadonlyMap<string, NoteView | undefined> | null = null;
+  /** Changes between this and the nearest record (at most: an ancestor may have built its own). */
+  pending = 0;
+
+  static of(record: Record<string, NoteView>): LazyNotes {
+    const notes = new LazyNotes();
+    notes.#record = record;
+    return notes;
+  }
+
+  static after(parent: LazyNotes, delta: ReadonlyMap<string, NoteView | undefined>): LazyNotes {
+    const notes = new LazyNotes();
+    notes.#parent = parent;
+    notes.#delta = delta;
+    notes.pending = (parent.#record ? 0 : parent.pending) + delta.size;
+    return notes;
+  }
+
+  get record(): Record<string, NoteView> {
+    if (this.#record) return this.#record;
+    const chain: LazyNotes[] = [this];
+    let base = this.#parent!;
+    while (!base.#record) {
+      chain.push(base);
+      base = base.#parent!;
+    }
+    const record: Record<string, NoteView> = {};
+    for (const key in base.#record) record[key] = base.#record[key]!;
+    for (let i = chain.length - 1; i >= 0; i--) {
+      for (const [key, note] of chain[i]!.#delta!) {
+        if (note) record[key] = note;
+        else delete record[key];
+      }
+    }
+    this.#record = record;
+    this.#parent = null;
+    this.#delta = null;
+    return record;
+  }
+}
+
+/** A snapshot object whose `notes` is built on first read (an own, enumerable property). */
+function withNotes(fields: Omit<ReplicaSnapshot, 'notes'>, notes: LazyNotes): ReplicaSnapshot {
+  const snapshot = { ...fields } as ReplicaSnapshot;
+  Object.defineProperty(snapshot, 'notes', { enumerable: true, get: () => notes.record });
+  return snapshot;
+}
+
 const RECORDS = {
   [MAPS.boards]: 'boards',
-  [MAPS.notes]: 'notes',
   [MAPS.themes]: 'themes',
   [MAPS.participants]: 'participants',
 } as const;
@@ -179,19 +241,31 @@ const RECORDS = {
 /**
  * Keeps a snapshot of a replica Y.Doc up to date from what each transaction changed: only the
  * keys that changed are read again, every other entry (and every untouched column list) keeps its
- * identity, so keyed `each` blocks and deriveds skip it. Each change publishes a new snapshot
- * object; a map that changed is a new (shallow) copy, one that did not is the same object.
+ * identity, so keyed `each` blocks and deriveds skip them. Each change publishes a new snapshot
+ * object that never changes afterwards. Boards, themes and participants (a few hundred at most)
+ * are copied when they change; notes are not copied per update at all: screens list them through
+ * the per-column index, and `snapshot.notes` is built on first read (see LazyNotes).
  */
 export class SnapshotReader {
   #snapshot: ReplicaSnapshot;
+  #notes: LazyNotes;
+  /** The latest notes, kept in step with the doc (never handed out). */
+  readonly #current: Map<string, NoteView>;
   /** Map name → keys changed since the last snapshot. */
   readonly #changed = new Map<string, Set<string>>();
+  readonly #buildAfter: number;
 
   constructor(
     readonly doc: Y.Doc,
     onChange: (snapshot: ReplicaSnapshot) => void = () => {},
+    /** Build a notes record once this many changes wait (default: an eighth of the notes, 64 at least). */
+    options: { buildAfter?: number } = {},
   ) {
-    this.#snapshot = doc.share.size === 0 ? EMPTY_SNAPSHOT : readSnapshot(doc);
+    const first = doc.share.size === 0 ? EMPTY_SNAPSHOT : readSnapshot(doc);
+    this.#current = new Map(Object.entries(first.notes));
+    this.#notes = LazyNotes.of(first.notes);
+    this.#snapshot = first;
+    this.#buildAfter = options.buildAfter ?? 0;
     for (const name of Object.values(MAPS)) {
       doc.getMap(name).observe((event) => {
         let keys = this.#changed.get(name);
@@ -213,40 +287,56 @@ export class SnapshotReader {
 
   #next(): ReplicaSnapshot {
     const prev = this.#snapshot;
-    const next: ReplicaSnapshot = { ...prev };
-    let notesChanged: Set<string> | null = null;
+    const fields: Omit<ReplicaSnapshot, 'notes'> = {
+      workshop: prev.workshop,
+      me: prev.me,
+      links: prev.links,
+      boards: prev.boards,
+      themes: prev.themes,
+      participants: prev.participants,
+    };
+    let index = indexOf(prev);
     for (const [name, keys] of this.#changed) {
       const map = this.doc.getMap(name);
       if (name === MAPS.meta) {
-        next.workshop = (map.get('workshop') as WorkshopView | undefined) ?? null;
-        next.me = (map.get('me') as ParticipantView | undefined) ?? null;
-        next.links = (map.get('links') as LinkView[] | undefined) ?? [];
-        continue;
+        fields.workshop = (map.get('workshop') as WorkshopView | undefined) ?? null;
+        fields.me = (map.get('me') as ParticipantView | undefined) ?? null;
+        fields.links = (map.get('links') as LinkView[] | undefined) ?? [];
+      } else if (name === MAPS.notes) {
+        const delta = new Map<string, NoteView | undefined>();
+        for (const key of keys) {
+          const note = map.has(key) ? (map.get(key) as NoteView) : undefined;
+          if (note === this.#current.get(key)) continue;
+          delta.set(key, note);
+        }
+        index = this.#reindex(index, delta);
+        for (const [key, note] of delta) {
+          if (note) this.#current.set(key, note);
+          else this.#current.delete(key);
+        }
+        this.#notes = LazyNotes.after(this.#notes, delta);
+        const limit = this.#buildAfter || Math.max(64, this.#current.size >> 3);
+        // Amortized: one O(notes) copy per n/8 changes keeps the chain (and its memory) short.
+        if (this.#notes.pending > limit) void this.#notes.record;
+      } else {
+        const field = RECORDS[name as keyof typeof RECORDS];
+        const record: Record<string, unknown> = { ...prev[field] };
+        for (const key of keys) {
+          if (map.has(key)) record[key] = map.get(key);
+          else delete record[key];
+        }
+        (fields as unknown as Record<string, unknown>)[field] = record;
       }
-      const field = RECORDS[name as keyof typeof RECORDS];
-      const record: Record<string, unknown> = { ...prev[field] };
-      for (const key of keys) {
-        if (map.has(key)) record[key] = map.get(key);
-        else delete record[key];
-      }
-      (next as unknown as Record<string, unknown>)[field] = record;
-      if (name === MAPS.notes) notesChanged = keys;
     }
     this.#changed.clear();
-    indexes.set(
-      next,
-      notesChanged ? this.#reindex(indexOf(prev), prev, next, notesChanged) : indexOf(prev),
-    );
+    const next = withNotes(fields, this.#notes);
+    indexes.set(next, index);
     return next;
   }
 
-  /** The notes index after `keys` changed: only the boards and columns they touch are copied. */
-  #reindex(
-    index: NotesIndex,
-    prev: ReplicaSnapshot,
-    next: ReplicaSnapshot,
-    keys: Set<string>,
-  ): NotesIndex {
+  /** The notes index after `delta`: only the boards and columns it touches are copied. */
+  #reindex(index: NotesIndex, delta: ReadonlyMap<string, NoteView | undefined>): NotesIndex {
+    if (delta.size === 0) return index;
     const boards = new Map(index);
     const copied = new Map<
       string,
@@ -272,10 +362,8 @@ export class SnapshotReader {
       }
       return entry.columns.get(id)!;
     };
-    for (const key of keys) {
-      const before = prev.notes[key];
-      const after = next.notes[key];
-      if (before === after) continue;
+    for (const [key, after] of delta) {
+      const before = this.#current.get(key);
       if (before) {
         const entry = board(before.boardId);
         remove(entry.all, before);
