@@ -5,9 +5,10 @@ import {
   type Command,
   type Context,
   type Workshop,
+  type WorkshopEvent,
 } from '../src/lib/domain/index';
 import type { Ack } from '../src/lib/protocol/ack';
-import { newCaches, project } from './projection';
+import { LiveProjection, type Projection } from './projection';
 import { SenderMarks } from './store/marks';
 import { REMEMBERED_ACKS, type LoadedWorkshop, type WorkshopStore } from './store/types';
 import { ReplicaDoc } from './yjs/replicaDoc';
@@ -44,7 +45,10 @@ export class WorkshopRoom {
   readonly replicas: { public: ReplicaDoc; facilitator: ReplicaDoc };
   /** One private replica per participant who has asked for it. */
   readonly #private = new Map<string, ReplicaDoc>();
-  readonly #caches = newCaches();
+  readonly #projection = new LiveProjection();
+  /** Events made durable since the replicas were last written, and who they showed connected. */
+  #unprojected: WorkshopEvent[] = [];
+  #projectedShown: ReadonlySet<string> = this.#shown;
   /** When the last command was stored (the retention period counts from there). */
   lastActivityAt: number;
 
@@ -62,7 +66,7 @@ export class WorkshopRoom {
     }
     this.#marks = new SenderMarks(loaded.marks ?? []);
     this.replicas = { public: new ReplicaDoc(), facilitator: new ReplicaDoc() };
-    this.#project();
+    this.#projectAll();
   }
 
   /** The durable state (what replicas show). */
@@ -123,6 +127,7 @@ export class WorkshopRoom {
     const ack = written.then(
       (): Ack => {
         this.#durable = state;
+        this.#unprojected.push(...decision.events);
         this.lastActivityAt = Math.max(this.lastActivityAt, ctx.now);
         this.#scheduleProject();
         return { ok: true, value: reply };
@@ -189,16 +194,50 @@ export class WorkshopRoom {
     if (!replica) {
       replica = new ReplicaDoc();
       this.#private.set(participantId, replica);
-      this.#project();
+      // What the other replicas show now: a batch not yet projected reaches it with theirs.
+      const view = this.#projection.privateView(
+        this.#projection.state!,
+        this.#projectedShown,
+        participantId,
+      );
+      if (view) replica.write(view);
     }
     return replica;
   }
 
+  /** Write what changed since the last projection, or everything when a change is not mapped. */
   #project(): void {
-    const views = project(this.#durable, this.#shown, this.#private.keys(), this.#caches);
+    const events = this.#unprojected;
+    this.#unprojected = [];
+    const patch = this.#projection.patch(
+      this.#durable,
+      events,
+      this.#projectedShown,
+      this.#shown,
+      new Set(this.#private.keys()),
+    );
+    this.#projectedShown = this.#shown;
+    if (!patch) return this.#projectAll();
+    this.replicas.public.patch(patch.public);
+    this.replicas.facilitator.patch(patch.facilitator);
+    for (const [id, changes] of patch.private) this.#private.get(id)?.patch(changes);
+  }
+
+  #projectAll(): void {
+    this.#unprojected = [];
+    this.#projectedShown = this.#shown;
+    this.#write(this.#projection.full(this.#durable, this.#shown, this.#private.keys()));
+  }
+
+  #write(views: Projection): void {
     this.replicas.public.write(views.public);
     this.replicas.facilitator.write(views.facilitator);
     for (const [id, view] of views.private) this.#private.get(id)?.write(view);
+  }
+
+  /** Where the projection's indexes differ from ones rebuilt from scratch (tests). */
+  projectionProblems(): string[] {
+    return this.#projection.problems();
   }
 
   destroy(): void {

@@ -1,6 +1,6 @@
 import * as Y from 'yjs';
 import { MAPS } from '../../src/lib/protocol/replica';
-import type { AudienceView } from '../projection';
+import type { AudienceView, ReplicaPatch } from '../projection';
 
 /** Typed origin of every server write to a replica: the only writer there is. */
 export const PROJECTION_ORIGIN = { kind: 'projection' } as const;
@@ -20,9 +20,7 @@ export class ReplicaDoc {
       for (const mapName of Object.values(MAPS)) {
         const entries = view[mapName] as Record<string, unknown>;
         const map = this.doc.getMap(mapName);
-        const shadow =
-          this.#shadow.get(mapName) ?? new Map<string, { value: unknown; json: string }>();
-        this.#shadow.set(mapName, shadow);
+        const shadow = this.#shadowOf(mapName);
         for (const [key, value] of Object.entries(entries)) {
           const last = shadow.get(key);
           if (last?.value === value) continue;
@@ -38,6 +36,38 @@ export class ReplicaDoc {
         }
       }
     }, PROJECTION_ORIGIN);
+  }
+
+  /** Write only the keys given (undefined: delete the key), in one transaction. */
+  patch(patch: ReplicaPatch): void {
+    this.doc.transact(() => {
+      for (const mapName of Object.values(MAPS)) {
+        const changes = patch[mapName];
+        if (changes.size === 0) continue;
+        const map = this.doc.getMap(mapName);
+        const shadow = this.#shadowOf(mapName);
+        for (const [key, value] of changes) {
+          const last = shadow.get(key);
+          if (value === undefined) {
+            if (last) {
+              map.delete(key);
+              shadow.delete(key);
+            }
+            continue;
+          }
+          if (last?.value === value) continue;
+          const json = JSON.stringify(value);
+          if (last?.json !== json) map.set(key, value);
+          shadow.set(key, { value, json });
+        }
+      }
+    }, PROJECTION_ORIGIN);
+  }
+
+  #shadowOf(mapName: string): Map<string, { value: unknown; json: string }> {
+    let shadow = this.#shadow.get(mapName);
+    if (!shadow) this.#shadow.set(mapName, (shadow = new Map()));
+    return shadow;
   }
 
   destroy(): void {

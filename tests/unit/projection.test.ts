@@ -12,10 +12,19 @@ import { project, type AudienceView } from '../../server/projection';
 import type { LogRecord, WorkshopStore } from '../../server/store/types';
 import { WorkshopRoom } from '../../server/workshopRoom';
 import type { ReplicaDoc } from '../../server/yjs/replicaDoc';
-import { execute, type Workshop } from '../../src/lib/domain/index';
+import { execute, type Command, type Workshop } from '../../src/lib/domain/index';
 import { MAPS } from '../../src/lib/protocol/replica';
 import { actorFor, commandFor, step, type Step } from './commandSteps';
-import { createCommand, testContext } from './helpers';
+import {
+  boardOf,
+  createCommand,
+  join,
+  newWorkshop,
+  participantActor,
+  postNote,
+  run,
+  testContext,
+} from './helpers';
 
 /** A store that keeps nothing and is always on disk at once. */
 function memoryStore(): WorkshopStore & { records: LogRecord[] } {
@@ -44,6 +53,7 @@ function viewJson(view: AudienceView): Record<string, unknown> {
 
 /** Every replica of the room against a full projection of its durable state. */
 function expectMatchesFull(room: WorkshopRoom, where: () => string): void {
+  expect(room.projectionProblems(), `indexes${where()}`).toEqual([]);
   const state = room.state;
   const held = [...room.privateReplicas.keys()];
   const full = project(state, room.shown, held);
@@ -102,7 +112,30 @@ async function runBatches(batches: { steps: Step[]; around: Around }[]): Promise
     );
     if (!joined.ok) throw new Error('join refused');
     state = joined.value.state;
+    const board = state.boards[state.stages.define.boardIds[0]!]!;
+    const wrote = execute(
+      state,
+      participantActor(joined.value.decision.reply!.participantId!),
+      { type: 'addNote', boardId: board.id, columnId: board.columns[0]!.id, text: `Note ${i}` },
+      ctx,
+    );
+    if (!wrote.ok) throw new Error('note refused');
+    state = wrote.value.state;
   }
+  // A theme holding every note, so that its sector figures show (and move when groups do).
+  const themed = execute(
+    state,
+    { role: 'facilitator' },
+    {
+      type: 'createTheme',
+      boardId: state.stages.define.boardIds[0]!,
+      title: 'Thème',
+      noteIds: Object.keys(state.notes),
+    } as Command,
+    ctx,
+  );
+  if (!themed.ok) throw new Error('theme refused');
+  state = themed.value.state;
   const store = memoryStore();
   const room = new WorkshopRoom(
     { state, acks: [], lastActivityAt: ctx.now },
@@ -157,7 +190,7 @@ async function runBatches(batches: { steps: Step[]; around: Around }[]): Promise
 }
 
 describe('incremental projection (model-based)', () => {
-  it('[P1] after every batch of random commands, connections and private replicas opened, every replica a room holds equals a full projection of its durable state', async () => {
+  it('[P1] after every batch of random commands, connections and private replicas opened, every replica a room holds equals a full projection of its durable state, and the indexes of the incremental projection equal ones rebuilt from that state', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(batch, { minLength: 20, maxLength: 60 }), async (batches) => {
         await runBatches(batches);
@@ -165,4 +198,98 @@ describe('incremental projection (model-based)', () => {
       { numRuns: 100 },
     );
   }, 120_000);
+});
+
+/** A room over a workshop state, with a store that keeps nothing. */
+function liveRoom(state: Workshop, ctx = testContext()): WorkshopRoom {
+  return new WorkshopRoom(
+    { state, acks: [], lastActivityAt: ctx.now },
+    memoryStore(),
+    () => ctx,
+    (e) => {
+      throw e;
+    },
+  );
+}
+
+function themeOf(replica: ReplicaDoc, id: string): { sectors: unknown[]; count: number } {
+  return replica.doc.getMap('themes').get(id) as { sectors: unknown[]; count: number };
+}
+
+describe('incremental projection: what a batch may change far from it', () => {
+  it('[P2] a join that hides a group takes its figures out of every theme and board at once, as a full projection does', async () => {
+    // Two clinicians, one community worker, one who prefers not to say: all four merge into
+    // "other", and a theme holding a note of each shows "other 4".
+    const s = newWorkshop({ sectors: ['Clinique', 'Communautaire'] });
+    const [clinic, community] = s.state.sectors.map((x) => x.id);
+    const people = [
+      join(s, 'C1', { sector: clinic! }),
+      join(s, 'C2', { sector: clinic! }),
+      join(s, 'O1', { sector: community! }),
+      join(s, 'N1', { sector: null }),
+    ];
+    const noteIds = people.map((p) => postNote(s, p, 'define', `Note ${p.participantId}`));
+    const themeId = run(s, { role: 'facilitator' }, {
+      type: 'createTheme',
+      boardId: boardOf(s.state, 'define').id,
+      title: 'Thème',
+      noteIds,
+    } as Command).reply!.themeId!;
+    const room = liveRoom(s.state, s.ctx);
+    try {
+      expect(themeOf(room.replicas.public, themeId).sectors).toEqual([
+        { sector: 'other', people: 4 },
+      ]);
+      // A third clinician: the clinic shows as itself, "other" falls to two and shows nowhere.
+      const ack = await room.run(
+        { role: 'nobody' },
+        {
+          type: 'joinWorkshop',
+          name: 'C3',
+          sector: clinic!,
+          tokenHash: 'device-c3',
+          rejoinCodeHash: 'rejoin-c3',
+        } as Command,
+        'join-c3',
+      );
+      expect(ack.ok).toBe(true);
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(themeOf(room.replicas.public, themeId).sectors).toEqual([]);
+      expect(themeOf(room.replicas.facilitator, themeId).sectors).toEqual([]);
+      expectMatchesFull(room, () => '');
+    } finally {
+      room.destroy();
+    }
+  });
+
+  it("[P3] a lone newcomer whose group cannot be shown withdraws every board's sector counts from the console at once", async () => {
+    const s = newWorkshop({ sectors: ['Clinique', 'Communautaire'] });
+    const [clinic, community] = s.state.sectors.map((x) => x.id);
+    const clinicians = ['C1', 'C2', 'C3'].map((name) => join(s, name, { sector: clinic! }));
+    for (const p of clinicians) postNote(s, p, 'define', `Note ${p.participantId}`);
+    const boardId = boardOf(s.state, 'define').id;
+    const room = liveRoom(s.state, s.ctx);
+    const board = () =>
+      room.replicas.facilitator.doc.getMap('boards').get(boardId) as { sectorCounts?: unknown };
+    try {
+      expect(board().sectorCounts).toBeDefined();
+      const ack = await room.run(
+        { role: 'nobody' },
+        {
+          type: 'joinWorkshop',
+          name: 'O1',
+          sector: community!,
+          tokenHash: 'device-o1',
+          rejoinCodeHash: 'rejoin-o1',
+        } as Command,
+        'join-o1',
+      );
+      expect(ack.ok).toBe(true);
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(board().sectorCounts).toBeUndefined();
+      expectMatchesFull(room, () => '');
+    } finally {
+      room.destroy();
+    }
+  });
 });
