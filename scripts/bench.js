@@ -40,6 +40,13 @@ const pinned = pinBenchProcess();
 let commit = null;
 try {
   commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
+  // The build is of the working tree: say when it held uncommitted changes.
+  const changed = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], {
+    encoding: 'utf8',
+  })
+    .split('\n')
+    .filter(Boolean).length;
+  if (changed) commit += ` + ${changed} uncommitted files`;
 } catch {
   // not a git checkout
 }
