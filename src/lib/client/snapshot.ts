@@ -44,7 +44,12 @@ interface BoardNotes {
   readonly all: readonly NoteView[];
   readonly columns: ReadonlyMap<string, readonly NoteView[]>;
 }
-type NotesIndex = ReadonlyMap<string, BoardNotes>;
+/** Notes per board (and column) and per theme, newest first. */
+interface NotesIndex {
+  readonly boards: ReadonlyMap<string, BoardNotes>;
+  readonly themes: ReadonlyMap<string, readonly NoteView[]>;
+  readonly count: number;
+}
 
 const NONE: readonly NoteView[] = Object.freeze([]);
 /** Each snapshot's notes index; a snapshot read whole gets one built on first use. */
@@ -61,7 +66,13 @@ function indexOf(snapshot: ReplicaSnapshot): NotesIndex {
 
 function buildIndex(notes: NoteView[]): NotesIndex {
   const boards = new Map<string, { all: NoteView[]; columns: Map<string, NoteView[]> }>();
+  const themes = new Map<string, NoteView[]>();
   for (const note of [...notes].sort(newestFirst)) {
+    if (note.themeId) {
+      let theme = themes.get(note.themeId);
+      if (!theme) themes.set(note.themeId, (theme = []));
+      theme.push(note);
+    }
     let board = boards.get(note.boardId);
     if (!board) boards.set(note.boardId, (board = { all: [], columns: new Map() }));
     board.all.push(note);
@@ -69,12 +80,12 @@ function buildIndex(notes: NoteView[]): NotesIndex {
     if (!column) board.columns.set(note.columnId, (column = []));
     column.push(note);
   }
-  return boards;
+  return { boards, themes, count: notes.length };
 }
 
 /** A board's notes in the snapshot, newest first (the same array until one of them changes). */
 export function boardNotes(snapshot: ReplicaSnapshot, boardId: string): readonly NoteView[] {
-  return indexOf(snapshot).get(boardId)?.all ?? NONE;
+  return indexOf(snapshot).boards.get(boardId)?.all ?? NONE;
 }
 
 /** A column's notes in the snapshot, newest first (the same array until one of them changes). */
@@ -83,7 +94,12 @@ export function columnNotes(
   boardId: string,
   columnId: string,
 ): readonly NoteView[] {
-  return indexOf(snapshot).get(boardId)?.columns.get(columnId) ?? NONE;
+  return indexOf(snapshot).boards.get(boardId)?.columns.get(columnId) ?? NONE;
+}
+
+/** A theme's notes in the snapshot, newest first (the same array until one of them changes). */
+export function themeNotes(snapshot: ReplicaSnapshot, themeId: string): readonly NoteView[] {
+  return indexOf(snapshot).themes.get(themeId) ?? NONE;
 }
 
 const derived = new WeakMap<readonly NoteView[], Map<string, readonly NoteView[]>>();
@@ -171,9 +187,7 @@ function insert(list: NoteView[], note: NoteView): void {
 
 /** A note count per snapshot, from its index (reading `notes` whole would cost O(notes)). */
 export function noteCount(snapshot: ReplicaSnapshot): number {
-  let count = 0;
-  for (const board of indexOf(snapshot).values()) count += board.all.length;
-  return count;
+  return indexOf(snapshot).count;
 }
 
 /**
@@ -334,10 +348,20 @@ export class SnapshotReader {
     return next;
   }
 
-  /** The notes index after `delta`: only the boards and columns it touches are copied. */
+  /** The notes index after `delta`: only the boards, columns and themes it touches are copied. */
   #reindex(index: NotesIndex, delta: ReadonlyMap<string, NoteView | undefined>): NotesIndex {
     if (delta.size === 0) return index;
-    const boards = new Map(index);
+    const boards = new Map(index.boards);
+    const themes = new Map(index.themes);
+    const freshThemes = new Set<string>();
+    const theme = (id: string) => {
+      if (!freshThemes.has(id)) {
+        themes.set(id, [...(themes.get(id) ?? [])]);
+        freshThemes.add(id);
+      }
+      return themes.get(id) as NoteView[];
+    };
+    let count = index.count;
     const copied = new Map<
       string,
       { all: NoteView[]; columns: Map<string, NoteView[]>; fresh: Set<string> }
@@ -368,13 +392,18 @@ export class SnapshotReader {
         const entry = board(before.boardId);
         remove(entry.all, before);
         remove(column(entry, before.columnId), before);
+        if (before.themeId) remove(theme(before.themeId), before);
+        count--;
       }
       if (after) {
         const entry = board(after.boardId);
         insert(entry.all, after);
         insert(column(entry, after.columnId), after);
+        if (after.themeId) insert(theme(after.themeId), after);
+        count++;
       }
     }
+    for (const id of freshThemes) if (themes.get(id)!.length === 0) themes.delete(id);
     for (const [id, entry] of copied) {
       for (const columnId of entry.fresh) {
         if (entry.columns.get(columnId)!.length === 0) entry.columns.delete(columnId);
@@ -382,6 +411,6 @@ export class SnapshotReader {
       if (entry.all.length === 0) boards.delete(id);
       else boards.set(id, { all: entry.all, columns: entry.columns });
     }
-    return boards;
+    return { boards, themes, count };
   }
 }

@@ -11,6 +11,7 @@ import {
   oldestFirst,
   readSnapshot,
   SnapshotReader,
+  themeNotes,
 } from '../../../src/lib/client/snapshot';
 import { MAPS, type NoteView, type ReplicaSnapshot } from '../../../src/lib/protocol/replica';
 
@@ -105,6 +106,11 @@ function expectSameAsFullRead(reader: SnapshotReader, client: Y.Doc): void {
   const incremental = reader.snapshot;
   expect(incremental).toEqual(full);
   expect(noteCount(incremental)).toBe(Object.keys(full.notes).length);
+  for (const themeId of ['t1', 't2']) {
+    expect(themeNotes(incremental, themeId)).toEqual(
+      filterSort(full, (n) => n.themeId === themeId),
+    );
+  }
   for (const boardId of BOARDS) {
     expect(boardNotes(incremental, boardId)).toEqual(
       filterSort(full, (n) => n.boardId === boardId),
@@ -118,7 +124,7 @@ function expectSameAsFullRead(reader: SnapshotReader, client: Y.Doc): void {
 }
 
 describe('the incremental snapshot reader', () => {
-  it('[PH1] after every update, the snapshot equals a full read of the doc, and each board and column lists exactly its notes, newest first', () => {
+  it('[PH1] after every update, the snapshot equals a full read of the doc, and each board, column and theme lists exactly its notes, newest first', () => {
     fc.assert(
       fc.property(
         fc.array(fc.array(opArb, { minLength: 1, maxLength: 4 }), { maxLength: 25 }),
