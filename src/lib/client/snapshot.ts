@@ -142,6 +142,20 @@ export function mergeNotes(
 ): readonly NoteView[] {
   if (over.length === 0) return base;
   if (base.length === 0) return over;
+  let byOver = merged.get(base);
+  if (!byOver) merged.set(base, (byOver = new WeakMap()));
+  let result = byOver.get(over);
+  if (!result) byOver.set(over, (result = merge(base, over)));
+  return result;
+}
+
+/** Merges remembered per pair of lists: columns that did not change cost nothing next update. */
+const merged = new WeakMap<
+  readonly NoteView[],
+  WeakMap<readonly NoteView[], readonly NoteView[]>
+>();
+
+function merge(base: readonly NoteView[], over: readonly NoteView[]): readonly NoteView[] {
   const ids = new Set(over.map((n) => n.id));
   const out: NoteView[] = [];
   let i = 0;

@@ -275,7 +275,7 @@ describe('lists built from the column index', () => {
     )
     .map((xs) => xs.map((x) => note(x.id, x)).sort(newestFirst));
 
-  it('[PH8] the phone’s column (the room’s notes plus its own, its own copy winning) equals the merge of all notes, filtered and sorted', () => {
+  it('[PH8] the phone’s column (the room’s notes plus its own, its own copy winning) equals the merge of all notes, filtered and sorted, and is worked out once per pair of lists', () => {
     fc.assert(
       fc.property(listArb, listArb, (room, mine) => {
         const own = mine.map((n) => ({ ...n, text: `mine ${n.id}` }));
@@ -284,6 +284,7 @@ describe('lists built from the column index', () => {
           ...Object.fromEntries(own.map((n) => [n.id, n])),
         }).sort(newestFirst);
         expect(mergeNotes(room, own)).toEqual(expected);
+        expect(mergeNotes(room, own)).toBe(mergeNotes(room, own));
       }),
     );
   });
