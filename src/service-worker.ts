@@ -42,6 +42,20 @@ sw.addEventListener('fetch', (event) => {
     event.respondWith(caches.match(url.pathname).then((hit) => hit ?? fetch(request)));
     return;
   }
+  if (url.pathname.endsWith('/__data.json')) {
+    // A page's server data (the join page's public view), asked for by the client router.
+    // Offline, "no data" lets the page start anyway (it then waits for its connection) where a
+    // failed fetch would show SvelteKit's error page.
+    event.respondWith(
+      fetch(request).catch(
+        () =>
+          new Response('{"type":"data","nodes":[]}', {
+            headers: { 'content-type': 'application/json' },
+          }),
+      ),
+    );
+    return;
+  }
   if (request.mode === 'navigate') {
     // Network first; offline, any page is the same client-rendered shell.
     event.respondWith(
