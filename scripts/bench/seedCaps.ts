@@ -12,22 +12,32 @@ import {
   type NoteId,
   type ParticipantId,
   type Workshop,
-  type WorkshopEvent,
 } from '../../src/lib/domain/index';
+import type { LogRecord } from '../../server/store/types';
+import { actorKey } from '../../server/workshopRoom';
 
 const [dataDir, workshopId, notesArg, themesArg] = process.argv.slice(2);
 const store = await DurableStore.open(dataDir!);
 const loaded = (await store.loadAll()).find((w) => w.state.id === workshopId);
 if (!loaded) throw new Error(`workshop ${workshopId} not found in ${dataDir}`);
 let state: Workshop = loaded.state;
-const events: WorkshopEvent[] = [];
+// One record per command, as the server writes them (a log it could have written).
+const records: LogRecord[] = [];
+let events = 0;
 const ctx = () => ({ now: Date.now(), newId });
-function run(actor: Actor, command: Command): Record<string, string> {
+function run(actor: Actor, command: Command): void {
   const result = execute(state, actor, command, ctx());
   if (!result.ok) throw new Error(`${command.type}: ${result.error.code}`);
   state = result.value.state;
-  events.push(...result.value.decision.events);
-  return result.value.decision.reply ?? {};
+  const { decision } = result.value;
+  events += decision.events.length;
+  records.push({
+    op: `bench-seed-${records.length + 1}`,
+    actor: actorKey(actor),
+    at: Date.now(),
+    events: decision.events,
+    reply: decision.reply ?? {},
+  });
 }
 
 const boardId = state.stages.define.boardIds[0]!;
@@ -60,19 +70,14 @@ for (let t = 0; t < themes; t++) {
     },
   );
 }
-await store.append(state.id, {
-  op: 'bench-seed',
-  actor: 'bench',
-  at: Date.now(),
-  events,
-  reply: {},
-});
+for (const record of records) await store.append(state.id, record);
 await store.close();
 console.log(
   JSON.stringify({
     notes: Object.keys(state.notes).length,
     themes: Object.keys(state.themes ?? {}).length,
     participants: people.length,
-    events: events.length,
+    records: records.length,
+    events,
   }),
 );
