@@ -40,6 +40,8 @@ export interface RealtimeOptions {
   replicaLimits?: Partial<EndpointLimits>;
   /** Open connections one address may hold, socket.io and replicas together (tests). */
   connectionsPerAddress?: number;
+  /** How long a private replica outlives its participant's last connection (tests). */
+  privateReleaseMs?: number;
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -83,6 +85,7 @@ export class Realtime {
   readonly now: () => number;
   /** Open connections per client address. */
   readonly connections: ConnectionCounts;
+  readonly privateReleaseMs: number | undefined;
   #retentionTimer: ReturnType<typeof setInterval> | null = null;
   #io: SocketServer | null = null;
   #upgrade: ((req: IncomingMessage, socket: Duplex, head: Buffer) => void) | null = null;
@@ -90,6 +93,7 @@ export class Realtime {
 
   private constructor(options: RealtimeOptions) {
     this.store = options.store;
+    this.privateReleaseMs = options.privateReleaseMs;
     this.origin = options.origin ?? null;
     this.maxMessageBytes = options.maxMessageBytes ?? 16 * 1024;
     this.onFatal = options.onFatal ?? failStop;
@@ -149,6 +153,7 @@ export class Realtime {
       this.store,
       () => ({ now: this.now(), newId }),
       this.onFatal,
+      { privateReleaseMs: this.privateReleaseMs },
     );
     this.rooms.set(loaded.state.id, room);
     for (const code of [...(loaded.state.formerJoinCodes ?? []), loaded.state.joinCode]) {

@@ -11,7 +11,7 @@ import type { Ack } from '../src/lib/protocol/ack';
 import { LiveProjection, type Projection } from './projection';
 import { SenderMarks } from './store/marks';
 import { REMEMBERED_ACKS, type LoadedWorkshop, type WorkshopStore } from './store/types';
-import { ReplicaDoc } from './yjs/replicaDoc';
+import { ReplicaDoc, type SavedReplica } from './yjs/replicaDoc';
 
 /**
  * One live workshop: its state, its replicas and who is connected.
@@ -43,8 +43,15 @@ export class WorkshopRoom {
   /** Per sender and stream, the highest sequenced op decided (pending writes included). */
   readonly #marks: SenderMarks;
   readonly replicas: { public: ReplicaDoc; facilitator: ReplicaDoc };
-  /** One private replica per participant who has asked for it. */
+  /** One private replica per participant who has asked for it and not left. */
   readonly #private = new Map<string, ReplicaDoc>();
+  /**
+   * Private replicas of participants gone for longer than the grace, put away (a few bytes per
+   * note): brought back when asked for, with the same history, so a returning phone syncs.
+   */
+  readonly #released = new Map<string, SavedReplica>();
+  readonly #releaseTimers = new Map<string, ReturnType<typeof setTimeout>>();
+  readonly #releaseMs: number;
   readonly #projection = new LiveProjection();
   /** Events made durable since the replicas were last written, and who they showed connected. */
   #unprojected: WorkshopEvent[] = [];
@@ -57,7 +64,9 @@ export class WorkshopRoom {
     private readonly store: WorkshopStore,
     private readonly ctx: () => Context,
     private readonly onFatal: (error: unknown) => void,
+    options: { privateReleaseMs?: number } = {},
   ) {
+    this.#releaseMs = options.privateReleaseMs ?? PRIVATE_RELEASE_MS;
     this.#state = loaded.state;
     this.#durable = loaded.state;
     this.lastActivityAt = loaded.lastActivityAt;
@@ -147,6 +156,11 @@ export class WorkshopRoom {
 
   /** Count a participant's connection (a participant may have several tabs). */
   connect(participantId: string): void {
+    const timer = this.#releaseTimers.get(participantId);
+    if (timer) {
+      clearTimeout(timer);
+      this.#releaseTimers.delete(participantId);
+    }
     this.#connections.set(participantId, (this.#connections.get(participantId) ?? 0) + 1);
     if (this.#connections.get(participantId) === 1) this.#presence();
   }
@@ -156,8 +170,32 @@ export class WorkshopRoom {
     if (count > 0) this.#connections.set(participantId, count);
     else {
       this.#connections.delete(participantId);
+      this.#armRelease(participantId);
       this.#presence();
     }
+  }
+
+  /** Put a private replica away once its participant has had no connection for a while. */
+  #armRelease(participantId: string): void {
+    if (this.#releaseTimers.has(participantId) || !this.#private.has(participantId)) return;
+    const timer = setTimeout(() => {
+      this.#releaseTimers.delete(participantId);
+      this.#release(participantId);
+    }, this.#releaseMs);
+    timer.unref();
+    this.#releaseTimers.set(participantId, timer);
+  }
+
+  #release(participantId: string): void {
+    const replica = this.#private.get(participantId);
+    if (!replica || this.#connections.has(participantId)) return;
+    // A replica connection may outlive the socket: its screen must keep getting updates.
+    if (replica.watched) return this.#armRelease(participantId);
+    this.#private.delete(participantId);
+    if (this.#durable.participants[participantId]?.removedAt === undefined) {
+      this.#released.set(participantId, replica.save());
+    }
+    replica.destroy();
   }
 
   /** Show who is connected now, then at most once per PRESENCE_MS (the last change always shows). */
@@ -192,7 +230,10 @@ export class WorkshopRoom {
     if (!Object.hasOwn(this.#durable.participants, participantId)) return null;
     let replica = this.#private.get(participantId);
     if (!replica) {
-      replica = new ReplicaDoc();
+      const saved = this.#released.get(participantId);
+      this.#released.delete(participantId);
+      const removed = this.#durable.participants[participantId]!.removedAt !== undefined;
+      replica = saved && !removed ? ReplicaDoc.restore(saved) : new ReplicaDoc();
       this.#private.set(participantId, replica);
       // What the other replicas show now: a batch not yet projected reaches it with theirs.
       const view = this.#projection.privateView(
@@ -201,6 +242,7 @@ export class WorkshopRoom {
         participantId,
       );
       if (view) replica.write(view);
+      if (!this.#connections.has(participantId)) this.#armRelease(participantId);
     }
     return replica;
   }
@@ -242,11 +284,15 @@ export class WorkshopRoom {
 
   destroy(): void {
     if (this.#presenceTimer) clearTimeout(this.#presenceTimer);
+    for (const timer of this.#releaseTimers.values()) clearTimeout(timer);
     this.replicas.public.destroy();
     this.replicas.facilitator.destroy();
     for (const replica of this.#private.values()) replica.destroy();
   }
 }
+
+/** How long a private replica outlives its participant's last connection (a reconnect reuses it). */
+export const PRIVATE_RELEASE_MS = 30_000;
 
 /** How often, at most, the replicas show a change of who is connected. */
 export const PRESENCE_MS = 1000;

@@ -5,6 +5,12 @@ import type { AudienceView, ReplicaPatch } from '../projection';
 /** Typed origin of every server write to a replica: the only writer there is. */
 export const PROJECTION_ORIGIN = { kind: 'projection' } as const;
 
+/** A replica put away: its client id and its history. */
+export interface SavedReplica {
+  clientID: number;
+  update: Uint8Array;
+}
+
 /**
  * A server-side replica: a Y.Doc that mirrors an audience view. Each key of each map holds a
  * plain JSON value; only keys whose JSON changed are written, all in one transaction, so a
@@ -14,6 +20,34 @@ export class ReplicaDoc {
   readonly doc = new Y.Doc({ gc: true });
   /** Per map and key: the last value written (by identity) and its JSON. */
   readonly #shadow = new Map<string, Map<string, { value: unknown; json: string }>>();
+
+  /**
+   * A replica brought back from `save`: the same history under the same client id, so a screen
+   * that still holds the old document syncs onto it as if it had never gone (a new document
+   * would be merged into the old one on that screen, and either value of a key could win).
+   */
+  static restore(saved: SavedReplica): ReplicaDoc {
+    const replica = new ReplicaDoc();
+    replica.doc.clientID = saved.clientID;
+    Y.applyUpdate(replica.doc, saved.update, PROJECTION_ORIGIN);
+    for (const mapName of Object.values(MAPS)) {
+      const shadow = replica.#shadowOf(mapName);
+      for (const [key, value] of replica.doc.getMap(mapName).entries()) {
+        shadow.set(key, { value, json: JSON.stringify(value) });
+      }
+    }
+    return replica;
+  }
+
+  /** Its whole history, small enough to keep while nobody reads it. */
+  save(): SavedReplica {
+    return { clientID: this.doc.clientID, update: Y.encodeStateAsUpdate(this.doc) };
+  }
+
+  /** Whether a replica connection still reads it (the Yjs endpoint listens while one is open). */
+  get watched(): boolean {
+    return (this.doc._observers.get('update')?.size ?? 0) > 0;
+  }
 
   write(view: AudienceView): void {
     this.doc.transact(() => {
