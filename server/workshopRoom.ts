@@ -125,13 +125,11 @@ export class WorkshopRoom {
     }
     this.#state = state;
     this.#marks.note(sender, op);
-    const written = this.store.append(this.#state.id, {
-      op,
-      actor: sender,
-      at: ctx.now,
-      events: decision.events,
-      reply,
-    });
+    const written = this.store.append(
+      this.#state.id,
+      { op, actor: sender, at: ctx.now, events: decision.events, reply },
+      state,
+    );
     this.#tail = written.catch(() => undefined);
     const ack = written.then(
       (): Ack => {

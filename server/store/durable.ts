@@ -140,7 +140,7 @@ export class DurableStore implements WorkshopStore {
   }
 
   /** Resolves once the record is durable; a compaction it triggers is not waited for. */
-  async append(workshopId: string, record: LogRecord): Promise<void> {
+  async append(workshopId: string, record: LogRecord, after?: Workshop): Promise<void> {
     if (!ID.test(workshopId)) throw new Error(`invalid workshop id ${workshopId}`);
     if (!this.#workshops.has(workshopId)) {
       await this.#index.update((data) => {
@@ -151,8 +151,11 @@ export class DurableStore implements WorkshopStore {
     }
     const open = await this.#open(workshopId);
     const stored: StoredRecord = { ...record, seq: ++open.nextSeq };
+    // The room's state after the record is what applying its events gives: taking it spares a
+    // second copy of the workshop per command (a note added copies every note).
+    const next = after === undefined ? apply : () => after;
     await open.log.append(stored, () => {
-      open.state = replay(open.state, [stored], open.acks, apply, open.marks);
+      open.state = replay(open.state, [stored], open.acks, next, open.marks);
       open.seq = stored.seq;
       open.lastAt = Math.max(open.lastAt, stored.at);
     });

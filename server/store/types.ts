@@ -35,8 +35,12 @@ export const DEFAULT_COMPACT_BYTES = 4 * 1024 * 1024;
 export interface WorkshopStore {
   /** Every stored workshop, rebuilt from what is on record. */
   loadAll(): Promise<LoadedWorkshop[]>;
-  /** Store a command's events for a workshop (the first record creates it). */
-  append(workshopId: string, record: LogRecord): Promise<void>;
+  /**
+   * Store a command's events for a workshop (the first record creates it). `after`, when given,
+   * is the state those events lead to from the previous record's (the caller decided it): a
+   * store that keeps a state may take it rather than apply the events again.
+   */
+  append(workshopId: string, record: LogRecord, after?: Workshop): Promise<void>;
   /** Forget a workshop for good: every record, snapshot and index entry of it. */
   erase(workshopId: string): Promise<void>;
   close(): Promise<void>;

@@ -35,7 +35,9 @@ async function phoneWithNotes(url: string) {
     noteIds.push(reply.noteId!);
   }
   await sendOk(room.console_, { type: 'moderateNote', noteId: noteIds[0]!, moderated: true });
-  await mine.waitFor((s) => Object.keys(s.notes).length === 3 && s.notes[noteIds[0]!]?.moderated);
+  await mine.waitFor(
+    (s) => Object.keys(s.notes).length === 3 && s.notes[noteIds[0]!]?.moderated === true,
+  );
   return { room, ana, mine, noteIds };
 }
 
