@@ -128,6 +128,19 @@ describe("the phone's first screen", () => {
       expect(await phone.getByLabel('Votre nom').count(), path).toBe(0);
       expect(await phone.content(), path).not.toContain('Code changé');
     }
+
+    // With scripts on, a device that never came here takes the server's word: no socket, no
+    // identity kept for the code (a second attempt over the socket would only spend the
+    // address's budget again).
+    const stranger = await openScreen(e2e.browser, PHONE, e2e.contexts, true);
+    const sockets: string[] = [];
+    stranger.on('websocket', (ws) => sockets.push(ws.url()));
+    await stranger.goto(`${e2e.server.url}/join/${code}`);
+    await hydrated(stranger);
+    await stranger.getByTestId('not-found').waitFor();
+    await stranger.waitForLoadState('networkidle');
+    expect(sockets).toEqual([]);
+    expect(await stranger.evaluate(() => Object.keys(localStorage))).toEqual([]);
   });
 
   it('[FS3] the scripts the first screen needs leave out the transport libraries', async () => {

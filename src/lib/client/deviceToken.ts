@@ -8,6 +8,15 @@ export interface DeviceIdentity {
 
 const keyOf = (code: string) => `cocrea:device:${code}`;
 
+/** True when this device already holds an identity for this code (it came here before). */
+export function hasDeviceIdentity(code: string): boolean {
+  try {
+    return localStorage.getItem(keyOf(code)) !== null;
+  } catch {
+    return false;
+  }
+}
+
 /** This device's identity for a workshop: created once, kept in localStorage. */
 export function deviceIdentity(code: string): DeviceIdentity {
   try {
