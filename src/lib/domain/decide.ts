@@ -34,6 +34,7 @@ import {
 } from './commands/themes';
 import type { Command, CommandType } from './commands/types';
 import { editedNote, recordedNote } from './aggregate';
+import { carryNoteCounts } from './noteCounts';
 import type { Result } from './errors';
 import type { WorkshopEvent } from './events';
 import type { Actor, Board, Context, Note, Workshop } from './model';
@@ -312,11 +313,11 @@ export function apply(state: Workshop | null, event: WorkshopEvent): Workshop {
         : theme.answeredBy.filter((a) => a !== event.answerId);
       return { ...state, themes: { ...state.themes, [theme.id]: { ...theme, answeredBy } } };
     }
-    case 'noteAdded':
-      return {
-        ...state,
-        notes: { ...state.notes, [event.note.id]: recordedNote(state, event.note) },
-      };
+    case 'noteAdded': {
+      const notes = { ...state.notes, [event.note.id]: recordedNote(state, event.note) };
+      carryNoteCounts(state.notes, notes, event.note);
+      return { ...state, notes };
+    }
     case 'noteEdited': {
       const note = state.notes[event.noteId]!;
       return {

@@ -2,6 +2,7 @@ import { recordedNote } from '../aggregate';
 import { fail, ok } from '../errors';
 import type { Author, Note, NoteId } from '../model';
 import { LIMITS } from '../model';
+import { noteCounts } from '../noteCounts';
 import { cleanText } from '../text';
 import type { Handler } from './decision';
 import { boardOpenTo, existing, findBoard, knownActor } from './guards';
@@ -27,12 +28,11 @@ export const addNote: Handler<'addNote'> = (state, actor, command, ctx) => {
   const text = cleanText(command.text, LIMITS.noteLength);
   if (!text.ok) return text;
 
-  const notes = Object.values(ws.value.notes);
-  if (notes.length >= LIMITS.notesPerWorkshop) return fail('TOO_MANY_NOTES');
+  const counts = noteCounts(ws.value.notes);
+  if (counts.total >= LIMITS.notesPerWorkshop) return fail('TOO_MANY_NOTES');
   if (author.kind === 'participant') {
-    const id = author.id;
-    const own = notes.filter((n) => n.author.kind === 'participant' && n.author.id === id);
-    if (own.length >= LIMITS.notesPerParticipant) return fail('TOO_MANY_NOTES');
+    const own = counts.byParticipant.get(author.id) ?? 0;
+    if (own >= LIMITS.notesPerParticipant) return fail('TOO_MANY_NOTES');
   }
   // Anonymity is recorded on the note, not read from the board later: lifting the setting must
   // not name anyone.
