@@ -9,7 +9,13 @@
 import { project } from '../../server/projection';
 import type { WorkshopStore } from '../../server/store/types';
 import { WorkshopRoom } from '../../server/workshopRoom';
-import { execute, type Actor, type Command, type Context, type Workshop } from '../../src/lib/domain/index';
+import {
+  execute,
+  type Actor,
+  type Command,
+  type Context,
+  type Workshop,
+} from '../../src/lib/domain/index';
 
 const PARTICIPANTS = 500;
 
@@ -71,8 +77,8 @@ function build(notes: number, themes: number, ctx: Context): { state: Workshop; 
       author: { kind: 'participant', id: author },
       createdAt: ctx.now,
       updatedAt: ctx.now,
-      group: state.sectors[(pids.indexOf(author)) % 4]!.id,
-    } as Workshop['notes'][string];
+      group: state.sectors[pids.indexOf(author) % 4]!.id,
+    } as unknown as Workshop['notes'][string];
   }
   state = { ...state, notes: noteMap };
   for (let t = 0; t < themes; t++) {
@@ -109,7 +115,12 @@ async function measure(notes: number, themes: number) {
   const connected = new Set(pids);
   const board = Object.values(state.boards).find((b) => b.columns.length > 0)!;
   const add = (i: number): Command =>
-    ({ type: 'addNote', boardId: board.id, columnId: board.columns[0]!.id, text: `new ${i}` }) as Command;
+    ({
+      type: 'addNote',
+      boardId: board.id,
+      columnId: board.columns[0]!.id,
+      text: `new ${i}`,
+    }) as Command;
   const projectMs: number[] = [];
   for (let i = 0; i < 15; i++) {
     const t = performance.now();
@@ -122,9 +133,14 @@ async function measure(notes: number, themes: number) {
     must(state, { role: 'participant', participantId: pids[i]! } as Actor, add(i), ctx);
     executeMs.push(performance.now() - t);
   }
-  const room = new WorkshopRoom({ state, acks: [], lastActivityAt: ctx.now }, store, () => ctx, (e) => {
-    throw e;
-  });
+  const room = new WorkshopRoom(
+    { state, acks: [], lastActivityAt: ctx.now },
+    store,
+    () => ctx,
+    (e) => {
+      throw e;
+    },
+  );
   const openMs: number[] = [];
   for (const id of pids) {
     room.connect(id);
