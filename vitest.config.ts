@@ -11,6 +11,9 @@ export default defineConfig({
           name: 'unit',
           include: ['tests/unit/**/*.test.ts'],
           environment: 'node',
+          // The model-based tests run hundreds of command sequences: seconds alone, more on a
+          // busy 2-core machine (vitest's 5 s default made them flaky there).
+          testTimeout: 30_000,
           expect: { requireAssertions: true },
         },
       },

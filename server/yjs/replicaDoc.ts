@@ -5,9 +5,8 @@ import type { AudienceView, ReplicaPatch } from '../projection';
 /** Typed origin of every server write to a replica: the only writer there is. */
 export const PROJECTION_ORIGIN = { kind: 'projection' } as const;
 
-/** A replica put away: its client id and its history. */
+/** A replica put away: its history. */
 export interface SavedReplica {
-  clientID: number;
   update: Uint8Array;
 }
 
@@ -22,13 +21,13 @@ export class ReplicaDoc {
   readonly #shadow = new Map<string, Map<string, { value: unknown; json: string }>>();
 
   /**
-   * A replica brought back from `save`: the same history under the same client id, so a screen
-   * that still holds the old document syncs onto it as if it had never gone (a new document
-   * would be merged into the old one on that screen, and either value of a key could win).
+   * A replica brought back from `save`: the same history, so a screen that still holds the old
+   * document syncs onto it as if it had never gone (a new document would be merged into the old
+   * one on that screen, and either value of a key could win). Later writes come under the new
+   * doc's own client id: reusing the old one makes Yjs pick another anyway, with a warning.
    */
   static restore(saved: SavedReplica): ReplicaDoc {
     const replica = new ReplicaDoc();
-    replica.doc.clientID = saved.clientID;
     Y.applyUpdate(replica.doc, saved.update, PROJECTION_ORIGIN);
     for (const mapName of Object.values(MAPS)) {
       const shadow = replica.#shadowOf(mapName);
@@ -41,7 +40,7 @@ export class ReplicaDoc {
 
   /** Its whole history, small enough to keep while nobody reads it. */
   save(): SavedReplica {
-    return { clientID: this.doc.clientID, update: Y.encodeStateAsUpdate(this.doc) };
+    return { update: Y.encodeStateAsUpdate(this.doc) };
   }
 
   /** Whether a replica connection still reads it (the Yjs endpoint listens while one is open). */

@@ -1,3 +1,4 @@
+import { PRESENCE_MS } from '../../server/workshopRoom';
 import fc from 'fast-check';
 import type { Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -429,6 +430,9 @@ describe('random frames on a replica connection', () => {
         Buffer.from(Y.encodeStateAsUpdate(d)).toString('base64'),
       ]);
     const bases = baseFrames(room.replicas.public.doc);
+    // Who is connected reaches the replicas at most once per PRESENCE_MS: let the scene's own
+    // connections show before taking the state no frame may change.
+    await new Promise((resolve) => setTimeout(resolve, PRESENCE_MS + 200));
     const before = state();
     const outcomes = { answered: 0, closed: 0 };
     await fc.assert(
