@@ -1,7 +1,7 @@
 /**
  * Random command steps for model-based tests: a step is resolved against the state when it runs,
- * with ids drawn from that state most of the time. The same generator as tests/unit/model.test.ts
- * (copied here, exported, so that other model-based tests can drive a workshop the same way).
+ * with ids drawn from that state most of the time. Shared by the model-based tests (the domain's
+ * in tests/unit/model.test.ts, the projection's in tests/unit/projection.test.ts).
  */
 import fc from 'fast-check';
 import {
