@@ -17,10 +17,19 @@ export const PRESETS = {
 const TARGET_MS = { 'Fast 3G': 2000, 'Slow 3G': 6000 };
 const JS_TARGET_KB = 60;
 
-// Runs before the page's own scripts: the first moment the name field exists and shows.
+// Runs before the page's own scripts: the first moment the name field exists and shows, and the
+// moment the page has hydrated (its first effect names the document's language after the device's
+// locale: the server's HTML carries the workshop's language), from when a tap on Join works.
 const WATCH = `(() => {
   window.__nameAt = null;
+  window.__workingAt = null;
+  let firstLang = null;
   const check = () => {
+    const lang = document.documentElement && document.documentElement.getAttribute('lang');
+    if (lang && firstLang === null) firstLang = lang;
+    else if (lang && lang !== firstLang && window.__workingAt === null) {
+      window.__workingAt = performance.now();
+    }
     if (window.__nameAt !== null) return;
     const el = document.getElementById('name');
     if (el && !el.disabled && el.getClientRects().length > 0) window.__nameAt = performance.now();
@@ -81,6 +90,11 @@ export async function firstScreen({ log }) {
         polling: 250,
       });
       const nameAt = await page.evaluate(() => window.__nameAt);
+      await page.waitForFunction(() => window.__workingAt !== null, null, {
+        timeout: 120_000,
+        polling: 250,
+      });
+      const workingAt = await page.evaluate(() => window.__workingAt);
       // Then everything the page loads (the transport libraries come after the form).
       await page.waitForLoadState('load', { timeout: 120_000 });
       await page.waitForLoadState('networkidle', { timeout: 120_000 }).catch(() => {});
@@ -92,19 +106,26 @@ export async function firstScreen({ log }) {
       );
       const before = scripts.filter((s) => s.end <= nameAt);
       const jsKb = round(before.reduce((sum, s) => sum + gzipKbOf(s.url), 0));
+      const beforeWorking = scripts.filter((s) => s.end <= workingAt);
+      const workingKb = round(beforeWorking.reduce((sum, s) => sum + gzipKbOf(s.url), 0));
       result[name] = {
+        formShownMs: round(nameAt, 0),
         formUsableMs: figure(
-          round(nameAt, 0),
-          `≤ ${TARGET_MS[name]} ms`,
-          nameAt <= TARGET_MS[name],
+          round(workingAt, 0),
+          `≤ ${TARGET_MS[name]} ms (hydrated: a tap on Join works)`,
+          workingAt <= TARGET_MS[name],
         ),
-        jsBeforeFormGzipKb: figure(jsKb, `≤ ${JS_TARGET_KB} KB`, jsKb <= JS_TARGET_KB),
+        jsBeforeFormGzipKb: jsKb,
+        jsUntilUsableGzipKb: figure(workingKb, `≤ ${JS_TARGET_KB} KB`, workingKb <= JS_TARGET_KB),
         scriptsBeforeForm: before.length,
         scriptsLoadedInAll: scripts.length,
         allScriptsLoadedMs: round(Math.max(0, ...scripts.map((x) => x.end)), 0),
         jsInAllGzipKb: round(scripts.reduce((sum, x) => sum + gzipKbOf(x.url), 0)),
       };
-      log(`first screen, ${name}: name field after ${round(nameAt, 0)} ms, ${jsKb} KB of JS`);
+      log(
+        `first screen, ${name}: name field after ${round(nameAt, 0)} ms, working after ` +
+          `${round(workingAt, 0)} ms, ${workingKb} KB of JS until then`,
+      );
       await context.close();
     }
     return result;
