@@ -87,7 +87,10 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
 /** What the settings ask of the realtime side: `npm start` and `vite dev`/`preview` alike. */
 export async function realtimeOptionsFrom(config: Config): Promise<RealtimeOptions> {
   return {
-    store: await DurableStore.open(config.dataDir, { compactBytes: config.compactBytes }),
+    store: await DurableStore.open(config.dataDir, {
+      compactBytes: config.compactBytes,
+      compactRecords: config.compactRecords,
+    }),
     origin: config.origin,
     createToken: config.createToken,
     trustProxy: config.trustProxy,

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { DEFAULT_COMPACT_BYTES } from './store/types';
+import { DEFAULT_COMPACT_BYTES, DEFAULT_COMPACT_RECORDS } from './store/types';
 
 /** Settings from the environment, with the defaults the README documents. */
 export interface Config {
@@ -19,6 +19,8 @@ export interface Config {
   retentionDays: number | null;
   /** Compact a workshop's log into its snapshot once it holds this many bytes. */
   compactBytes: number;
+  /** Compact it also once it holds more than this many records. */
+  compactRecords: number;
 }
 
 /** TRUST_PROXY: unset, `0` or `false` for none, `true` for one, or a number of proxies. */
@@ -57,6 +59,15 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
       `COMPACT_BYTES must be a whole number of bytes (1 or more), not "${env.COMPACT_BYTES}"`,
     );
   }
+  const compactRecords =
+    env.COMPACT_RECORDS === undefined || env.COMPACT_RECORDS === ''
+      ? DEFAULT_COMPACT_RECORDS
+      : Number(env.COMPACT_RECORDS);
+  if (!Number.isSafeInteger(compactRecords) || compactRecords < 1) {
+    throw new Error(
+      `COMPACT_RECORDS must be a whole number of records (1 or more), not "${env.COMPACT_RECORDS}"`,
+    );
+  }
   return {
     port,
     host: env.HOST || '0.0.0.0',
@@ -66,5 +77,6 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: proxyHops(env.TRUST_PROXY),
     retentionDays: retention,
     compactBytes,
+    compactRecords,
   };
 }

@@ -8,6 +8,7 @@ import { nodeFs, syncDir, type FsOps } from './fsOps';
 import { SenderMarks, type Mark } from './marks';
 import {
   DEFAULT_COMPACT_BYTES,
+  DEFAULT_COMPACT_RECORDS,
   REMEMBERED_ACKS,
   replay,
   type LoadedWorkshop,
@@ -46,6 +47,8 @@ interface OpenWorkshop {
   nextSeq: number;
   /** When the last record on disk was made. */
   lastAt: number;
+  /** How many records the log file holds (queued ones not included). */
+  records: number;
   /** The compaction under way; after a failed one it stays set, so none is tried again. */
   compacting: Promise<void> | null;
 }
@@ -53,6 +56,11 @@ interface OpenWorkshop {
 export interface DurableStoreOptions {
   /** Compact a workshop's log into its snapshot once the log holds this many bytes. */
   compactBytes?: number;
+  /**
+   * Compact it too once it holds more than this many records, and right after a start-up that
+   * replayed more: the next start then reads a snapshot instead of replaying every command.
+   */
+  compactRecords?: number;
   /**
    * A compaction (which runs in the background, after acks) failed. The default prints the
    * error and stops the process, as a failed append does.
@@ -79,7 +87,8 @@ function stopOnFailedCompaction(error: unknown): void {
  *   workshops/<id>/snapshot.json lowdb: the state up to a sequence number
  * A workshop's directory without an index entry (an erase cut short) is removed at start-up.
  *
- * When a log passes `compactBytes`, a compaction starts in the background: between two flushes
+ * When a log passes `compactBytes` or `compactRecords` records (or a start-up replayed more than
+ * `compactRecords`), a compaction starts in the background: between two flushes
  * it takes the state of what is on disk; while appends go on, it writes that to the snapshot
  * (temp file, fsync, rename, fsync dir); then, between two flushes again, it drops the part of
  * the log the snapshot holds. Start-up loads each snapshot and replays the log records after it;
@@ -92,6 +101,7 @@ export class DurableStore implements WorkshopStore {
   private constructor(
     private readonly dataDir: string,
     private readonly compactBytes: number,
+    private readonly compactRecords: number,
     private readonly onFatal: (error: unknown) => void,
     private readonly fs: FsOps,
   ) {}
@@ -101,6 +111,7 @@ export class DurableStore implements WorkshopStore {
     const store = new DurableStore(
       dataDir,
       options.compactBytes ?? DEFAULT_COMPACT_BYTES,
+      options.compactRecords ?? DEFAULT_COMPACT_RECORDS,
       options.onFatal ?? stopOnFailedCompaction,
       fs,
     );
@@ -158,15 +169,22 @@ export class DurableStore implements WorkshopStore {
       open.state = replay(open.state, [stored], open.acks, next, open.marks);
       open.seq = stored.seq;
       open.lastAt = Math.max(open.lastAt, stored.at);
+      open.records++;
     });
-    if (open.log.size >= this.compactBytes && !open.compacting) {
-      open.compacting = this.#compact(open).then(
-        () => {
-          open.compacting = null;
-        },
-        (error: unknown) => this.onFatal(error),
-      );
+    if (open.log.size >= this.compactBytes || open.records > this.compactRecords) {
+      this.#startCompaction(open);
     }
+  }
+
+  /** In the background; a failure is fatal. */
+  #startCompaction(open: OpenWorkshop): void {
+    if (open.compacting) return;
+    open.compacting = this.#compact(open).then(
+      () => {
+        open.compacting = null;
+      },
+      (error: unknown) => this.onFatal(error),
+    );
   }
 
   #open(id: string): Promise<OpenWorkshop> {
@@ -199,7 +217,22 @@ export class DurableStore implements WorkshopStore {
       seq = Math.max(seq, r.seq);
       lastAt = Math.max(lastAt, r.at);
     }
-    return { log, snapshot, state, acks, marks, seq, nextSeq: seq, lastAt, compacting: null };
+    const open: OpenWorkshop = {
+      log,
+      snapshot,
+      state,
+      acks,
+      marks,
+      seq,
+      nextSeq: seq,
+      lastAt,
+      records: decoded.records.length,
+      compacting: null,
+    };
+    // A long log (written under an older threshold, or by a server stopped before compacting)
+    // is compacted now, in the background, so that the next start does not replay it again.
+    if (tail.length > this.compactRecords) this.#startCompaction(open);
+    return open;
   }
 
   /** Temp files a crash left behind (their names are never reused, so nothing else goes). */
@@ -213,6 +246,7 @@ export class DurableStore implements WorkshopStore {
     // Between flushes: the state, answers and marks cover exactly the log's bytes on disk.
     const cut = await open.log.exclusive(async () => ({
       bytes: open.log.size,
+      records: open.records,
       data: {
         version: 1 as const,
         seq: open.seq,
@@ -226,7 +260,10 @@ export class DurableStore implements WorkshopStore {
     open.snapshot.data = cut.data;
     await open.snapshot.write();
     // Only once the snapshot is durable may the log forget what it holds.
-    await open.log.exclusive(() => open.log.dropPrefix(cut.bytes));
+    await open.log.exclusive(async () => {
+      await open.log.dropPrefix(cut.bytes);
+      open.records -= cut.records;
+    });
   }
 
   /**
