@@ -13,7 +13,7 @@ describe('configuration from the environment', () => {
       trustProxy: 0,
       retentionDays: null,
       compactBytes: 4 * 1024 * 1024,
-      compactRecords: 100,
+      compactRecords: 500,
     });
   });
 

@@ -81,9 +81,9 @@ describe('compaction by number of records', () => {
     expect((await onDisk(state.id)).logSeqs).toEqual([records.length + 1]);
   });
 
-  it('[D29] COMPACT_RECORDS sets the record threshold (100 when unset); anything but a whole number of records stops the start with a clear message', () => {
-    expect(configFromEnv({}).compactRecords).toBe(100);
-    expect(configFromEnv({ COMPACT_RECORDS: '' }).compactRecords).toBe(100);
+  it('[D29] COMPACT_RECORDS sets the record threshold (500 when unset); anything but a whole number of records stops the start with a clear message', () => {
+    expect(configFromEnv({}).compactRecords).toBe(500);
+    expect(configFromEnv({ COMPACT_RECORDS: '' }).compactRecords).toBe(500);
     expect(configFromEnv({ COMPACT_RECORDS: '1000' }).compactRecords).toBe(1000);
     expect(configFromEnv({ COMPACT_RECORDS: '1' }).compactRecords).toBe(1);
     for (const bad of ['0', '-1', '2.5', '250 records', 'beaucoup']) {
