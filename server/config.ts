@@ -41,33 +41,9 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new Error(`PORT must be a port number, not "${env.PORT}"`);
   }
-  const retention =
-    env.RETENTION_DAYS === undefined || env.RETENTION_DAYS === ''
-      ? null
-      : Number(env.RETENTION_DAYS);
-  if (retention !== null && (!Number.isInteger(retention) || retention < 1)) {
-    throw new Error(
-      `RETENTION_DAYS must be a whole number of days (1 or more), not "${env.RETENTION_DAYS}"`,
-    );
-  }
-  const compactBytes =
-    env.COMPACT_BYTES === undefined || env.COMPACT_BYTES === ''
-      ? DEFAULT_COMPACT_BYTES
-      : Number(env.COMPACT_BYTES);
-  if (!Number.isSafeInteger(compactBytes) || compactBytes < 1) {
-    throw new Error(
-      `COMPACT_BYTES must be a whole number of bytes (1 or more), not "${env.COMPACT_BYTES}"`,
-    );
-  }
-  const compactRecords =
-    env.COMPACT_RECORDS === undefined || env.COMPACT_RECORDS === ''
-      ? DEFAULT_COMPACT_RECORDS
-      : Number(env.COMPACT_RECORDS);
-  if (!Number.isSafeInteger(compactRecords) || compactRecords < 1) {
-    throw new Error(
-      `COMPACT_RECORDS must be a whole number of records (1 or more), not "${env.COMPACT_RECORDS}"`,
-    );
-  }
+  const retention = wholeNumber(env, 'RETENTION_DAYS', 'days', null);
+  const compactBytes = wholeNumber(env, 'COMPACT_BYTES', 'bytes', DEFAULT_COMPACT_BYTES);
+  const compactRecords = wholeNumber(env, 'COMPACT_RECORDS', 'records', DEFAULT_COMPACT_RECORDS);
   return {
     port,
     host: env.HOST || '0.0.0.0',
@@ -79,4 +55,20 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
     compactBytes,
     compactRecords,
   };
+}
+
+/** A setting that is a whole number, 1 or more; unset or empty gives the fallback. */
+function wholeNumber<T>(
+  env: NodeJS.ProcessEnv,
+  name: string,
+  unit: string,
+  fallback: T,
+): number | T {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isSafeInteger(value) || value < 1) {
+    throw new Error(`${name} must be a whole number of ${unit} (1 or more), not "${raw}"`);
+  }
+  return value;
 }

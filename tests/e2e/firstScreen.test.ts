@@ -2,7 +2,7 @@ import { gzipSync } from 'node:zlib';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { useServerAndBrowser } from './helpers';
-import { LAPTOP, PHONE, createFromHome, openScreen, post } from './pages';
+import { LAPTOP, PHONE, createFromHome, openScreen, post, watchPolicy } from './pages';
 
 const e2e = useServerAndBrowser();
 
@@ -65,26 +65,6 @@ async function firstScreenScripts(path: string): Promise<{ url: string; body: Bu
  */
 async function hydrated(page: Page): Promise<void> {
   await expect.poll(() => page.evaluate(() => document.documentElement.lang)).toBe('fr-CA');
-}
-
-/** Collects CSP violations and page errors, as tests/e2e/headers.test.ts does. */
-async function watch(page: Page): Promise<() => Promise<string[]>> {
-  const problems: string[] = [];
-  page.on('console', (msg) => {
-    if (/content security policy/i.test(msg.text())) problems.push(`console: ${msg.text()}`);
-  });
-  page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
-  await page.addInitScript(() => {
-    const seen: string[] = [];
-    (window as unknown as { __csp: string[] }).__csp = seen;
-    document.addEventListener('securitypolicyviolation', (e) =>
-      seen.push(`${e.effectiveDirective} blocked ${e.blockedURI}`),
-    );
-  });
-  return async () => [
-    ...problems,
-    ...(await page.evaluate(() => (window as unknown as { __csp?: string[] }).__csp ?? [])),
-  ];
 }
 
 describe("the phone's first screen", () => {
@@ -199,7 +179,7 @@ describe("the phone's first screen", () => {
   it('[FS5] the server-rendered page runs under the policy without a single violation, join and post included', async () => {
     const { code } = await sharedWorkshop();
     const phone = await openScreen(e2e.browser, PHONE, e2e.contexts, true);
-    const problems = await watch(phone);
+    const { problems, violations } = await watchPolicy(phone);
     await phone.goto(`${e2e.server.url}/join/${code}`);
     await hydrated(phone);
     await phone.getByLabel('Votre nom').fill('Conforme');
@@ -209,7 +189,7 @@ describe("the phone's first screen", () => {
     await post(phone, 'Attentes', 'Sous la politique');
     await phone.goto(`${e2e.server.url}/join/ZZZZZZ`);
     await phone.getByRole('alert').waitFor();
-    expect(await problems()).toEqual([]);
+    expect([...problems, ...(await violations())]).toEqual([]);
   });
 
   it('[FS6] a device that joined goes back to its view after a reload, without the form', async () => {

@@ -2,7 +2,7 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { request } from 'node:http';
 import { startBuiltServer, useServerAndBrowser } from './helpers';
-import { LAPTOP, PHONE, PROJECTOR, createFromHome, openScreen } from './pages';
+import { LAPTOP, PHONE, PROJECTOR, createFromHome, openScreen, watchPolicy } from './pages';
 
 const e2e = useServerAndBrowser();
 
@@ -42,23 +42,9 @@ async function watchedPage(
   mobile = false,
 ): Promise<Watched> {
   const page = await openScreen(e2e.browser, viewport, e2e.contexts, mobile);
-  const problems: string[] = [];
   const sockets: string[] = [];
   page.on('websocket', (ws) => sockets.push(new URL(ws.url()).pathname));
-  page.on('console', (msg) => {
-    if (/content security policy/i.test(msg.text())) problems.push(`console: ${msg.text()}`);
-  });
-  page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
-  // Injected by the browser driver, not by the page: CSP does not apply to it.
-  await page.addInitScript(() => {
-    const seen: string[] = [];
-    (window as unknown as { __csp: string[] }).__csp = seen;
-    document.addEventListener('securitypolicyviolation', (e) =>
-      seen.push(`${e.effectiveDirective} blocked ${e.blockedURI}`),
-    );
-  });
-  const violations = () =>
-    page.evaluate(() => (window as unknown as { __csp?: string[] }).__csp ?? []);
+  const { problems, violations } = await watchPolicy(page);
   return { page, problems, violations, sockets };
 }
 

@@ -76,3 +76,28 @@ export async function post(phone: Page, column: string, text: string) {
   await phone.getByRole('button', { name: 'Publier' }).click();
   await expect.poll(() => phone.getByPlaceholder('Écrivez votre idée…').inputValue()).toBe('');
 }
+
+/**
+ * Collects what breaks the page's security policy: CSP messages in the console, script errors,
+ * and every `securitypolicyviolation` event (seen by a script the browser driver injects, which
+ * the policy does not apply to).
+ */
+export async function watchPolicy(
+  page: Page,
+): Promise<{ problems: string[]; violations: () => Promise<string[]> }> {
+  const problems: string[] = [];
+  page.on('console', (msg) => {
+    if (/content security policy/i.test(msg.text())) problems.push(`console: ${msg.text()}`);
+  });
+  page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
+  await page.addInitScript(() => {
+    const seen: string[] = [];
+    (window as unknown as { __csp: string[] }).__csp = seen;
+    document.addEventListener('securitypolicyviolation', (e) =>
+      seen.push(`${e.effectiveDirective} blocked ${e.blockedURI}`),
+    );
+  });
+  const violations = () =>
+    page.evaluate(() => (window as unknown as { __csp?: string[] }).__csp ?? []);
+  return { problems, violations };
+}
