@@ -3,7 +3,7 @@ import type { Duplex } from 'node:stream';
 import { Server as SocketServer, type Socket } from 'socket.io';
 import { ERRORS } from '../src/lib/domain/index';
 import type { AudienceKey } from '../src/lib/protocol/replica';
-import { newId, randomSecret } from './crypto';
+import { newId, randomJoinCode, randomSecret } from './crypto';
 import { RATE_LIMITS, TokenBuckets, type LimitName, type RateLimit } from './rateLimit';
 import { stillValid, type SessionData } from './transport/session';
 import { addressKey, clientAddress } from './transport/clientAddress';
@@ -191,8 +191,11 @@ export class Realtime {
     this.yjs.closeRooms(`${workshopId}.public.`, CLOSE.BAD_TICKET);
   }
 
-  isCodeTaken(code: string): boolean {
-    return this.#byCode.has(code);
+  /** A join code no workshop has or had (current and former codes are all taken). */
+  freshJoinCode(): string {
+    let code = randomJoinCode();
+    while (this.#byCode.has(code)) code = randomJoinCode();
+    return code;
   }
 
   readonly #once = new Map<string, Promise<unknown>>();

@@ -13,7 +13,7 @@ import type { Ack } from '../../src/lib/protocol/ack';
 import { envelopeSchema, parseCommand, type ClientCommand } from '../../src/lib/protocol/commands';
 import { audienceKey, roomName, type Audience, type Welcome } from '../../src/lib/protocol/replica';
 import { PROTOCOL_VERSION } from '../../src/lib/protocol/version';
-import { hashSecret, newId, randomJoinCode, randomSecret } from '../crypto';
+import { hashSecret, newId, randomSecret } from '../crypto';
 import type { Realtime } from '../realtime';
 import type { TokenBuckets } from '../rateLimit';
 import { authenticate, stillValid, type ClientOrigin, type SessionData } from './session';
@@ -69,8 +69,7 @@ async function createWorkshop(
   op: string,
 ): Promise<Ack<unknown>> {
   const key = randomSecret(16);
-  let joinCode = randomJoinCode();
-  while (realtime.isCodeTaken(joinCode)) joinCode = randomJoinCode();
+  const joinCode = realtime.freshJoinCode();
   const now = realtime.now();
   const result = execute(
     null,
@@ -165,9 +164,7 @@ async function handleCommand(
     domainCommand = { ...rest, keyHash: hashSecret(key) } as Command;
   } else if (command.type === 'changeJoinCode') {
     // Drawn here like a new workshop's: unique among every code in use, current or former.
-    let joinCode = randomJoinCode();
-    while (realtime.isCodeTaken(joinCode)) joinCode = randomJoinCode();
-    domainCommand = { type: 'changeJoinCode', joinCode };
+    domainCommand = { type: 'changeJoinCode', joinCode: realtime.freshJoinCode() };
   } else if (command.type === 'joinWorkshop' || command.type === 'rejoinWorkshop') {
     if (!session.tokenHash) return refuse('BAD_REQUEST', 'A device token is required to join.');
     const { rejoinCode, ...rest } = command;
