@@ -30,6 +30,8 @@ export class ReplicaDoc {
     const replica = new ReplicaDoc();
     Y.applyUpdate(replica.doc, saved.update, PROJECTION_ORIGIN);
     for (const mapName of Object.values(MAPS)) {
+      // Only the maps the saved history holds: the others stay unmade (see #shadowOf).
+      if (!replica.doc.share.has(mapName)) continue;
       const shadow = replica.#shadowOf(mapName);
       for (const [key, value] of replica.doc.getMap(mapName).entries()) {
         shadow.set(key, { value, json: JSON.stringify(value) });
@@ -52,6 +54,7 @@ export class ReplicaDoc {
     this.doc.transact(() => {
       for (const mapName of Object.values(MAPS)) {
         const entries = view[mapName] as Record<string, unknown>;
+        if (!this.#shadow.has(mapName) && isEmpty(entries)) continue;
         const map = this.doc.getMap(mapName);
         const shadow = this.#shadowOf(mapName);
         for (const [key, value] of Object.entries(entries)) {
@@ -77,6 +80,9 @@ export class ReplicaDoc {
       for (const mapName of Object.values(MAPS)) {
         const changes = patch[mapName];
         if (changes.size === 0) continue;
+        if (!this.#shadow.has(mapName) && [...changes.values()].every((v) => v === undefined)) {
+          continue; // only deletions, from a map never written: nothing to delete
+        }
         const map = this.doc.getMap(mapName);
         const shadow = this.#shadowOf(mapName);
         for (const [key, value] of changes) {
@@ -97,6 +103,11 @@ export class ReplicaDoc {
     }, PROJECTION_ORIGIN);
   }
 
+  /**
+   * A map and its shadow are made on the first write to it. A private replica uses two of the
+   * six maps; the four empty ones cost about 4 KB each phone (a Y.Map with its event handlers,
+   * and a shadow), and an empty Y.Map encodes to nothing, so clients see the same document.
+   */
   #shadowOf(mapName: string): Map<string, { value: unknown; json: string }> {
     let shadow = this.#shadow.get(mapName);
     if (!shadow) this.#shadow.set(mapName, (shadow = new Map()));
@@ -106,4 +117,9 @@ export class ReplicaDoc {
   destroy(): void {
     this.doc.destroy();
   }
+}
+
+function isEmpty(entries: Record<string, unknown>): boolean {
+  for (const _ in entries) return false;
+  return true;
 }

@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { emptyPatch, type AudienceView } from '../../../server/projection';
+import { ReplicaDoc } from '../../../server/yjs/replicaDoc';
+import { MAPS } from '../../../src/lib/protocol/replica';
+
+/** A private view: the participant's own record, and their notes when they have some. */
+function privateView(notes: Record<string, unknown> = {}): AudienceView {
+  return { ...nothing(), meta: { me: { id: 'p1', name: 'Awa' } }, notes } as AudienceView;
+}
+
+/** Every map of a replica, empty. */
+function nothing(): Record<string, Record<string, unknown>> {
+  return Object.fromEntries(Object.values(MAPS).map((name) => [name, {}]));
+}
+
+/** What a screen that syncs from scratch reads, map by map. */
+function screenReads(replica: ReplicaDoc): Record<string, unknown> {
+  const screen = new Y.Doc();
+  Y.applyUpdate(screen, Y.encodeStateAsUpdate(replica.doc));
+  const out: Record<string, unknown> = {};
+  for (const name of Object.values(MAPS)) out[name] = screen.getMap(name).toJSON();
+  return out;
+}
+
+const made = (replica: ReplicaDoc) => [...replica.doc.share.keys()].sort();
+
+describe('what a replica holds in memory', () => {
+  it('[P9] a private replica makes only the maps it writes; a screen reads the same document', () => {
+    const replica = new ReplicaDoc();
+    replica.write(privateView());
+    expect(made(replica)).toEqual(['meta']);
+    expect(screenReads(replica)).toEqual({ ...nothing(), meta: { me: { id: 'p1', name: 'Awa' } } });
+
+    // deleting from a map never written makes nothing either
+    const deletions = emptyPatch();
+    deletions.themes.set('t1', undefined);
+    deletions.boards.set('b1', undefined);
+    replica.patch(deletions);
+    expect(made(replica)).toEqual(['meta']);
+
+    // the first note makes the notes map; taking it away again leaves the map empty
+    const added = emptyPatch();
+    added.notes.set('n1', { id: 'n1', text: 'Une idée' });
+    replica.patch(added);
+    expect(made(replica)).toEqual(['meta', 'notes']);
+    expect(screenReads(replica).notes).toEqual({ n1: { id: 'n1', text: 'Une idée' } });
+    replica.write(privateView());
+    expect(screenReads(replica).notes).toEqual({});
+    replica.destroy();
+  });
+
+  it('[P9] a replica brought back from its history makes only the maps that history holds, and goes on from it', () => {
+    const first = new ReplicaDoc();
+    first.write(privateView({ n1: { id: 'n1', text: 'Une idée' } }));
+    const saved = first.save();
+    first.destroy();
+
+    const back = ReplicaDoc.restore(saved);
+    expect(made(back)).toEqual(['meta', 'notes']);
+    // an unchanged write changes nothing: the shadow was rebuilt from the history
+    const before = Y.encodeStateVector(back.doc);
+    back.write(privateView({ n1: { id: 'n1', text: 'Une idée' } }));
+    expect(Y.encodeStateVector(back.doc)).toEqual(before);
+    back.write(privateView());
+    expect(screenReads(back).notes).toEqual({});
+    expect(made(back)).toEqual(['meta', 'notes']);
+    back.destroy();
+  });
+});
