@@ -1,17 +1,23 @@
 import type { IncomingMessage, Server as HttpServer } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { Server as SocketServer, type Socket } from 'socket.io';
+import { Server as SocketServer } from 'socket.io';
 import { ERRORS } from '../src/lib/domain/index';
-import type { AudienceKey } from '../src/lib/protocol/replica';
-import { newId, randomJoinCode, randomSecret } from './crypto';
-import { RATE_LIMITS, TokenBuckets, type LimitName, type RateLimit } from './rateLimit';
-import { stillValid, type SessionData } from './transport/session';
-import { addressKey, clientAddress } from './transport/clientAddress';
-import { CONNECTIONS_PER_ADDRESS, ConnectionCounts } from './transport/connections';
-import { guarded, keepUpgradeErrorsLocal, printable, refuseUpgrade } from './transport/guard';
-import { registerSocketHandlers } from './transport/socket';
-import { TicketBook } from './tickets';
-import type { LoadedWorkshop, WorkshopStore } from './store/types';
+import { Access } from './access/index';
+import { OpenSessions, type OpenSession } from './access/sessions';
+import { stillValid } from './access/session';
+import { CommandService, type WorkshopEffects } from './commands';
+import { newId, randomSecret } from './crypto';
+import type { LimitName, RateLimit } from './rateLimit';
+import { RoomRegistry } from './registry';
+import type { WorkshopStore } from './store/types';
+import {
+  guarded,
+  keepUpgradeErrorsLocal,
+  logRefused,
+  printable,
+  refuseUpgrade,
+} from './transport/guard';
+import { registerSocketHandlers, type SocketServices } from './transport/socket';
 import { WorkshopRoom } from './workshopRoom';
 import { CLOSE, YjsEndpoint, type EndpointLimits } from './yjs/endpoint';
 
@@ -61,31 +67,36 @@ function failStop(error: unknown): void {
   process.exit(1);
 }
 
+/** Run `fn` once the ack has gone out; a throw there is logged, never uncaught. */
+function afterAck(what: string, fn: () => void): void {
+  setImmediate(() => {
+    try {
+      fn();
+    } catch (error) {
+      logRefused(what, error);
+    }
+  });
+}
+
 /**
- * Everything live: the rooms of loaded workshops, socket.io for commands and the Yjs endpoint
- * for replicas. It attaches to any Node HTTP server (production, vite dev, vite preview, tests).
+ * The server's live side, put together: the registry of rooms, access (handshakes, tickets,
+ * limits), the open sessions, the command service and the Yjs endpoint, attached to any Node
+ * HTTP server (production, vite dev, vite preview, tests). It also carries out what a command
+ * sets off beyond its room (letting sessions go, a new join code, a deletion, the retention
+ * period), since that touches several of those parts at once.
  */
-export class Realtime {
+export class Realtime implements WorkshopEffects {
   /** Changes at every start, so clients never merge a rebuilt replica into an old one. */
   readonly epoch = randomSecret(6);
-  readonly rooms = new Map<string, WorkshopRoom>();
-  readonly #byCode = new Map<string, string>();
-  readonly tickets: TicketBook;
+  readonly rooms: RoomRegistry;
+  readonly access: Access;
+  readonly sessions = new OpenSessions();
+  readonly commands: CommandService;
   readonly yjs: YjsEndpoint;
   readonly store: WorkshopStore;
-  readonly origin: string | null;
   readonly maxMessageBytes: number;
-  readonly onFatal: (error: unknown) => void;
-  readonly createToken: string | null;
-  /** Trusted proxy hops in front (0: none). */
-  readonly trustProxy: number;
-  /** Rate limits, by what they count (see RATE_LIMITS). */
-  readonly limits: Record<LimitName, TokenBuckets>;
   readonly retentionDays: number | null;
   readonly now: () => number;
-  /** Open connections per client address. */
-  readonly connections: ConnectionCounts;
-  readonly privateReleaseMs: number | undefined;
   #retentionTimer: ReturnType<typeof setInterval> | null = null;
   #io: SocketServer | null = null;
   #upgrade: ((req: IncomingMessage, socket: Duplex, head: Buffer) => void) | null = null;
@@ -93,32 +104,42 @@ export class Realtime {
 
   private constructor(options: RealtimeOptions) {
     this.store = options.store;
-    this.privateReleaseMs = options.privateReleaseMs;
-    this.origin = options.origin ?? null;
     this.maxMessageBytes = options.maxMessageBytes ?? 16 * 1024;
-    this.onFatal = options.onFatal ?? failStop;
-    this.createToken = options.createToken ?? null;
-    const hops = Number(options.trustProxy ?? 0);
-    this.trustProxy = Number.isInteger(hops) && hops > 0 ? hops : 0;
     this.retentionDays = options.retentionDays ?? null;
     this.now = options.now ?? Date.now;
-    const limits = { ...RATE_LIMITS, ...options.limits };
-    this.limits = Object.fromEntries(
-      (Object.keys(RATE_LIMITS) as LimitName[]).map((name) => [
-        name,
-        new TokenBuckets(limits[name].capacity, limits[name].perSecond, this.now),
-      ]),
-    ) as Record<LimitName, TokenBuckets>;
-    this.connections = new ConnectionCounts(
-      options.connectionsPerAddress ?? CONNECTIONS_PER_ADDRESS,
+    const onFatal = options.onFatal ?? failStop;
+    this.rooms = new RoomRegistry(
+      (loaded) =>
+        new WorkshopRoom(loaded, this.store, () => ({ now: this.now(), newId }), onFatal, {
+          privateReleaseMs: options.privateReleaseMs,
+        }),
     );
-    this.tickets = new TicketBook(options.ticketTtlMs ?? 60_000);
+    this.access = new Access(this.rooms, {
+      epoch: this.epoch,
+      origin: options.origin,
+      createToken: options.createToken,
+      trustProxy: options.trustProxy,
+      limits: options.limits,
+      ticketTtlMs: options.ticketTtlMs,
+      connectionsPerAddress: options.connectionsPerAddress,
+      now: this.now,
+    });
+    this.commands = new CommandService({
+      rooms: this.rooms,
+      access: this.access,
+      store: this.store,
+      effects: this,
+      onFatal,
+      now: this.now,
+    });
     this.yjs = new YjsEndpoint(
       {
         epoch: this.epoch,
         resolve: (ticket, workshopId, key) => {
           const room = this.rooms.get(workshopId);
-          if (!room || !this.tickets.check(ticket, workshopId, key)) return CLOSE.BAD_TICKET;
+          if (!room || !this.access.ticketAllows(ticket, workshopId, key)) {
+            return CLOSE.BAD_TICKET;
+          }
           if (key === 'public' || key === 'facilitator') return room.replicas[key].doc;
           return room.privateReplica(key.slice('me-'.length))?.doc ?? CLOSE.BAD_TICKET;
         },
@@ -133,7 +154,7 @@ export class Realtime {
     for (const loaded of await options.store.loadAll()) {
       // Deleted, but the server stopped before erasing it: finish the job.
       if (loaded.state.deletedAt !== undefined) await options.store.erase(loaded.state.id);
-      else realtime.addRoom(loaded);
+      else realtime.rooms.add(loaded);
     }
     if (realtime.retentionDays !== null) {
       await realtime.eraseInactive();
@@ -147,29 +168,31 @@ export class Realtime {
     return realtime;
   }
 
-  addRoom(loaded: LoadedWorkshop): WorkshopRoom {
-    const room = new WorkshopRoom(
-      loaded,
-      this.store,
-      () => ({ now: this.now(), newId }),
-      this.onFatal,
-      { privateReleaseMs: this.privateReleaseMs },
-    );
-    this.rooms.set(loaded.state.id, room);
-    for (const code of [...(loaded.state.formerJoinCodes ?? []), loaded.state.joinCode]) {
-      this.#byCode.set(code, loaded.state.id);
-    }
-    return room;
+  /**
+   * After a rejoin elsewhere, a removal, a revoked or rotated link: disconnect every session of
+   * the workshop whose credentials no longer hold, and close the replica connections they may
+   * hold (consoles and phones still entitled reconnect with fresh tickets). After the ack has
+   * gone out, so the sender hears the answer before anyone is let go.
+   */
+  credentialsChanged(workshopId: string): void {
+    afterAck('letting sessions go', () => this.evictInvalidSessions(workshopId));
   }
 
-  /**
-   * The workshop a join code leads to, current or former: a former code lets in only people who
-   * joined (the handshake checks their token), never a visitor or a projector.
-   */
-  roomByCode(code: string): { room: WorkshopRoom; current: boolean } | undefined {
-    const id = this.#byCode.get(code);
-    const room = id === undefined ? undefined : this.rooms.get(id);
-    return room ? { room, current: room.latest.joinCode === code } : undefined;
+  evictInvalidSessions(workshopId: string): void {
+    const room = this.rooms.get(workshopId);
+    if (!room) return;
+    let facilitatorLost = false;
+    for (const open of this.sessions.of(workshopId)) {
+      const session = open.data;
+      if (stillValid(session, room.decided)) continue;
+      if (session.actor.role === 'participant') {
+        this.#closeReplicas(workshopId, `me-${session.actor.participantId}`, CLOSE.BAD_TICKET);
+      } else {
+        facilitatorLost = true;
+      }
+      open.end();
+    }
+    if (facilitatorLost) this.#closeReplicas(workshopId, 'facilitator', CLOSE.BAD_TICKET);
   }
 
   /**
@@ -179,60 +202,33 @@ export class Realtime {
    * tickets are withdrawn); screens still entitled reconnect with fresh tickets.
    */
   joinCodeChanged(workshopId: string): void {
-    const room = this.rooms.get(workshopId);
-    if (!room) return;
-    this.#byCode.set(room.latest.joinCode, workshopId);
-    for (const [socket, session] of this.#sessions) {
-      if (session.workshopId === workshopId && session.actor.role === 'nobody') {
-        socket.disconnect(true);
+    afterAck('a join code change', () => {
+      if (!this.rooms.has(workshopId)) return;
+      this.rooms.codeChanged(workshopId);
+      for (const open of this.sessions.of(workshopId)) {
+        if (open.data.actor.role === 'nobody') open.end();
       }
-    }
-    this.tickets.revoke(workshopId, 'public');
-    this.yjs.closeRooms(`${workshopId}.public.`, CLOSE.BAD_TICKET);
+      this.#closeReplicas(workshopId, 'public', CLOSE.BAD_TICKET);
+    });
   }
 
-  /** A join code no workshop has or had (current and former codes are all taken). */
-  freshJoinCode(): string {
-    let code = randomJoinCode();
-    while (this.#byCode.has(code)) code = randomJoinCode();
-    return code;
+  /** After the ack, so the console hears that it worked before its connection goes. */
+  deleted(workshopId: string): void {
+    setImmediate(() => {
+      // If erasing the files fails, the next start finishes it (the deletion is on record).
+      this.removeWorkshop(workshopId).catch((error: unknown) => {
+        console.error(
+          `cocrea: erasing workshop ${workshopId} failed; retried at next start`,
+          error,
+        );
+      });
+    });
   }
 
-  readonly #once = new Map<string, Promise<unknown>>();
-  readonly #sessions = new Map<Socket, SessionData>();
-
-  track(socket: Socket, session: SessionData): void {
-    this.#sessions.set(socket, session);
-  }
-
-  untrack(socket: Socket): void {
-    this.#sessions.delete(socket);
-  }
-
-  /**
-   * After a rejoin elsewhere, a removal, a revoked or rotated link: disconnect every socket of the
-   * workshop whose credentials no longer hold, and close the replica connections they may hold
-   * (consoles and phones still entitled reconnect with fresh tickets).
-   */
-  evictInvalidSessions(workshopId: string): void {
-    const room = this.rooms.get(workshopId);
-    if (!room) return;
-    let facilitatorLost = false;
-    for (const [socket, session] of this.#sessions) {
-      if (session.workshopId !== workshopId || stillValid(session, room.latest)) continue;
-      if (session.actor.role === 'participant') {
-        const key = `me-${session.actor.participantId}`;
-        this.tickets.revoke(workshopId, key);
-        this.yjs.closeRooms(`${workshopId}.${key}.`, CLOSE.BAD_TICKET);
-      } else {
-        facilitatorLost = true;
-      }
-      socket.disconnect(true);
-    }
-    if (facilitatorLost) {
-      this.tickets.revoke(workshopId, 'facilitator');
-      this.yjs.closeRooms(`${workshopId}.facilitator.`, CLOSE.BAD_TICKET);
-    }
+  /** Withdraw the tickets of the audiences starting with `prefix` and close their connections. */
+  #closeReplicas(workshopId: string, prefix: string, code: number): void {
+    this.access.tickets.revoke(workshopId, prefix);
+    this.yjs.closeRooms(prefix === '' ? `${workshopId}.` : `${workshopId}.${prefix}.`, code);
   }
 
   /**
@@ -244,18 +240,11 @@ export class Realtime {
     workshopId: string,
     reason: 'WORKSHOP_DELETED' | 'WORKSHOP_EXPIRED' = 'WORKSHOP_DELETED',
   ): Promise<void> {
-    const room = this.rooms.get(workshopId);
+    const room = this.rooms.remove(workshopId);
     if (!room) return;
-    this.rooms.delete(workshopId);
-    for (const code of [...(room.latest.formerJoinCodes ?? []), room.latest.joinCode]) {
-      this.#byCode.delete(code);
-    }
-    this.tickets.revoke(workshopId, '');
-    this.yjs.closeRooms(`${workshopId}.`, CLOSE.GONE);
-    for (const [socket, session] of this.#sessions) {
-      if (session.workshopId !== workshopId) continue;
-      socket.emit('gone', { code: reason, message: ERRORS[reason] });
-      socket.disconnect(true);
+    this.#closeReplicas(workshopId, '', CLOSE.GONE);
+    for (const open of this.sessions.of(workshopId)) {
+      open.end({ code: reason, message: ERRORS[reason] });
     }
     room.destroy();
     await this.store.erase(workshopId);
@@ -270,52 +259,39 @@ export class Realtime {
     const before = this.now() - this.retentionDays * DAY_MS;
     const expired = [...this.rooms.values()]
       .filter((room) => room.lastActivityAt < before)
-      .map((room) => room.state.id);
+      .map((room) => room.durable.id);
     for (const id of expired) await this.removeWorkshop(id, 'WORKSHOP_EXPIRED');
     return expired;
   }
 
-  /** True when `once` already ran (or runs) for this key. */
-  seenOnce(key: string): boolean {
-    return this.#once.has(key);
-  }
-
-  /** Run `fn` once per key (kept for the last 1000 keys); later calls share its result. */
-  once<T>(key: string, fn: () => Promise<T>): Promise<T> {
-    const seen = this.#once.get(key) as Promise<T> | undefined;
-    if (seen) return seen;
-    const result = fn();
-    this.#once.set(key, result);
-    result.catch(() => this.#once.delete(key));
-    if (this.#once.size > 1000) this.#once.delete(this.#once.keys().next().value!);
-    return result;
-  }
-
-  grant(workshopId: string, audience: AudienceKey): string {
-    return this.tickets.grant(workshopId, audience);
-  }
-
   /** The address a request comes from, as limits count it (see clientAddress, addressKey). */
   addressOf(req: IncomingMessage): string {
-    return addressKey(
-      clientAddress(
-        req.socket.remoteAddress ?? '',
-        req.headers['x-forwarded-for'],
-        this.trustProxy,
-      ),
-    );
+    return this.access.addressOf(req.socket.remoteAddress ?? '', req.headers['x-forwarded-for']);
   }
 
-  /** True when a browser's Origin header is acceptable (any, when ORIGIN is not set). */
-  originAllowed(origin: string | undefined): boolean {
-    if (!this.origin || origin === undefined) return true;
-    return origin === this.origin;
+  /** What socket.io's handlers may ask of the server, and nothing more. */
+  #socketServices(): SocketServices {
+    return {
+      addressOf: (remote, forwardedFor) => this.access.addressOf(remote, forwardedFor),
+      admit: (auth, address) => this.access.admit(auth, address),
+      hello: (session) => this.access.hello(session),
+      command: (session, payload) => this.commands.run(session, payload),
+      opened: (open: OpenSession) => {
+        this.sessions.add(open);
+        this.commands.opened(open.data);
+      },
+      closed: (open: OpenSession) => {
+        this.sessions.delete(open);
+        this.commands.closed(open.data);
+      },
+    };
   }
 
   /** Serve socket.io and the Yjs endpoint on this HTTP server, next to whatever else it serves. */
   attach(http: HttpServer): void {
     if (this.#http) throw new Error('realtime is already attached');
     this.#http = http;
+    const { access } = this;
     this.#io = new SocketServer(http, {
       path: '/socket.io',
       serveClient: false,
@@ -323,8 +299,8 @@ export class Realtime {
       maxHttpBufferSize: this.maxMessageBytes,
       // Asked for each new session (polling or WebSocket), before it costs anything.
       allowRequest: (req, callback) => {
-        if (!this.originAllowed(req.headers.origin)) return callback(null, false);
-        if (!this.connections.allows(this.addressOf(req))) {
+        if (!access.originAllowed(req.headers.origin)) return callback(null, false);
+        if (!access.connections.allows(this.addressOf(req))) {
           return callback('Too many connections from this address', false);
         }
         callback(null, true);
@@ -332,9 +308,9 @@ export class Realtime {
     });
     // Every session counts from its handshake until it closes, with or without a namespace.
     this.#io.engine.on('connection', (conn: { request: IncomingMessage; once: Duplex['once'] }) => {
-      conn.once('close', this.connections.hold(this.addressOf(conn.request)));
+      conn.once('close', access.connections.hold(this.addressOf(conn.request)));
     });
-    registerSocketHandlers(this.#io, this);
+    registerSocketHandlers(this.#io, this.#socketServices());
     this.#upgrade = (req, socket, head) => {
       keepUpgradeErrorsLocal(socket);
       const url = req.url ?? '';
@@ -343,11 +319,11 @@ export class Realtime {
         // The path only: the query carries a replica ticket, which no log line may hold.
         () => `an upgrade to ${printable(url.split('?')[0])}`,
         () => {
-          if (!this.originAllowed(req.headers.origin)) return refuseUpgrade(socket, 403);
+          if (!access.originAllowed(req.headers.origin)) return refuseUpgrade(socket, 403);
           const address = this.addressOf(req);
-          if (!this.connections.allows(address)) return refuseUpgrade(socket, 429);
+          if (!access.connections.allows(address)) return refuseUpgrade(socket, 429);
           // Counted until the connection is gone, closing handshake included.
-          socket.once('close', this.connections.hold(address));
+          socket.once('close', access.connections.hold(address));
           this.yjs.handleUpgrade(req, socket, head);
         },
         () => refuseUpgrade(socket, 400),
@@ -366,7 +342,6 @@ export class Realtime {
       this.#io.engine.close();
       this.#io.removeAllListeners();
     }
-    for (const room of this.rooms.values()) room.destroy();
     this.rooms.clear();
     await this.store.close();
   }

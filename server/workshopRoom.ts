@@ -79,7 +79,7 @@ export class WorkshopRoom {
   }
 
   /** The durable state (what replicas show). */
-  get state(): Workshop {
+  get durable(): Workshop {
     return this.#durable;
   }
 
@@ -94,7 +94,7 @@ export class WorkshopRoom {
   }
 
   /** The decided state, pending writes included (for authentication lookups). */
-  get latest(): Workshop {
+  get decided(): Workshop {
     return this.#state;
   }
 

@@ -1,5 +1,4 @@
-import type { Realtime } from '../realtime';
-import type { TokenBuckets } from '../rateLimit';
+import type { LimitName, TokenBuckets } from '../rateLimit';
 import type { SessionData } from './session';
 
 /**
@@ -24,11 +23,10 @@ export function askerKey(session: SessionData): string {
  * the workshop's budget empty and lock everyone else's rejoins.
  */
 export function rejoinBudgets(
-  realtime: Realtime,
+  limits: Record<LimitName, TokenBuckets>,
   session: SessionData,
   workshopId: string,
 ): (readonly [TokenBuckets, string])[] {
-  const limits = realtime.limits;
   return [
     [limits.failuresPerAddress, session.address],
     [limits.failuresPerDevice, session.device],

@@ -3,7 +3,7 @@ import type { Actor, ErrorCode, Workshop } from '../../src/lib/domain/index';
 import { handshakeSchema } from '../../src/lib/protocol/commands';
 import { PROTOCOL_VERSION } from '../../src/lib/protocol/version';
 import { hashSecret, normaliseJoinCode } from '../crypto';
-import type { Realtime } from '../realtime';
+import type { RoomLookup } from '../registry';
 
 /** Who a socket is, established at the handshake and re-checked before every command. */
 export interface SessionData {
@@ -40,7 +40,7 @@ function facilitatorActor(state: Workshop, keyHash: string): Actor | null {
 
 /** Handshake: the role comes from the `auth` payload, never from a URL. */
 export function authenticate(
-  realtime: Realtime,
+  rooms: RoomLookup,
   auth: unknown,
   client: ClientOrigin,
 ): SessionData | ErrorCode {
@@ -53,17 +53,17 @@ export function authenticate(
   }
   const hs = parsed.output;
   if ('key' in hs) {
-    const room = realtime.rooms.get(hs.workshopId);
+    const room = rooms.get(hs.workshopId);
     const keyHash = hashSecret(hs.key);
-    const actor = room ? facilitatorActor(room.state, keyHash) : null;
+    const actor = room ? facilitatorActor(room.durable, keyHash) : null;
     if (!room || !actor) return 'NOT_FOUND';
-    return { workshopId: room.state.id, actor, tokenHash: null, keyHash, ...client };
+    return { workshopId: room.durable.id, actor, tokenHash: null, keyHash, ...client };
   }
   if ('code' in hs) {
-    const found = realtime.roomByCode(normaliseJoinCode(hs.code));
+    const found = rooms.byCode(normaliseJoinCode(hs.code));
     if (!found) return 'NOT_FOUND';
     const { room, current } = found;
-    const workshopId = room.state.id;
+    const workshopId = room.durable.id;
     // A former code: only someone who joined, on their own device, still gets in with it.
     if (!current && (hs.as === 'projector' || !hs.token)) return 'NOT_FOUND';
     if (hs.as === 'projector') {
@@ -71,7 +71,7 @@ export function authenticate(
     }
     const tokenHash = hs.token ? hashSecret(hs.token) : null;
     const participant = tokenHash
-      ? Object.values(room.state.participants).find((p) => p.tokenHash === tokenHash)
+      ? Object.values(room.durable.participants).find((p) => p.tokenHash === tokenHash)
       : undefined;
     if (!participant) return current ? nobody(client, workshopId, tokenHash) : 'NOT_FOUND';
     return {

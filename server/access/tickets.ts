@@ -1,5 +1,5 @@
-import type { AudienceKey } from '../src/lib/protocol/replica';
-import { randomSecret } from './crypto';
+import type { AudienceKey } from '../../src/lib/protocol/replica';
+import { randomSecret } from '../crypto';
 
 interface Ticket {
   workshopId: string;

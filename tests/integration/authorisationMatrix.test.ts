@@ -416,7 +416,7 @@ describe('every command × every client, through the transport', () => {
           expect(server.realtime.rooms.size).toBe(rooms + 1);
           expect(sc.snapshot()).toBe(beforeJson);
           const { workshopId, facilitatorKey } = ack.ok ? ack.value : {};
-          const created = server.realtime.rooms.get(workshopId!)!.latest;
+          const created = server.realtime.rooms.get(workshopId!)!.decided;
           expect(created.facilitatorKeyHash).toBe(hashSecret(facilitatorKey!));
           expect(JSON.stringify(created)).not.toContain(facilitatorKey);
         }

@@ -45,7 +45,7 @@ describe("the join page's server-side view", () => {
   it('[FS9] a code that leads nowhere costs the address a failed attempt, shared with the socket: once spent, the page cannot tell (and names no workshop)', async () => {
     const { url, realtime } = server.current;
     const room = await openRoom(url);
-    const failures = realtime.limits.failuresPerAddress;
+    const failures = realtime.access.limits.failuresPerAddress;
     let spent = 0;
     while (failures.allows(HERE) && spent < 100) {
       expect(joinPageData(`ZZ${String(spent).padStart(4, '0')}`, HERE, null)).toEqual({

@@ -62,7 +62,7 @@ async function phone(url: string, joinCode: string, name: string) {
 }
 
 function firstColumn(server: RunningServer, workshopId: string) {
-  const state = server.realtime.rooms.get(workshopId)!.state;
+  const state = server.realtime.rooms.get(workshopId)!.durable;
   const boardId = state.stages.define.boardIds[0]!;
   return { boardId, columnId: state.boards[boardId]!.columns[0]!.id };
 }
@@ -159,7 +159,7 @@ describe('a phone that comes back with many notes', () => {
 
     await expect.poll(() => live.delivered, { timeout: 15_000 }).toBe(30);
     expect(live.outbox).toEqual([]);
-    const stored = Object.values(realtime.rooms.get(workshopId)!.state.notes).map((n) => n.text);
+    const stored = Object.values(realtime.rooms.get(workshopId)!.durable.notes).map((n) => n.text);
     expect(stored.sort()).toEqual([...texts].sort());
     await expect
       .poll(() => Object.keys(live.snapshot('private').notes).length, { timeout: 10_000 })
@@ -179,7 +179,7 @@ describe('a venue where many phones join at once behind one address', () => {
     const second = await phone(url, joinCode, 'Béa');
     // ...and still went through, once.
     expect(second.welcome?.role).toBe('participant');
-    const state = server.current.realtime.rooms.values().next().value!.state;
+    const state = server.current.realtime.rooms.values().next().value!.durable;
     expect(Object.values(state.participants).map((p) => p.name)).toEqual(['Ana', 'Béa']);
   });
 });

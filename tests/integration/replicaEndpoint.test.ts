@@ -52,8 +52,8 @@ async function roomWithNotes(server: RunningServer, count: number, size = 280) {
   const author = await joinAs(url, joinCode, 'Ana');
   const welcome = await hello(author.socket);
   const room = server.realtime.rooms.get(welcome.workshopId!)!;
-  const boardId = room.state.stages.define.boardIds[0]!;
-  const columnId = room.state.boards[boardId]!.columns[0]!.id;
+  const boardId = room.durable.stages.define.boardIds[0]!;
+  const columnId = room.durable.boards[boardId]!.columns[0]!.id;
   for (let i = 0; i < count; i++) {
     const text = `${i} `.padEnd(size, 'x');
     await sendOk(author.socket, { type: 'addNote', boardId, columnId, text });

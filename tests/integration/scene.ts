@@ -144,7 +144,7 @@ export async function buildScene(server: RunningServer): Promise<Scene> {
   const coFacilitator = await connect(server.url, { workshopId, key: coKey });
   const author = await joinAs(server.url, joinCode, 'Alice');
   const other = await joinAs(server.url, joinCode, 'Bob');
-  const state = room.latest;
+  const state = room.decided;
   const boardId = state.stages.define.boardIds[0]!;
   const [first, second] = state.boards[boardId]!.columns;
   const otherBoardId = state.stages.discover.boardIds[0]!;
@@ -206,7 +206,7 @@ export async function buildScene(server: RunningServer): Promise<Scene> {
       nobody,
       outsider,
     },
-    latest: () => room.latest,
-    snapshot: () => JSON.stringify(room.latest),
+    latest: () => room.decided,
+    snapshot: () => JSON.stringify(room.decided),
   };
 }

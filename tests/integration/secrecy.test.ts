@@ -37,7 +37,7 @@ describe('each audience holds only what it may see', () => {
     await alicePrivate.waitFor((s) => Object.keys(s.notes).length === 1 && s.me !== null);
     await bobPrivate.waitFor((s) => Object.keys(s.notes).length === 1 && s.me !== null);
 
-    const state = server.current.realtime.rooms.get(workshopId)!.latest;
+    const state = server.current.realtime.rooms.get(workshopId)!.decided;
     const a = state.participants[alice.participantId]!;
     const b = state.participants[bob.participantId]!;
     const secrets = [

@@ -59,13 +59,13 @@ describe('silent writing and reveal', () => {
     const alice = await joinAs(server.current.url, joinCode, 'Alice');
     await sendOk(console_, { type: 'setBoardSetting', boardId, setting: 'locked', value: true });
     const before = JSON.stringify(
-      server.current.realtime.rooms.get(projector.snapshot.workshop!.id)!.latest.notes,
+      server.current.realtime.rooms.get(projector.snapshot.workshop!.id)!.decided.notes,
     );
     const ack = await send(alice.socket, { type: 'addNote', boardId, columnId, text: 'trop tard' });
     expect(ack).toMatchObject({ ok: false, error: { code: 'BOARD_LOCKED' } });
     expect(
       JSON.stringify(
-        server.current.realtime.rooms.get(projector.snapshot.workshop!.id)!.latest.notes,
+        server.current.realtime.rooms.get(projector.snapshot.workshop!.id)!.decided.notes,
       ),
     ).toBe(before);
     await projector.waitFor((s) => s.boards[boardId]?.locked === true);

@@ -152,7 +152,7 @@ describe('connections one address may hold', () => {
     const grant = (await hello(projector)).rooms[0]!;
     const replicaPath = `/yjs/${grant.room}?ticket=${grant.ticket}`;
     expect(await upgradeStatus(url, replicaPath, stranger)).toBe(101);
-    expect(realtime.connections.count(stranger)).toBe(cap);
+    expect(realtime.access.connections.count(stranger)).toBe(cap);
 
     // Full: a new session, a WebSocket session and a replica connection are all refused.
     expect(await pollingSession(url, stranger)).toBe(403);
@@ -164,7 +164,7 @@ describe('connections one address may hold', () => {
 
     // One closed, one more opens.
     await closeSession(url, sids.pop()!);
-    await until(() => realtime.connections.count(stranger) < cap, 'a closed session uncounted');
+    await until(() => realtime.access.connections.count(stranger) < cap, 'a closed session uncounted');
     const last = await pollingSession(url, stranger);
     expect(typeof last).toBe('string');
 
@@ -172,7 +172,7 @@ describe('connections one address may hold', () => {
     for (const sid of [...sids, last as string]) await closeSession(url, sid);
     visitor.disconnect();
     for (const ws of sockets) ws.close();
-    await until(() => realtime.connections.count(stranger) === 0, 'every connection uncounted');
+    await until(() => realtime.access.connections.count(stranger) === 0, 'every connection uncounted');
   });
 });
 
@@ -192,11 +192,11 @@ describe('a fresh device token is not a fresh budget', () => {
       connectFrom(url, from, { code: joinCode, as: 'participant', token: newToken() });
     const stranger = '203.0.113.9';
     for (let i = 0; i < 6; i++) expect((await ask(await visitor(stranger))).ok).toBe(true);
-    const tickets = realtime.tickets.size;
+    const tickets = realtime.access.tickets.size;
     const refused = await ask(await visitor(stranger));
     expect(refused).toMatchObject({ ok: false, error: { code: 'RATE_LIMITED' } });
     expect(!refused.ok && refused.error.message).toMatch(/try again in 1 s/);
-    expect(realtime.tickets.size).toBe(tickets);
+    expect(realtime.access.tickets.size).toBe(tickets);
     // Another address, and someone who joined at this one, are served.
     expect((await ask(await visitor('198.51.100.2'))).ok).toBe(true);
     const phone = await visitor(stranger);

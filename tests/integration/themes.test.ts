@@ -38,9 +38,9 @@ describe('grouping notes into themes', () => {
         .map((id) => sendOk(tabB, { type: 'moveNotes', noteIds: [id], themeId: t2! })),
     ]);
     const room = server.current.realtime.rooms.get(workshopId)!;
-    expect(checkInvariants(room.latest)).toEqual([]);
+    expect(checkInvariants(room.decided)).toEqual([]);
     const expected = (themeId: string) =>
-      Object.values(room.latest.notes)
+      Object.values(room.decided.notes)
         .filter((n) => n.themeId === themeId)
         .map((n) => n.id)
         .sort();
@@ -52,7 +52,7 @@ describe('grouping notes into themes', () => {
       expect([...s.themes[t2!]!.noteIds].sort()).toEqual(expected(t2!));
       const authors = new Set(
         expected(t1!).map((id) => {
-          const author = room.latest.notes[id]!.author;
+          const author = room.decided.notes[id]!.author;
           return author.kind === 'participant' ? author.id : 'room';
         }),
       );

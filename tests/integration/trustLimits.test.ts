@@ -135,10 +135,10 @@ describe('origin', () => {
 
   it('[X22] origin, createToken and trustProxy given in startServer’s realtime options are applied', async () => {
     server = await startTestServer({ origin: GOOD, createToken: 'sesame', trustProxy: true });
-    expect(server.realtime.origin).toBe(GOOD);
-    expect(server.realtime.createToken).toBe('sesame');
+    expect(server.realtime.access.origin).toBe(GOOD);
+    expect(server.realtime.access.createToken).toBe('sesame');
     // `true` is one proxy hop
-    expect(server.realtime.trustProxy).toBe(1);
+    expect(server.realtime.access.trustProxy).toBe(1);
   });
 });
 
@@ -274,7 +274,7 @@ describe('guessing is throttled', () => {
     const { workshopId, joinCode } = await createWorkshop(url);
     const noor = await joinAs(url, joinCode, 'Noor');
     const room = server!.realtime.rooms.get(workshopId)!;
-    const before = JSON.stringify(room.latest);
+    const before = JSON.stringify(room.decided);
     const visitor = (from: string) =>
       connectWith(
         url,
@@ -304,7 +304,7 @@ describe('guessing is throttled', () => {
     }
     const third = await visitor('10.3.0.1');
     expect(await rejoin(third, noor.rejoinCode)).toMatchObject(tooMany);
-    expect(JSON.stringify(room.latest)).toBe(before);
+    expect(JSON.stringify(room.decided)).toBe(before);
     expect(noor.socket.connected).toBe(true);
 
     // the third address still has budget left: guesses in another workshop are answered
@@ -356,8 +356,8 @@ describe('flooding is throttled', () => {
     const { url } = await start();
     const { workshopId, joinCode } = await createWorkshop(url);
     const room = server!.realtime.rooms.get(workshopId)!;
-    const boardId = room.latest.stages.define.boardIds[0]!;
-    const columnId = room.latest.boards[boardId]!.columns[0]!.id;
+    const boardId = room.decided.stages.define.boardIds[0]!;
+    const columnId = room.decided.boards[boardId]!.columns[0]!.id;
     const flooder = await joinAs(url, joinCode, 'Flo');
     const neighbour = await joinAs(url, joinCode, 'Nina');
     const burst = RATE_LIMITS.commands.capacity;
@@ -372,7 +372,7 @@ describe('flooding is throttled', () => {
     expect(accepted).toBeGreaterThanOrEqual(burst - 1);
     expect(accepted).toBeLessThanOrEqual(burst + 3);
     expect(accepted + limited).toBe(burst + 10);
-    expect(Object.keys(room.latest.notes)).toHaveLength(accepted);
+    expect(Object.keys(room.decided.notes)).toHaveLength(accepted);
     // the limit is the participant's: another participant is served
     expect(
       await send(neighbour.socket, { type: 'addNote', boardId, columnId, text: 'ok' }),
@@ -389,8 +389,8 @@ describe('flooding is throttled', () => {
     const { url } = await start({ now: () => clock });
     const { workshopId, joinCode, facilitatorKey } = await createWorkshop(url);
     const room = server!.realtime.rooms.get(workshopId)!;
-    const boardId = room.latest.stages.define.boardIds[0]!;
-    const columnId = room.latest.boards[boardId]!.columns[0]!.id;
+    const boardId = room.decided.stages.define.boardIds[0]!;
+    const columnId = room.decided.boards[boardId]!.columns[0]!.id;
     const note = { type: 'addNote', boardId, columnId, text: 'x' } as const;
     const drain = async (socket: Socket) => {
       for (let i = 0; i < RATE_LIMITS.commands.capacity; i++) await send(socket, note);
@@ -623,7 +623,7 @@ describe('rights end at once', () => {
     const early = await joinAs(url, joinCode, 'Eve');
     await sendOk(main, { type: 'setJoining', open: false });
     const room = server!.realtime.rooms.get(workshopId)!;
-    const before = JSON.stringify(room.latest);
+    const before = JSON.stringify(room.decided);
 
     const newcomer = await connect(url, { code: joinCode, as: 'participant', token: newToken() });
     const join = { type: 'joinWorkshop', name: 'Tard', sector: null } as const;
@@ -631,7 +631,7 @@ describe('rights end at once', () => {
       ok: false,
       error: { code: 'JOINING_CLOSED' },
     });
-    expect(JSON.stringify(room.latest)).toBe(before);
+    expect(JSON.stringify(room.decided)).toBe(before);
 
     // with the device token
     early.socket.disconnect();
@@ -673,7 +673,7 @@ describe('hellos and joins are throttled', () => {
     for (let i = 0; i < 10; i++) {
       expect((await ask(phone.socket)).ok).toBe(true);
     }
-    const tickets = server!.realtime.tickets.size;
+    const tickets = server!.realtime.access.tickets.size;
     const refused = await ask(phone.socket);
     expect(refused).toMatchObject({ ok: false, error: { code: 'RATE_LIMITED' } });
     expect(!refused.ok && refused.error.message).toMatch(/try again in 1 s/);
@@ -681,7 +681,7 @@ describe('hellos and joins are throttled', () => {
     const again = await connect(url, { code: joinCode, as: 'participant', token: phone.token });
     expect(await ask(again)).toMatchObject({ ok: false, error: { code: 'RATE_LIMITED' } });
     // refused hellos grant nothing
-    expect(server!.realtime.tickets.size).toBe(tickets);
+    expect(server!.realtime.access.tickets.size).toBe(tickets);
     // someone else is served, and a second later so is the phone
     expect((await ask(await connect(url, { code: joinCode, as: 'projector' }))).ok).toBe(true);
     clock += 1000;
@@ -728,7 +728,7 @@ describe('hellos and joins are throttled', () => {
     const limited = await join('10.5.0.1');
     expect(limited).toMatchObject({ ok: false, error: { code: 'RATE_LIMITED' } });
     expect(!limited.ok && limited.error.message).toMatch(/try again in 1 s/);
-    expect(Object.keys(room.latest.participants)).toHaveLength(5);
+    expect(Object.keys(room.decided.participants)).toHaveLength(5);
     // another address joins; someone who joined before comes back on a new device
     expect((await join('10.6.0.1')).ok).toBe(true);
     expect(
@@ -742,7 +742,7 @@ describe('hellos and joins are throttled', () => {
     });
     expect((await join('10.5.0.1')).ok).toBe(true);
     expect(await join('10.5.0.1')).toMatchObject({ ok: false, error: { code: 'RATE_LIMITED' } });
-    expect(Object.keys(room.latest.participants)).toHaveLength(7);
+    expect(Object.keys(room.decided.participants)).toHaveLength(7);
     // the real budget: a venue's hundred phones behind one address join at once
     expect(RATE_LIMITS.joinsPerAddress).toEqual({ capacity: 100, perSecond: 1 });
   });

@@ -69,13 +69,13 @@ describe('two tabs of one phone', () => {
     await expect.poll(() => second.welcome?.role).toBe('participant');
     await expect.poll(() => second.snapshot('private').me?.name).toBe('Ana');
 
-    const state = realtime.rooms.get(workshopId)!.state;
+    const state = realtime.rooms.get(workshopId)!.durable;
     const boardId = state.stages.define.boardIds[0]!;
     const columnId = state.boards[boardId]!.columns[0]!.id;
     second.queue({ type: 'addNote', boardId, columnId, text: 'depuis le second onglet' });
     await expect.poll(() => second.delivered).toBe(1);
-    const notes = Object.values(realtime.rooms.get(workshopId)!.state.notes);
+    const notes = Object.values(realtime.rooms.get(workshopId)!.durable.notes);
     expect(notes.map((n) => n.text)).toEqual(['depuis le second onglet']);
-    expect(Object.keys(realtime.rooms.get(workshopId)!.state.participants)).toHaveLength(1);
+    expect(Object.keys(realtime.rooms.get(workshopId)!.durable.participants)).toHaveLength(1);
   });
 });

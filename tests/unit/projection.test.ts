@@ -54,7 +54,7 @@ function viewJson(view: AudienceView): Record<string, unknown> {
 /** Every replica of the room against a full projection of its durable state. */
 function expectMatchesFull(room: WorkshopRoom, where: () => string): void {
   expect(room.projectionProblems(), `indexes${where()}`).toEqual([]);
-  const state = room.state;
+  const state = room.durable;
   const held = [...room.privateReplicas.keys()];
   const full = project(state, room.shown, held);
   expect(docJson(room.replicas.public), `public${where()}`).toEqual(viewJson(full.public));
@@ -159,13 +159,13 @@ async function runBatches(batches: { steps: Step[]; around: Around }[]): Promise
       for (const s of b.steps) {
         ctx.advance(1000);
         // Decided against the latest state, as the transport does.
-        const actor = actorFor(room.latest, s);
-        const command = commandFor(room.latest, s);
+        const actor = actorFor(room.decided, s);
+        const command = commandFor(room.decided, s);
         trail.push(`${actor.role} ${JSON.stringify(command)}`);
         acks.push(room.run(actor, command, `op-${++op}`));
       }
       await Promise.all(acks);
-      const ids = Object.keys(room.state.participants);
+      const ids = Object.keys(room.durable.participants);
       const id = ids[b.around.who % Math.max(ids.length, 1)];
       if (id !== undefined) {
         if (b.around.kind === 'connect') {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TicketBook } from '../../../server/tickets';
+import { TicketBook } from '../../../server/access/tickets';
 
 describe('replica tickets', () => {
   it('[X34] a grant looks only at the expired tickets it drops, plus one: N grants cost O(N)', () => {

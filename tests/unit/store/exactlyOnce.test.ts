@@ -105,7 +105,7 @@ describe('exactly once, however long a phone was away', () => {
 
     const resend = await room.run(actor, post, first);
     expect(resend).toEqual({ ok: true, value: { duplicate: 'true' } });
-    expect(count(room.state)).toBe(1);
+    expect(count(room.durable)).toBe(1);
 
     // After a reload (a restart) as well.
     const loaded = await load();
@@ -114,14 +114,14 @@ describe('exactly once, however long a phone was away', () => {
       ok: true,
       value: { duplicate: 'true' },
     });
-    expect(count(reloaded.state)).toBe(1);
+    expect(count(reloaded.durable)).toBe(1);
     expect(fatal).toEqual([]);
 
     // The recent answers alone would have applied it twice.
     const withoutMarks: LoadedWorkshop = { ...loaded, marks: [] };
     const forgetful = new WorkshopRoom(withoutMarks, new MemoryStore(), ctx, () => {});
     expect(await forgetful.run(actor, post, first)).toMatchObject({ ok: true });
-    expect(count(forgetful.state)).toBe(2);
+    expect(count(forgetful.durable)).toBe(2);
     for (const r of [room, reloaded, forgetful]) r.destroy();
   });
 });

@@ -56,7 +56,7 @@ describe('failures of the disk', () => {
         Object.values(readSnapshot(room.replicas.public.doc).notes).map((n) => n.text),
       ).toEqual(expect.arrayContaining(['avant']));
       expect(JSON.stringify(readSnapshot(room.replicas.public.doc))).not.toContain('perdue');
-      expect(texts(room.state)).not.toContain('perdue');
+      expect(texts(room.durable)).not.toContain('perdue');
       room.destroy();
       disk.set(() => {});
       await store.close();

@@ -1,0 +1,265 @@
+import * as v from 'valibot';
+import { execute, type Command, type ParticipantId } from '../src/lib/domain/index';
+import type { Ack } from '../src/lib/protocol/ack';
+import { normaliseCode } from '../src/lib/protocol/codes';
+import { envelopeSchema, parseCommand, type ClientCommand } from '../src/lib/protocol/commands';
+import { PROTOCOL_VERSION } from '../src/lib/protocol/version';
+import { refusal, stillValid, type Access, type Refusal, type SessionData } from './access/index';
+import { askerKey, rejoinBudgets, slowDown, tooManyAttempts } from './access/limits';
+import { hashSecret, newId, randomSecret } from './crypto';
+import type { RoomRegistry } from './registry';
+import { VISITOR_SENDER } from './store/marks';
+import type { WorkshopStore } from './store/types';
+import { internalError, type WorkshopRoom } from './workshopRoom';
+
+/** What a command may set off beyond its own workshop's state, once its answer has gone out. */
+export interface WorkshopEffects {
+  /** Some open sessions may have lost their rights (a rejoin elsewhere, a removal, a revoked link). */
+  credentialsChanged(workshopId: string): void;
+  joinCodeChanged(workshopId: string): void;
+  /** The deletion is on record: let everyone go and erase it. */
+  deleted(workshopId: string): void;
+}
+
+export interface CommandServiceOptions {
+  rooms: RoomRegistry;
+  access: Access;
+  store: WorkshopStore;
+  effects: WorkshopEffects;
+  /** Called when a write to disk fails: the process can no longer promise durability. */
+  onFatal: (error: unknown) => void;
+  now: () => number;
+}
+
+/** Commands after which some open sessions may have lost their rights. */
+const ENDS_SESSIONS = new Set<string>([
+  'rejoinWorkshop',
+  'removeParticipant',
+  'revokeCoFacilitatorLink',
+  'rotateFacilitatorKey',
+]);
+
+function refuse(code: Refusal['code'], message?: string): Ack<never> {
+  return { ok: false, error: refusal(code, message) };
+}
+
+/**
+ * Commands from any transport: the envelope is parsed and validated, the asker's budgets
+ * spent, secrets hashed, the command run by its workshop's room, and what it sets off beyond the
+ * room (sessions that lose their rights, a new join code, a deletion) handed to the effects.
+ * It knows sessions as data, never as connections.
+ */
+export class CommandService {
+  readonly #rooms: RoomRegistry;
+  readonly #access: Access;
+  readonly #store: WorkshopStore;
+  readonly #effects: WorkshopEffects;
+  readonly #onFatal: (error: unknown) => void;
+  readonly #now: () => number;
+  /** Creations by address and op id, so a retried creation gets the first answer. */
+  readonly #created = new Map<string, Promise<Ack<unknown>>>();
+
+  constructor(options: CommandServiceOptions) {
+    this.#rooms = options.rooms;
+    this.#access = options.access;
+    this.#store = options.store;
+    this.#effects = options.effects;
+    this.#onFatal = options.onFatal;
+    this.#now = options.now;
+  }
+
+  /** A session opened: a participant counts as connected in their room. */
+  opened(session: SessionData): void {
+    const room = this.#roomOf(session);
+    if (room && session.actor.role === 'participant') room.connect(session.actor.participantId);
+  }
+
+  /** A session closed (budgets stay: they belong to the asker, who may come back at once). */
+  closed(session: SessionData): void {
+    const room = this.#roomOf(session);
+    if (room && session.actor.role === 'participant') room.disconnect(session.actor.participantId);
+  }
+
+  /** One command from a session, whatever its payload: always an answer, never a throw. */
+  async run(session: SessionData, payload: unknown): Promise<Ack<unknown>> {
+    if (!this.#access.limits.commands.take(askerKey(session))) return refuse('RATE_LIMITED');
+    const envelope = v.safeParse(envelopeSchema, payload);
+    if (!envelope.success) {
+      const version = (payload as { v?: unknown } | null)?.v;
+      if (version !== undefined && version !== PROTOCOL_VERSION) {
+        return refuse('UNSUPPORTED_PROTOCOL');
+      }
+      return refuse('BAD_REQUEST', 'The command envelope is malformed.');
+    }
+    const parsed = parseCommand(envelope.output.cmd);
+    if (!parsed.success) {
+      const issue = parsed.issues[0];
+      const where = issue.path?.map((p) => String(p.key)).join('.') ?? 'command';
+      return refuse('BAD_REQUEST', `Invalid ${where}: ${issue.message}`);
+    }
+    const command = parsed.output as ClientCommand;
+    const op = envelope.output.op;
+    if (command.type === 'createWorkshop') return this.#create(session, command, op);
+    const room = this.#roomOf(session);
+    if (!room) return refuse('NOT_FOUND');
+    return this.#runInRoom(session, room, command, op);
+  }
+
+  #roomOf(session: SessionData): WorkshopRoom | undefined {
+    return session.workshopId === null ? undefined : this.#rooms.get(session.workshopId);
+  }
+
+  #create(
+    session: SessionData,
+    command: Extract<ClientCommand, { type: 'createWorkshop' }>,
+    op: string,
+  ): Promise<Ack<unknown>> | Ack<unknown> {
+    if (session.workshopId !== null) return refuse('NOT_ALLOWED');
+    const refused = this.#access.creationRefused(session.address, command.createToken);
+    if (refused) return { ok: false, error: refused };
+    // A retried creation (same op id) gets the first answer, not a second workshop, and does
+    // not spend another creation from the address's budget.
+    const key = `${session.address}:${op}`;
+    const seen = this.#created.get(key);
+    if (seen) return seen;
+    const { creations } = this.#access.limits;
+    if (!creations.take(session.address)) {
+      const minutes = Math.ceil(creations.retryAfter(session.address) / 60);
+      return refuse(
+        'RATE_LIMITED',
+        `Too many workshops created from here: try again in ${minutes} min.`,
+      );
+    }
+    const result = this.#createWorkshop(command, op);
+    this.#created.set(key, result);
+    // The last 1000 answers are kept; one that threw is forgotten, so a retry tries again.
+    result.catch(() => this.#created.delete(key));
+    if (this.#created.size > 1000) this.#created.delete(this.#created.keys().next().value!);
+    return result;
+  }
+
+  async #createWorkshop(
+    command: Extract<ClientCommand, { type: 'createWorkshop' }>,
+    op: string,
+  ): Promise<Ack<unknown>> {
+    const key = randomSecret(16);
+    const joinCode = this.#rooms.freshJoinCode();
+    const now = this.#now();
+    const result = execute(
+      null,
+      { role: 'nobody' },
+      { ...command, joinCode, facilitatorKeyHash: hashSecret(key) },
+      { now, newId },
+    );
+    if (!result.ok) return result;
+    const workshop = result.value.state;
+    const reply = { workshopId: workshop.id, joinCode };
+    try {
+      await this.#store.append(workshop.id, {
+        op,
+        actor: 'nobody',
+        at: now,
+        events: result.value.decision.events,
+        reply,
+      });
+    } catch (error) {
+      // Fail-stop, as for any other command whose record could not be written.
+      this.#onFatal(error);
+      return internalError();
+    }
+    this.#rooms.add({ state: workshop, acks: [], lastActivityAt: now });
+    return { ok: true, value: { workshopId: workshop.id, joinCode, facilitatorKey: key } };
+  }
+
+  async #runInRoom(
+    session: SessionData,
+    room: WorkshopRoom,
+    command: Exclude<ClientCommand, { type: 'createWorkshop' }>,
+    op: string,
+  ): Promise<Ack<unknown>> {
+    if (!stillValid(session, room.decided)) {
+      // A rejoin elsewhere, a removal, a revoked or rotated link: the session's rights end here.
+      if (session.actor.role !== 'participant') {
+        return refuse('NOT_ALLOWED', 'This link no longer gives access to the workshop.');
+      }
+      room.disconnect(session.actor.participantId);
+      session.actor = { role: 'nobody' };
+    }
+    const domainCommand = this.#withSecrets(session, command);
+    if ('error' in domainCommand) return { ok: false, error: domainCommand.error };
+    const workshopId = room.durable.id;
+    const limits = this.#access.limits;
+    const failures = rejoinBudgets(limits, session, workshopId);
+    if (command.type === 'rejoinWorkshop' && failures.some(([b, key]) => !b.allows(key))) {
+      const wait = Math.max(...failures.map(([b, key]) => b.retryAfter(key)));
+      return refuse('TOO_MANY_ATTEMPTS', tooManyAttempts(wait));
+    }
+    // New participants per address: a script must not fill a room to WORKSHOP_FULL. Taken before
+    // the join runs (many may arrive at once), given back if it did not let anyone in.
+    const { joinsPerAddress } = limits;
+    const newcomer = command.type === 'joinWorkshop' && session.actor.role === 'nobody';
+    if (newcomer && !joinsPerAddress.take(session.address)) {
+      const wait = joinsPerAddress.retryAfter(session.address);
+      return refuse('RATE_LIMITED', slowDown('Too many people joined from this address', wait));
+    }
+    // Visitors who have not joined yet are told apart by their device token.
+    const sender =
+      session.actor.role === 'nobody' && session.tokenHash
+        ? `${VISITOR_SENDER}${session.tokenHash}`
+        : undefined;
+    const ack = await room.run(session.actor, domainCommand.command, op, sender);
+    if (newcomer && !ack.ok) joinsPerAddress.refund(session.address);
+    if (!ack.ok) {
+      if (ack.error.code === 'UNKNOWN_REJOIN_CODE') {
+        for (const [bucket, key] of failures) bucket.take(key);
+      }
+      return ack;
+    }
+    const joined = command.type === 'joinWorkshop' || command.type === 'rejoinWorkshop';
+    if (joined && session.actor.role === 'nobody') {
+      const participantId = ack.value.participantId as ParticipantId;
+      session.actor = { role: 'participant', participantId };
+      room.connect(participantId);
+    }
+    if (command.type === 'rotateFacilitatorKey') {
+      // The console that rotated holds the new key: it stays; every other holder of the old one goes.
+      session.keyHash = hashSecret(command.key);
+    }
+    // After the ack has gone out, so the sender hears the answer before anyone is let go.
+    if (ENDS_SESSIONS.has(command.type)) {
+      this.#effects.credentialsChanged(workshopId);
+    }
+    if (command.type === 'changeJoinCode') this.#effects.joinCodeChanged(workshopId);
+    if (command.type === 'deleteWorkshop') this.#effects.deleted(workshopId);
+    return ack;
+  }
+
+  /** The domain's command: secrets hashed, a new join code drawn here, the device's token added. */
+  #withSecrets(
+    session: SessionData,
+    command: Exclude<ClientCommand, { type: 'createWorkshop' }>,
+  ): { command: Command } | { error: Refusal } {
+    if (command.type === 'createCoFacilitatorLink' || command.type === 'rotateFacilitatorKey') {
+      const { key, ...rest } = command;
+      return { command: { ...rest, keyHash: hashSecret(key) } as Command };
+    }
+    if (command.type === 'changeJoinCode') {
+      // Drawn like a new workshop's: unique among every code in use, current or former.
+      return { command: { type: 'changeJoinCode', joinCode: this.#rooms.freshJoinCode() } };
+    }
+    if (command.type === 'joinWorkshop' || command.type === 'rejoinWorkshop') {
+      if (!session.tokenHash) {
+        return { error: refusal('BAD_REQUEST', 'A device token is required to join.') };
+      }
+      const { rejoinCode, ...rest } = command;
+      return {
+        command: {
+          ...rest,
+          tokenHash: session.tokenHash,
+          rejoinCodeHash: hashSecret(normaliseCode(rejoinCode)),
+        } as Command,
+      };
+    }
+    return { command: command as Command };
+  }
+}
