@@ -3,7 +3,7 @@ import type { Duplex } from 'node:stream';
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import * as syncProtocol from 'y-protocols/sync';
-import { WebSocketServer, type WebSocket } from 'ws';
+import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import * as Y from 'yjs';
 import { parseRoomName, YJS_PATH, type AudienceKey } from '../../src/lib/protocol/replica';
 
@@ -56,6 +56,7 @@ export interface RoomResolver {
 }
 
 interface Room {
+  name: string;
   doc: Y.Doc;
   conns: Set<WebSocket>;
   onUpdate: (update: Uint8Array, origin: unknown) => void;
@@ -75,26 +76,36 @@ export interface EndpointStats {
   cutForMessages: number;
 }
 
-/** A connection's message budget: `burst` at once, refilled at `perSecond`. */
-class MessageBudget {
-  #tokens: number;
-  #at = Date.now();
+/**
+ * What the endpoint keeps for one connection, in one small object: its room, its message budget
+ * (`messageBurst` at once, refilled at `messagesPerSecond`) and the sync requests it made. The
+ * listeners are shared by every connection (closures of its own cost a connection about 0.5 KB).
+ */
+interface Conn {
+  room: Room;
+  tokens: number;
+  at: number;
+  syncRequests: number;
+}
 
-  constructor(
-    private readonly burst: number,
-    private readonly perSecond: number,
-  ) {
-    this.#tokens = burst;
-  }
+/** Listeners for every connection at once: the emitter passes the connection as `this`. */
+function sharedListeners(
+  onMessage: (ws: WebSocket, data: RawData, isBinary: boolean) => void,
+  onClose: (ws: WebSocket) => void,
+) {
+  return {
+    message(this: WebSocket, data: RawData, isBinary: boolean): void {
+      onMessage(this, data, isBinary);
+    },
+    close(this: WebSocket): void {
+      onClose(this);
+    },
+  };
+}
 
-  take(): boolean {
-    const now = Date.now();
-    this.#tokens = Math.min(this.burst, this.#tokens + ((now - this.#at) / 1000) * this.perSecond);
-    this.#at = now;
-    if (this.#tokens < 1) return false;
-    this.#tokens -= 1;
-    return true;
-  }
+/** Shared by every connection: an error on one ends it. */
+function terminateOnError(this: WebSocket): void {
+  this.terminate();
 }
 
 /**
@@ -109,6 +120,9 @@ class MessageBudget {
 export class YjsEndpoint {
   readonly #wss: WebSocketServer;
   readonly #rooms = new Map<string, Room>();
+  readonly #conns = new Map<WebSocket, Conn>();
+  /** One listener of each kind for every connection (`this` is the connection). */
+  readonly #listeners: ReturnType<typeof sharedListeners>;
   readonly #keepAlive: NodeJS.Timeout;
   readonly #limits: EndpointLimits;
   readonly stats: EndpointStats = {
@@ -124,7 +138,12 @@ export class YjsEndpoint {
   ) {
     const { maxPayload, keepAliveMs, ...limits } = options;
     this.#limits = { ...ENDPOINT_LIMITS, ...definedOnly(limits) };
-    this.#wss = new WebSocketServer({ noServer: true, maxPayload });
+    // Our rooms track the connections: the server's own set would hold each one a second time.
+    this.#wss = new WebSocketServer({ noServer: true, maxPayload, clientTracking: false });
+    this.#listeners = sharedListeners(
+      (ws, data, isBinary) => this.#message(ws, data, isBinary),
+      (ws) => this.#closed(ws),
+    );
     this.#keepAlive = setInterval(() => this.#ping(), keepAliveMs ?? 15_000);
     this.#keepAlive.unref();
   }
@@ -155,7 +174,7 @@ export class YjsEndpoint {
   }
 
   #accept(ws: WebSocket, name: string | null, ticket: string): void {
-    ws.on('error', () => ws.terminate());
+    ws.on('error', terminateOnError);
     const parsed = name === null ? null : parseRoomName(name);
     if (!parsed || name === null) return ws.close(CLOSE.BAD_ROOM, 'unknown room');
     if (parsed.epoch !== this.resolver.epoch) return ws.close(CLOSE.STALE_EPOCH, 'new epoch');
@@ -163,30 +182,16 @@ export class YjsEndpoint {
     if (typeof doc === 'number') return ws.close(doc, 'not allowed');
     const room = this.#room(name, doc);
     room.conns.add(ws);
+    this.#conns.set(ws, {
+      room,
+      tokens: this.#limits.messageBurst,
+      at: Date.now(),
+      syncRequests: 0,
+    });
     this.stats.opened++;
     ws.binaryType = 'nodebuffer';
-    const budget = new MessageBudget(this.#limits.messageBurst, this.#limits.messagesPerSecond);
-    let syncRequests = 0;
-    const mayAnswer = () => {
-      if (++syncRequests <= this.#limits.syncRequests) return true;
-      this.stats.cutForMessages++;
-      ws.close(CLOSE.TOO_MANY_MESSAGES, 'too many sync requests');
-      return false;
-    };
-    ws.on('message', (data, isBinary) => {
-      if (ws.readyState !== ws.OPEN) return;
-      if (!budget.take()) {
-        this.stats.cutForMessages++;
-        ws.close(CLOSE.TOO_MANY_MESSAGES, 'too many messages');
-        return;
-      }
-      if (!isBinary) return;
-      this.#onMessage(ws, room, new Uint8Array(data as Buffer), mayAnswer);
-    });
-    ws.on('close', () => {
-      room.conns.delete(ws);
-      if (room.conns.size === 0) this.#dropRoom(name);
-    });
+    ws.on('message', this.#listeners.message);
+    ws.on('close', this.#listeners.close);
     // Start the exchange: our state vector, so the client sends nothing we would drop anyway.
     const encoder = encoding.createEncoder();
     encoding.writeVarUint(encoder, MESSAGE_SYNC);
@@ -194,14 +199,56 @@ export class YjsEndpoint {
     this.#send(ws, encoding.toUint8Array(encoder));
   }
 
-  #onMessage(ws: WebSocket, room: Room, message: Uint8Array, mayAnswer: () => boolean): void {
+  #message(ws: WebSocket, data: RawData, isBinary: boolean): void {
+    const conn = this.#conns.get(ws);
+    if (!conn || ws.readyState !== ws.OPEN) return;
+    if (!this.#takeMessage(conn)) {
+      this.stats.cutForMessages++;
+      ws.close(CLOSE.TOO_MANY_MESSAGES, 'too many messages');
+      return;
+    }
+    if (!isBinary) return;
+    this.#onMessage(ws, conn, new Uint8Array(data as Buffer));
+  }
+
+  /** One message out of the connection's budget, or false when it is spent. */
+  #takeMessage(conn: Conn): boolean {
+    const { messageBurst, messagesPerSecond } = this.#limits;
+    const now = Date.now();
+    conn.tokens = Math.min(
+      messageBurst,
+      conn.tokens + ((now - conn.at) / 1000) * messagesPerSecond,
+    );
+    conn.at = now;
+    if (conn.tokens < 1) return false;
+    conn.tokens -= 1;
+    return true;
+  }
+
+  #mayAnswer(ws: WebSocket, conn: Conn): boolean {
+    if (++conn.syncRequests <= this.#limits.syncRequests) return true;
+    this.stats.cutForMessages++;
+    ws.close(CLOSE.TOO_MANY_MESSAGES, 'too many sync requests');
+    return false;
+  }
+
+  #closed(ws: WebSocket): void {
+    const conn = this.#conns.get(ws);
+    if (!conn) return;
+    this.#conns.delete(ws);
+    const { room } = conn;
+    room.conns.delete(ws);
+    if (room.conns.size === 0) this.#dropRoom(room.name);
+  }
+
+  #onMessage(ws: WebSocket, conn: Conn, message: Uint8Array): void {
     try {
       const decoder = decoding.createDecoder(message);
       const type = decoding.readVarUint(decoder);
       if (type === MESSAGE_SYNC) {
         const syncType = decoding.readVarUint(decoder);
-        if (syncType === syncProtocol.messageYjsSyncStep1 && mayAnswer()) {
-          this.#send(ws, this.#answerStep1(room, decoding.readVarUint8Array(decoder)));
+        if (syncType === syncProtocol.messageYjsSyncStep1 && this.#mayAnswer(ws, conn)) {
+          this.#send(ws, this.#answerStep1(conn.room, decoding.readVarUint8Array(decoder)));
         }
         // sync step 2 and updates from a client are dropped: clients cannot write here.
       } else if (type !== MESSAGE_AWARENESS) {
@@ -236,6 +283,7 @@ export class YjsEndpoint {
     if (existing && existing.doc === doc) return existing;
     if (existing) this.#dropRoom(name);
     const room: Room = {
+      name,
       doc,
       conns: new Set(),
       full: null,
