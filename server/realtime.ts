@@ -48,11 +48,18 @@ export interface RealtimeOptions {
   connectionsPerAddress?: number;
   /** How long a private replica outlives its participant's last connection (tests). */
   privateReleaseMs?: number;
+  /**
+   * A workshop nobody has used for this long (no session, no replica connection, no command)
+   * is put away and loaded again when someone comes back (null: never).
+   */
+  idleUnloadMs?: number | null;
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** How often the retention period is checked while the server runs. */
 const RETENTION_CHECK_MS = 60 * 60 * 1000;
+/** How long a workshop nobody uses stays in memory, by default. */
+export const IDLE_UNLOAD_MS = 10 * 60 * 1000;
 
 /** Whether an upgrade request is for socket.io or the Yjs endpoint (the rest is not ours). */
 export function isRealtimeUpgrade(url: string | undefined): boolean {
@@ -96,8 +103,10 @@ export class Realtime implements WorkshopEffects {
   readonly store: WorkshopStore;
   readonly maxMessageBytes: number;
   readonly retentionDays: number | null;
+  readonly idleUnloadMs: number | null;
   readonly now: () => number;
   #retentionTimer: ReturnType<typeof setInterval> | null = null;
+  #idleTimer: ReturnType<typeof setInterval> | null = null;
   #io: SocketServer | null = null;
   #upgrade: ((req: IncomingMessage, socket: Duplex, head: Buffer) => void) | null = null;
   #http: HttpServer | null = null;
@@ -106,9 +115,11 @@ export class Realtime implements WorkshopEffects {
     this.store = options.store;
     this.maxMessageBytes = options.maxMessageBytes ?? 16 * 1024;
     this.retentionDays = options.retentionDays ?? null;
+    this.idleUnloadMs = options.idleUnloadMs === undefined ? IDLE_UNLOAD_MS : options.idleUnloadMs;
     this.now = options.now ?? Date.now;
     const onFatal = options.onFatal ?? failStop;
     this.rooms = new RoomRegistry(
+      this.store,
       (loaded) =>
         new WorkshopRoom(loaded, this.store, () => ({ now: this.now(), newId }), onFatal, {
           privateReleaseMs: options.privateReleaseMs,
@@ -164,6 +175,15 @@ export class Realtime implements WorkshopEffects {
         });
       }, RETENTION_CHECK_MS);
       realtime.#retentionTimer.unref();
+    }
+    if (realtime.idleUnloadMs !== null) {
+      const every = Math.max(1000, Math.min(60_000, realtime.idleUnloadMs / 2));
+      realtime.#idleTimer = setInterval(() => {
+        realtime.unloadIdle().catch((error: unknown) => {
+          console.error('cocrea: putting idle workshops away failed; retried later', error);
+        });
+      }, every);
+      realtime.#idleTimer.unref();
     }
     return realtime;
   }
@@ -246,8 +266,27 @@ export class Realtime implements WorkshopEffects {
     for (const open of this.sessions.of(workshopId)) {
       open.end({ code: reason, message: ERRORS[reason] });
     }
-    room.destroy();
+    if (room !== true) room.destroy();
     await this.store.erase(workshopId);
+  }
+
+  /**
+   * Put away every workshop nobody has used for `idleUnloadMs`: no session open, no replica
+   * connection, no write under way. Its tickets go (a screen coming back asks for new ones,
+   * which loads it again). Returns the ids put away.
+   */
+  async unloadIdle(): Promise<string[]> {
+    if (this.idleUnloadMs === null) return [];
+    const before = this.now() - this.idleUnloadMs;
+    const idle = [...this.rooms.values()]
+      .filter((room) => room.lastUsedAt <= before && !room.inUse)
+      .map((room) => room.durable.id)
+      .filter((id) => this.sessions.of(id).length === 0);
+    for (const id of idle) {
+      this.access.tickets.revoke(id, '');
+      await this.rooms.sleep(id);
+    }
+    return idle;
   }
 
   /**
@@ -257,9 +296,9 @@ export class Realtime implements WorkshopEffects {
   async eraseInactive(): Promise<string[]> {
     if (this.retentionDays === null) return [];
     const before = this.now() - this.retentionDays * DAY_MS;
-    const expired = [...this.rooms.values()]
-      .filter((room) => room.lastActivityAt < before)
-      .map((room) => room.durable.id);
+    const expired = [...this.rooms.activity()]
+      .filter(([, lastActivityAt]) => lastActivityAt < before)
+      .map(([id]) => id);
     for (const id of expired) await this.removeWorkshop(id, 'WORKSHOP_EXPIRED');
     return expired;
   }
@@ -267,6 +306,10 @@ export class Realtime implements WorkshopEffects {
   /** The address a request comes from, as limits count it (see clientAddress, addressKey). */
   addressOf(req: IncomingMessage): string {
     return this.access.addressOf(req.socket.remoteAddress ?? '', req.headers['x-forwarded-for']);
+  }
+
+  #touch(workshopId: string | null): void {
+    if (workshopId !== null) this.rooms.get(workshopId)?.touch(this.now());
   }
 
   /** What socket.io's handlers may ask of the server, and nothing more. */
@@ -279,10 +322,12 @@ export class Realtime implements WorkshopEffects {
       opened: (open: OpenSession) => {
         this.sessions.add(open);
         this.commands.opened(open.data);
+        this.#touch(open.data.workshopId);
       },
       closed: (open: OpenSession) => {
         this.sessions.delete(open);
         this.commands.closed(open.data);
+        this.#touch(open.data.workshopId);
       },
     };
   }
@@ -334,6 +379,7 @@ export class Realtime implements WorkshopEffects {
 
   async close(): Promise<void> {
     if (this.#retentionTimer) clearInterval(this.#retentionTimer);
+    if (this.#idleTimer) clearInterval(this.#idleTimer);
     this.yjs.close();
     if (this.#http && this.#upgrade) this.#http.off('upgrade', this.#upgrade);
     if (this.#io) {

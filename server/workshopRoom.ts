@@ -58,6 +58,10 @@ export class WorkshopRoom {
   #projectedShown: ReadonlySet<string> = this.#shown;
   /** When the last command was stored (the retention period counts from there). */
   lastActivityAt: number;
+  /** When someone last came, went or sent a command (a room unused for a while is put away). */
+  lastUsedAt: number;
+  /** Commands decided and not yet on disk. */
+  #writing = 0;
 
   constructor(
     loaded: LoadedWorkshop,
@@ -70,6 +74,7 @@ export class WorkshopRoom {
     this.#state = loaded.state;
     this.#durable = loaded.state;
     this.lastActivityAt = loaded.lastActivityAt;
+    this.lastUsedAt = ctx().now;
     for (const [key, reply] of loaded.acks) {
       this.#acks.set(key, Promise.resolve({ ok: true, value: reply }));
     }
@@ -131,6 +136,9 @@ export class WorkshopRoom {
       state,
     );
     this.#tail = written.catch(() => undefined);
+    this.#writing++;
+    this.lastUsedAt = ctx.now;
+    void this.#tail.then(() => this.#writing--);
     const ack = written.then(
       (): Ack => {
         this.#durable = state;
@@ -150,6 +158,19 @@ export class WorkshopRoom {
     this.#acks.set(key, ack);
     if (this.#acks.size > REMEMBERED_ACKS) this.#acks.delete(this.#acks.keys().next().value!);
     return ack;
+  }
+
+  /** Someone came or went (any role): the room counts as used now. */
+  touch(now: number): void {
+    this.lastUsedAt = Math.max(this.lastUsedAt, now);
+  }
+
+  /** True while a write is under way or a replica connection reads any of its replicas. */
+  get inUse(): boolean {
+    if (this.#writing > 0 || this.#connections.size > 0) return true;
+    if (this.replicas.public.watched || this.replicas.facilitator.watched) return true;
+    for (const replica of this.#private.values()) if (replica.watched) return true;
+    return false;
   }
 
   /** Count a participant's connection (a participant may have several tabs). */

@@ -9,7 +9,7 @@ import {
   type Welcome,
 } from '../../src/lib/protocol/replica';
 import { PROTOCOL_VERSION } from '../../src/lib/protocol/version';
-import { hashSecret } from '../crypto';
+import { hashSecret, normaliseJoinCode } from '../crypto';
 import { RATE_LIMITS, TokenBuckets, type LimitName, type RateLimit } from '../rateLimit';
 import type { RoomLookup } from '../registry';
 import { addressKey, clientAddress } from '../transport/clientAddress';
@@ -129,7 +129,7 @@ export class Access {
    * bits) cannot be guessed, so consoles are never throttled: a stranger at the venue cannot
    * lock the facilitator out.
    */
-  admit(auth: unknown, address: string): SessionData | Refusal {
+  async admit(auth: unknown, address: string): Promise<SessionData | Refusal> {
     const fields = auth as Record<string, unknown> | undefined;
     const token = typeof fields?.token === 'string' ? fields.token.slice(0, 64) : '';
     const client = { address, device: `${address}|${token}` };
@@ -144,6 +144,12 @@ export class Access {
         failuresPerDevice.retryAfter(client.device),
       );
       return refusal('TOO_MANY_ATTEMPTS', tooManyAttempts(wait));
+    }
+    // A workshop put away while nobody used it is loaded again for whoever comes back.
+    if (typeof fields?.workshopId === 'string' && fields.workshopId.length <= 64) {
+      await this.rooms.wake(fields.workshopId);
+    } else if (guessable && (fields.code as string).length <= 32) {
+      await this.rooms.wakeByCode(normaliseJoinCode(fields.code as string));
     }
     const session = authenticate(this.rooms, auth, client);
     if (typeof session !== 'string') return session;
@@ -221,10 +227,11 @@ export class Access {
    * failed attempt, from the same budget as an unknown code over the socket: the page must not
    * be a faster way to guess codes than the socket is.
    */
-  joinPage(rawCode: string, address: string): JoinPageData {
+  async joinPage(rawCode: string, address: string): Promise<JoinPageData> {
     const code = rawCode.toUpperCase();
     const failures = this.limits.failuresPerAddress;
     if (!failures.allows(address)) return { status: 'unknown' };
+    if (CODE.test(code)) await this.rooms.wakeByCode(code);
     const found = CODE.test(code) ? this.rooms.byCode(code) : undefined;
     const state = found?.room.decided;
     if (!found?.current || !state || state.deletedAt !== undefined) {

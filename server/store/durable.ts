@@ -136,18 +136,30 @@ export class DurableStore implements WorkshopStore {
   async loadAll(): Promise<LoadedWorkshop[]> {
     const loaded: LoadedWorkshop[] = [];
     for (const { id } of this.#index.data.workshops) {
-      if (!ID.test(id)) continue;
-      const open = await this.#open(id);
-      if (open.state) {
-        loaded.push({
-          state: open.state,
-          acks: [...open.acks],
-          marks: open.marks.list(),
-          lastActivityAt: open.lastAt,
-        });
-      }
+      const workshop = await this.load(id);
+      if (workshop) loaded.push(workshop);
     }
     return loaded;
+  }
+
+  async load(workshopId: string): Promise<LoadedWorkshop | null> {
+    if (!ID.test(workshopId)) return null;
+    if (!this.#index.data.workshops.some((w) => w.id === workshopId)) return null;
+    const open = await this.#open(workshopId);
+    if (!open.state) return null;
+    return {
+      state: open.state,
+      acks: [...open.acks],
+      marks: open.marks.list(),
+      lastActivityAt: open.lastAt,
+    };
+  }
+
+  async release(workshopId: string): Promise<void> {
+    const opening = this.#workshops.get(workshopId);
+    if (!opening) return;
+    this.#workshops.delete(workshopId);
+    await this.#closeWorkshop(await opening);
   }
 
   /** Resolves once the record is durable; a compaction it triggers is not waited for. */

@@ -8,15 +8,24 @@ export class MemoryStore implements WorkshopStore {
 
   async loadAll(): Promise<LoadedWorkshop[]> {
     const loaded: LoadedWorkshop[] = [];
-    for (const records of this.#logs.values()) {
-      const acks: LoadedWorkshop['acks'] = [];
-      const marks = new SenderMarks();
-      const state = replay(null, records, acks, apply, marks);
-      const lastActivityAt = Math.max(...records.map((r) => r.at));
-      if (state) loaded.push({ state, acks, marks: marks.list(), lastActivityAt });
+    for (const id of this.#logs.keys()) {
+      const workshop = await this.load(id);
+      if (workshop) loaded.push(workshop);
     }
     return loaded;
   }
+
+  async load(workshopId: string): Promise<LoadedWorkshop | null> {
+    const records = this.#logs.get(workshopId);
+    if (!records) return null;
+    const acks: LoadedWorkshop['acks'] = [];
+    const marks = new SenderMarks();
+    const state = replay(null, records, acks, apply, marks);
+    const lastActivityAt = Math.max(...records.map((r) => r.at));
+    return state ? { state, acks, marks: marks.list(), lastActivityAt } : null;
+  }
+
+  async release(): Promise<void> {}
 
   async append(workshopId: string, record: LogRecord): Promise<void> {
     const log = this.#logs.get(workshopId) ?? [];

@@ -51,6 +51,13 @@ export interface WorkshopStore {
    * store that keeps a state may take it rather than apply the events again.
    */
   append(workshopId: string, record: LogRecord, after?: Workshop): Promise<void>;
+  /** One stored workshop, rebuilt from what is on record; null when there is none. */
+  load(workshopId: string): Promise<LoadedWorkshop | null>;
+  /**
+   * Let go of what is held in memory for a workshop nobody uses now (its records stay, and
+   * `load` brings it back). The caller appends nothing to it meanwhile.
+   */
+  release(workshopId: string): Promise<void>;
   /** Forget a workshop for good: every record, snapshot and index entry of it. */
   erase(workshopId: string): Promise<void>;
   close(): Promise<void>;

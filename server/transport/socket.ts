@@ -14,7 +14,7 @@ export interface SocketServices {
   /** The limits' view of where a client connects from (behind trusted proxies). */
   addressOf(remoteAddress: string, forwardedFor: string | string[] | undefined): string;
   /** The handshake: a session, or why not. */
-  admit(auth: unknown, address: string): SessionData | Refusal;
+  admit(auth: unknown, address: string): Promise<SessionData | Refusal>;
   hello(session: SessionData): Ack<Welcome>;
   command(session: SessionData, payload: unknown): Promise<Ack<unknown>>;
   opened(session: OpenSession): void;
@@ -36,20 +36,29 @@ export function registerSocketHandlers(io: Server, services: SocketServices): vo
     if (carrying.has(socket.conn)) {
       return refuseHandshake('BAD_REQUEST', 'This connection already carries a session.');
     }
-    let admitted: SessionData | Refusal;
-    try {
-      const { address, headers, auth } = socket.handshake;
-      admitted = services.admit(auth, services.addressOf(address, headers['x-forwarded-for']));
-    } catch (error) {
-      logRefused('a handshake', error);
-      return refuseHandshake('BAD_REQUEST');
-    }
-    if ('code' in admitted) return refuseHandshake(admitted.code, admitted.message);
-    socket.data.session = admitted;
-    // Free again once this session ends (a client may connect anew on the same transport).
+    // Taken at once: a second CONNECT on this transport while this one is checked is refused.
     carrying.add(socket.conn);
-    socket.once('disconnect', () => carrying.delete(socket.conn));
-    next();
+    const admitted = (async () => {
+      const { address, headers, auth } = socket.handshake;
+      return services.admit(auth, services.addressOf(address, headers['x-forwarded-for']));
+    })();
+    admitted.then(
+      (session) => {
+        if ('code' in session) {
+          carrying.delete(socket.conn);
+          return refuseHandshake(session.code, session.message);
+        }
+        socket.data.session = session;
+        // Free again once this session ends (a client may connect anew on the same transport).
+        socket.once('disconnect', () => carrying.delete(socket.conn));
+        next();
+      },
+      (error: unknown) => {
+        carrying.delete(socket.conn);
+        logRefused('a handshake', error);
+        refuseHandshake('BAD_REQUEST');
+      },
+    );
   });
 
   io.on('connection', (socket) => {

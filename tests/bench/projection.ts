@@ -105,6 +105,8 @@ function median(xs: number[]): number {
 const store: WorkshopStore = {
   loadAll: () => Promise.resolve([]),
   append: () => Promise.resolve(),
+  load: () => Promise.resolve(null),
+  release: () => Promise.resolve(),
   erase: () => Promise.resolve(),
   close: () => Promise.resolve(),
 };

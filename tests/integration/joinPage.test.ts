@@ -11,7 +11,7 @@ describe("the join page's server-side view", () => {
     const room = await openRoom(url);
     const ana = await joinAs(url, room.joinCode, 'Ana Secrète');
 
-    const found = joinPageData(room.joinCode.toLowerCase(), HERE, null);
+    const found = await joinPageData(room.joinCode.toLowerCase(), HERE, null);
     expect(found.status).toBe('found');
     if (found.status !== 'found') return;
     expect(Object.keys(found.workshop).sort()).toEqual(
@@ -32,14 +32,14 @@ describe("the join page's server-side view", () => {
 
     // Joining closed: the page says so (the form shows the notice).
     await sendOk(room.console_, { type: 'setJoining', open: false });
-    const closed = joinPageData(room.joinCode, HERE, null);
+    const closed = await joinPageData(room.joinCode, HERE, null);
     expect(closed.status === 'found' && closed.workshop.joiningOpen).toBe(false);
 
     const { joinCode } = await sendOk(room.console_, { type: 'changeJoinCode' });
-    expect(joinPageData(room.joinCode, HERE, null)).toEqual({ status: 'notFound' });
-    expect(joinPageData(joinCode!, HERE, null).status).toBe('found');
-    expect(joinPageData('ZZZZZZ', HERE, null)).toEqual({ status: 'notFound' });
-    expect(joinPageData('not a code!', HERE, null)).toEqual({ status: 'notFound' });
+    expect(await joinPageData(room.joinCode, HERE, null)).toEqual({ status: 'notFound' });
+    expect((await joinPageData(joinCode!, HERE, null)).status).toBe('found');
+    expect(await joinPageData('ZZZZZZ', HERE, null)).toEqual({ status: 'notFound' });
+    expect(await joinPageData('not a code!', HERE, null)).toEqual({ status: 'notFound' });
   });
 
   it('[FS9] a code that leads nowhere costs the address a failed attempt, shared with the socket: once spent, the page cannot tell (and names no workshop)', async () => {
@@ -48,16 +48,16 @@ describe("the join page's server-side view", () => {
     const failures = realtime.access.limits.failuresPerAddress;
     let spent = 0;
     while (failures.allows(HERE) && spent < 100) {
-      expect(joinPageData(`ZZ${String(spent).padStart(4, '0')}`, HERE, null)).toEqual({
+      expect(await joinPageData(`ZZ${String(spent).padStart(4, '0')}`, HERE, null)).toEqual({
         status: 'notFound',
       });
       spent++;
     }
     expect(spent).toBe(30);
     // Spent: even the right code gets "cannot tell" (the phone asks over the socket, throttled).
-    expect(joinPageData(room.joinCode, HERE, null)).toEqual({ status: 'unknown' });
+    expect(await joinPageData(room.joinCode, HERE, null)).toEqual({ status: 'unknown' });
     // Another address is not affected; a proxy's header is not believed unless trusted.
-    expect(joinPageData(room.joinCode, '10.0.0.2', null).status).toBe('found');
-    expect(joinPageData(room.joinCode, HERE, '10.0.0.3').status).toBe('unknown');
+    expect((await joinPageData(room.joinCode, '10.0.0.2', null)).status).toBe('found');
+    expect((await joinPageData(room.joinCode, HERE, '10.0.0.3')).status).toBe('unknown');
   });
 });

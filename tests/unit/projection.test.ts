@@ -32,6 +32,8 @@ function memoryStore(): WorkshopStore & { records: LogRecord[] } {
   return {
     records,
     loadAll: () => Promise.resolve([]),
+    load: () => Promise.resolve(null),
+    release: () => Promise.resolve(),
     append: (_id, record) => {
       records.push(record);
       return Promise.resolve();

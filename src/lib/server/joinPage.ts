@@ -16,11 +16,11 @@ function sharedRealtime(): Realtime | undefined {
  * The join page's view of a code (see Access.joinPage); `unknown` when this process has no
  * realtime side (the phone then asks over the socket).
  */
-export function joinPageData(
+export async function joinPageData(
   rawCode: string,
   remoteAddress: string,
   forwardedFor: string | null,
-): JoinPageData {
+): Promise<JoinPageData> {
   const realtime = sharedRealtime();
   if (!realtime) return { status: 'unknown' };
   const { access } = realtime;

@@ -2,8 +2,8 @@ import { LIMITS } from '$lib/domain/index';
 import { joinPageData } from '$lib/server/joinPage';
 import type { PageServerLoad } from './$types';
 
-export const load: PageServerLoad = ({ params, url, request, getClientAddress }) => ({
-  ...joinPageData(params.code, getClientAddress(), request.headers.get('x-forwarded-for')),
+export const load: PageServerLoad = async ({ params, url, request, getClientAddress }) => ({
+  ...(await joinPageData(params.code, getClientAddress(), request.headers.get('x-forwarded-for'))),
   // A tap on "Join" before the scripts had run submitted the form the plain way (a GET to this
   // page): what was typed comes back in the fields, for a second tap.
   prefill: {
