@@ -7,6 +7,7 @@ import {
   type Note,
   type ShownGroups,
   type StageId,
+  type VisionStatement,
   type Workshop,
   type WorkshopEvent,
 } from '../src/lib/domain/index';
@@ -15,6 +16,7 @@ import type {
   LinkView,
   NoteView,
   ParticipantView,
+  StatementView,
   ThemeView,
   WorkshopView,
 } from '../src/lib/protocol/replica';
@@ -35,6 +37,7 @@ export interface AudienceView {
   notes: Record<string, NoteView>;
   themes: Record<string, ThemeView>;
   participants: Record<string, ParticipantView>;
+  statements: Record<string, StatementView>;
 }
 
 /** Every replica of a workshop at one moment. */
@@ -132,6 +135,26 @@ function workshopView(
     joiningOpen: state.joiningOpen,
     timer: { ...(state.timer ?? STOPPED_TIMER) },
   };
+}
+
+/** The same for the room and the console: a statement carries nothing personal. */
+function statementView(s: VisionStatement, position: number): StatementView {
+  return {
+    id: s.id,
+    title: s.title,
+    text: s.text,
+    locked: s.locked,
+    position,
+    updatedAt: s.updatedAt ?? null,
+  };
+}
+
+function statementViews(state: Workshop): Record<string, StatementView> {
+  const views: Record<string, StatementView> = {};
+  (state.statementOrder ?? []).forEach((id, i) => {
+    views[id] = statementView(state.statements![id]!, i);
+  });
+  return views;
 }
 
 function countPresent(state: Workshop): number {
@@ -262,6 +285,7 @@ export function project(
     publicThemes[theme.id] = views.public;
     facilitatorThemes[theme.id] = views.facilitator;
   }
+  const statements = statementViews(state);
   const privates = new Map<string, AudienceView>();
   for (const id of privateFor) {
     if (!participants[id]) continue;
@@ -273,6 +297,7 @@ export function project(
       notes,
       themes: {},
       participants: {},
+      statements: {},
     });
   }
   return {
@@ -282,6 +307,7 @@ export function project(
       notes: publicNotes,
       themes: publicThemes,
       participants: {},
+      statements,
     },
     facilitator: {
       meta: { workshop, links: linkViews(state) },
@@ -289,6 +315,7 @@ export function project(
       notes: facilitatorNotes,
       themes: facilitatorThemes,
       participants,
+      statements,
     },
     private: privates,
   };
@@ -310,6 +337,7 @@ export function emptyPatch(): ReplicaPatch {
     notes: new Map(),
     themes: new Map(),
     participants: new Map(),
+    statements: new Map(),
   };
 }
 
@@ -457,6 +485,7 @@ export class LiveProjection {
       notes,
       themes: {},
       participants: {},
+      statements: {},
     };
   }
 
@@ -480,6 +509,8 @@ export class LiveProjection {
     const boardIds = new Set<string>();
     const themeIds = new Set<string>();
     const participantIds = new Set<string>();
+    /** Statements whose view changes; a new order or a deletion moves every position. */
+    const statementIds = new Set<string>();
     let workshop = false;
     let links = false;
     for (const e of events) {
@@ -540,6 +571,22 @@ export class LiveProjection {
           links = true;
           break;
         case 'facilitatorKeyRotated':
+          break;
+        case 'statementAdded':
+          statementIds.add(e.statement.id);
+          break;
+        case 'statementRenamed':
+        case 'statementLocked':
+        case 'statementWritten':
+          statementIds.add(e.statementId);
+          break;
+        case 'statementDeleted':
+          // The ones after it move up.
+          statementIds.add(e.statementId);
+          for (const id of next.statementOrder ?? []) statementIds.add(id);
+          break;
+        case 'statementsReordered':
+          for (const id of e.statementIds) statementIds.add(id);
           break;
         default:
           // A removal, a column, board or theme going, the workshop's creation or deletion.
@@ -640,6 +687,15 @@ export class LiveProjection {
       const theme = themeViews(next, id, this.#notes(next, this.#notesByTheme.get(id)), groups);
       out.public.themes.set(id, theme.public);
       out.facilitator.themes.set(id, theme.facilitator);
+    }
+    if (statementIds.size > 0) {
+      const order = next.statementOrder ?? [];
+      for (const id of statementIds) {
+        const at = order.indexOf(id);
+        const view = at < 0 ? undefined : statementView(next.statements![id]!, at);
+        out.public.statements.set(id, view);
+        out.facilitator.statements.set(id, view);
+      }
     }
     for (const id of participantIds) {
       const p = next.participants[id];

@@ -346,6 +346,33 @@ const MATRIX: Record<Exclude<CommandType, 'createWorkshop'>, Case> = {
     command: (sc) => ({ type: 'deleteNote', noteId: sc.noteId }),
     check: (sc, _before, after) => expect(after.notes[sc.noteId]).toBeUndefined(),
   },
+  addStatement: {
+    expected: FACILITATOR_ONLY,
+    command: () => ({ type: 'addStatement', title: 'Une vision' }),
+    check: (_sc, before, after) =>
+      expect(after.statementOrder).toHaveLength(before.statementOrder!.length + 1),
+  },
+  renameStatement: {
+    expected: FACILITATOR_ONLY,
+    command: (sc) => ({ type: 'renameStatement', statementId: sc.statementId, title: 'Renommé' }),
+    check: (sc, _before, after) => expect(after.statements![sc.statementId]!.title).toBe('Renommé'),
+  },
+  moveStatement: {
+    expected: FACILITATOR_ONLY,
+    command: (sc) => ({ type: 'moveStatement', statementId: sc.statementId, direction: 'down' }),
+    check: (sc, _before, after) =>
+      expect(after.statementOrder).toEqual([sc.otherStatementId, sc.statementId]),
+  },
+  lockStatement: {
+    expected: FACILITATOR_ONLY,
+    command: (sc) => ({ type: 'lockStatement', statementId: sc.statementId, locked: true }),
+    check: (sc, _before, after) => expect(after.statements![sc.statementId]!.locked).toBe(true),
+  },
+  deleteStatement: {
+    expected: FACILITATOR_ONLY,
+    command: (sc) => ({ type: 'deleteStatement', statementId: sc.statementId }),
+    check: (sc, _before, after) => expect(after.statements![sc.statementId]).toBeUndefined(),
+  },
 };
 
 /** createWorkshop: only a connection that belongs to no workshop may create one. */
@@ -389,8 +416,8 @@ const CELLS = [
 
 describe('every command × every client, through the transport', () => {
   it('[X1] the table covers every wire command and every role', () => {
-    expect(new Set(CELLS.map((cell) => cell.type)).size).toBe(34);
-    expect(CELLS).toHaveLength(34 * ROLES.length);
+    expect(new Set(CELLS.map((cell) => cell.type)).size).toBe(39);
+    expect(CELLS).toHaveLength(39 * ROLES.length);
   });
 
   for (const { type, role, expected, c } of CELLS) {

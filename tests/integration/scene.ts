@@ -119,6 +119,9 @@ export interface Scene {
   otherNoteId: string;
   /** A second board on the define stage, after the first. */
   secondBoardId: string;
+  /** Two vision statements, in this order. */
+  statementId: string;
+  otherStatementId: string;
   sockets: Record<Role, Socket>;
   /** The decided state of the workshop (what the next command runs against). */
   latest(): Workshop;
@@ -170,6 +173,11 @@ export async function buildScene(server: RunningServer): Promise<Scene> {
     title: 'Deuxième tableau',
     columns: [],
   });
+  const { statementId } = await sendOk(facilitator, { type: 'addStatement', title: 'Vision' });
+  const { statementId: otherStatementId } = await sendOk(facilitator, {
+    type: 'addStatement',
+    title: 'Autre vision',
+  });
   const projector = await connect(server.url, { code: joinCode, as: 'projector' });
   const nobodyToken = newToken();
   const nobody = await connect(server.url, {
@@ -197,6 +205,8 @@ export async function buildScene(server: RunningServer): Promise<Scene> {
     otherThemeId: otherThemeId!,
     otherNoteId: otherNoteId!,
     secondBoardId: secondBoardId!,
+    statementId: statementId!,
+    otherStatementId: otherStatementId!,
     sockets: {
       facilitator,
       'co-facilitator': coFacilitator,

@@ -70,7 +70,13 @@ function scene() {
     columns: [],
   } as Command).reply!.boardId!;
   const otherThemeId = newTheme('Second thème');
+  const newStatement = (title: string) =>
+    run(s, facilitator, { type: 'addStatement', title }).reply!.statementId!;
+  const statementId = newStatement('Dans trois ans');
+  const otherStatementId = newStatement('Notre équipe');
   return {
+    statementId,
+    otherStatementId,
     s,
     actors,
     noteId,
@@ -158,6 +164,18 @@ function commandFor(
       return cmd.editNote(sc.noteId, 'Note modifiée');
     case 'deleteNote':
       return cmd.deleteNote(sc.noteId);
+    case 'addStatement':
+      return { type: 'addStatement', title: 'Une vision' };
+    case 'renameStatement':
+      return { type: 'renameStatement', statementId: sc.statementId, title: 'Dans cinq ans' };
+    case 'moveStatement':
+      return { type: 'moveStatement', statementId: sc.otherStatementId, direction: 'up' };
+    case 'lockStatement':
+      return { type: 'lockStatement', statementId: sc.statementId, locked: true };
+    case 'deleteStatement':
+      return { type: 'deleteStatement', statementId: sc.statementId };
+    case 'writeStatement':
+      return { type: 'writeStatement', statementId: sc.statementId, update: 'AQ', text: 'Oui' };
   }
 }
 
@@ -239,6 +257,20 @@ const MATRIX: Record<Exclude<CommandType, 'createWorkshop'>, Record<Role, string
   },
   editNote: AUTHOR_OR_FACILITATOR,
   deleteNote: AUTHOR_OR_FACILITATOR,
+  addStatement: FACILITATOR_ONLY,
+  renameStatement: FACILITATOR_ONLY,
+  moveStatement: FACILITATOR_ONLY,
+  lockStatement: FACILITATOR_ONLY,
+  deleteStatement: FACILITATOR_ONLY,
+  // The scene is in Définition: participants write in statements during Devenir only.
+  writeStatement: {
+    facilitator: OK,
+    'co-facilitator': OK,
+    author: 'STATEMENT_NOT_ACTIVE',
+    'other participant': 'STATEMENT_NOT_ACTIVE',
+    projector: 'NOT_ALLOWED',
+    nobody: 'NOT_JOINED',
+  },
 };
 
 type Cell = keyof typeof MATRIX;
@@ -300,6 +332,15 @@ function ruleFor(type: Cell, role: Role, expected: string): string {
     case 'editNote':
     case 'deleteNote':
       return role === 'projector' ? '[G4][N7]' : '[N7]';
+    case 'addStatement':
+      return '[V1]';
+    case 'renameStatement':
+    case 'moveStatement':
+    case 'lockStatement':
+    case 'deleteStatement':
+      return expected === OK ? '[V2]' : '[V1]';
+    case 'writeStatement':
+      return '[V4]';
     default:
       throw new Error(`no rule for ${type}`);
   }

@@ -6,6 +6,7 @@
 import fc from 'fast-check';
 import {
   BOARD_SETTINGS,
+  LIMITS,
   STAGES,
   TIMER_ACTIONS,
   type Actor,
@@ -65,6 +66,12 @@ const WEIGHTS: Record<CommandType, number> = {
   addNote: 12,
   editNote: 2,
   deleteNote: 2,
+  addStatement: 2,
+  renameStatement: 1,
+  moveStatement: 1,
+  lockStatement: 2,
+  deleteStatement: 1,
+  writeStatement: 5,
 };
 const TYPES = (Object.entries(WEIGHTS) as [CommandType, number][]).flatMap(([type, weight]) =>
   Array<CommandType>(weight).fill(type),
@@ -144,6 +151,7 @@ export function commandFor(state: Workshop, s: Step): Command {
     (t) => t.id,
   );
   const participants = Object.keys(state.participants);
+  const statements = state.statementOrder ?? [];
   const stage = c % 7 === 0 ? 'nowhere' : STAGES[a % STAGES.length]!;
   const device = `device-${a % 12}`;
   const any = { type: s.type } as Record<string, unknown>;
@@ -293,6 +301,33 @@ export function commandFor(state: Workshop, s: Step): Command {
       return { type: 'editNote', noteId: pick(notes, a, k) as never, text: s.text };
     case 'deleteNote':
       return { type: 'deleteNote', noteId: pick(notes, a, k) as never };
+    case 'addStatement':
+      return { type: 'addStatement', title: s.text };
+    case 'renameStatement':
+      return { type: 'renameStatement', statementId: pick(statements, a, k), title: s.text };
+    case 'moveStatement':
+      return {
+        type: 'moveStatement',
+        statementId: pick(statements, a, k),
+        direction: s.flag ? 'up' : 'down',
+      };
+    case 'lockStatement':
+      return { type: 'lockStatement', statementId: pick(statements, a, k), locked: s.flag };
+    case 'deleteStatement':
+      return { type: 'deleteStatement', statementId: pick(statements, a, k) };
+    case 'writeStatement': {
+      // sometimes exactly at the cap, sometimes one past it
+      const text =
+        c % 6 === 0
+          ? 'v'.repeat(LIMITS.statementLength + (s.flag ? 1 : 0))
+          : `${s.text} ${b}`.trim();
+      return {
+        type: 'writeStatement',
+        statementId: pick(statements, a, k),
+        update: `AQ${a}`,
+        text,
+      };
+    }
     default:
       return any as Command;
   }

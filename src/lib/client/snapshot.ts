@@ -5,6 +5,7 @@ import {
   type NoteView,
   type ParticipantView,
   type ReplicaSnapshot,
+  type StatementView,
   type WorkshopView,
 } from '../protocol/replica';
 
@@ -16,6 +17,7 @@ export const EMPTY_SNAPSHOT: ReplicaSnapshot = {
   notes: {},
   themes: {},
   participants: {},
+  statements: {},
 };
 
 /** Read a replica Y.Doc into plain data for rendering: the whole of it (see SnapshotReader). */
@@ -28,7 +30,20 @@ export function readSnapshot(doc: Y.Doc): ReplicaSnapshot {
     notes: doc.getMap(MAPS.notes).toJSON() as ReplicaSnapshot['notes'],
     themes: doc.getMap(MAPS.themes).toJSON() as ReplicaSnapshot['themes'],
     participants: doc.getMap(MAPS.participants).toJSON() as ReplicaSnapshot['participants'],
+    statements: doc.getMap(MAPS.statements).toJSON() as ReplicaSnapshot['statements'],
   };
+}
+
+const statementLists = new WeakMap<ReplicaSnapshot['statements'], readonly StatementView[]>();
+
+/** The vision statements in the workshop's order, worked out once per statements record. */
+export function statementsInOrder(snapshot: ReplicaSnapshot): readonly StatementView[] {
+  let list = statementLists.get(snapshot.statements);
+  if (!list) {
+    list = Object.values(snapshot.statements).sort((a, b) => a.position - b.position);
+    statementLists.set(snapshot.statements, list);
+  }
+  return list;
 }
 
 /**
@@ -264,13 +279,14 @@ const RECORDS = {
   [MAPS.boards]: 'boards',
   [MAPS.themes]: 'themes',
   [MAPS.participants]: 'participants',
+  [MAPS.statements]: 'statements',
 } as const;
 
 /**
  * Keeps a snapshot of a replica Y.Doc up to date from what each transaction changed: only the
  * keys that changed are read again, every other entry (and every untouched column list) keeps its
  * identity, so keyed `each` blocks and deriveds skip them. Each change publishes a new snapshot
- * object that never changes afterwards. Boards, themes and participants (a few hundred at most)
+ * object that never changes afterwards. Boards, themes, participants and statements (a few hundred at most)
  * are copied when they change; notes are not copied per update at all: screens list them through
  * the per-column index, and `snapshot.notes` is built on first read (see LazyNotes).
  */
@@ -322,6 +338,7 @@ export class SnapshotReader {
       boards: prev.boards,
       themes: prev.themes,
       participants: prev.participants,
+      statements: prev.statements,
     };
     let index = indexOf(prev);
     for (const [name, keys] of this.#changed) {

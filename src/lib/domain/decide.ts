@@ -24,6 +24,14 @@ import { setStage } from './commands/setStage';
 import { setStagePrompt } from './commands/setStagePrompt';
 import { setTimer } from './commands/setTimer';
 import {
+  addStatement,
+  deleteStatement,
+  lockStatement,
+  moveStatement,
+  renameStatement,
+  writeStatement,
+} from './commands/statements';
+import {
   createTheme,
   deleteTheme,
   linkThemes,
@@ -37,7 +45,7 @@ import { editedNote, recordedNote } from './aggregate';
 import { carryNoteCounts } from './noteCounts';
 import type { Result } from './errors';
 import type { WorkshopEvent } from './events';
-import type { Actor, Board, Context, Note, Workshop } from './model';
+import type { Actor, Board, Context, Note, VisionStatement, Workshop } from './model';
 
 const handlers: { [T in CommandType]: Handler<T> } = {
   createWorkshop,
@@ -74,6 +82,12 @@ const handlers: { [T in CommandType]: Handler<T> } = {
   addNote,
   editNote,
   deleteNote,
+  addStatement,
+  renameStatement,
+  moveStatement,
+  lockStatement,
+  deleteStatement,
+  writeStatement,
 };
 
 /** Decide what a command does to a workshop: the events it produces, or why it is refused. */
@@ -95,6 +109,10 @@ function withoutTheme(note: Note): Note {
 
 function withBoard(state: Workshop, board: Board): Workshop {
   return { ...state, boards: { ...state.boards, [board.id]: board } };
+}
+
+function withStatement(state: Workshop, statement: VisionStatement): Workshop {
+  return { ...state, statements: { ...state.statements, [statement.id]: statement } };
 }
 
 /** Apply one event to a workshop. Events are facts: apply never refuses one. */
@@ -336,6 +354,35 @@ export function apply(state: Workshop | null, event: WorkshopEvent): Workshop {
         }
       }
       return { ...state, notes };
+    }
+    case 'statementAdded':
+      return {
+        ...withStatement(state, event.statement),
+        statementOrder: [...(state.statementOrder ?? []), event.statement.id],
+      };
+    case 'statementRenamed': {
+      const statement = state.statements![event.statementId]!;
+      return withStatement(state, { ...statement, title: event.title });
+    }
+    case 'statementsReordered':
+      return { ...state, statementOrder: event.statementIds };
+    case 'statementLocked': {
+      const statement = state.statements![event.statementId]!;
+      return withStatement(state, { ...statement, locked: event.locked });
+    }
+    case 'statementDeleted': {
+      const statements = { ...state.statements };
+      delete statements[event.statementId];
+      const statementOrder = (state.statementOrder ?? []).filter((id) => id !== event.statementId);
+      return { ...state, statements, statementOrder };
+    }
+    case 'statementWritten': {
+      // The mirror follows the Yjs history; a write recorded just before its statement was
+      // deleted has no statement left to show it.
+      const statements = state.statements ?? {};
+      if (!Object.hasOwn(statements, event.statementId)) return state;
+      const statement = statements[event.statementId]!;
+      return withStatement(state, { ...statement, text: event.text, updatedAt: event.at });
     }
   }
 }

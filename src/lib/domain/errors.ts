@@ -41,6 +41,11 @@ export const ERRORS = {
   TOO_MANY_COLUMNS: 'A board cannot have more columns.',
   LAST_COLUMN: 'A board needs at least one column.',
   DUPLICATE_SECTOR: 'Two sectors have the same name.',
+  UNKNOWN_STATEMENT: 'There is no such vision statement.',
+  TOO_MANY_STATEMENTS: 'This workshop cannot have more vision statements.',
+  STATEMENT_LOCKED: 'This statement is locked: nobody writes in it for now.',
+  STATEMENT_NOT_ACTIVE: 'Vision statements are written during the Dream stage.',
+  STATEMENT_TOO_LONG: 'The statement is too long.',
   INTERNAL: 'Something went wrong on the server. Try again.',
 } as const;
 

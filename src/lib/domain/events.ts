@@ -10,6 +10,7 @@ import type {
   ParticipantId,
   StageId,
   Theme,
+  VisionStatement,
   Workshop,
 } from './model';
 import type { BoardSetting } from './commands/types';
@@ -49,4 +50,14 @@ export type WorkshopEvent =
   | { type: 'themesLinked'; themeId: string; answerId: string; linked: boolean }
   | { type: 'noteAdded'; note: Note }
   | { type: 'noteEdited'; noteId: NoteId; text: string; at: number }
-  | { type: 'noteDeleted'; noteId: NoteId };
+  | { type: 'noteDeleted'; noteId: NoteId }
+  | { type: 'statementAdded'; statement: VisionStatement }
+  | { type: 'statementRenamed'; statementId: string; title: string }
+  | { type: 'statementsReordered'; statementIds: string[] }
+  | { type: 'statementLocked'; statementId: string; locked: boolean }
+  | { type: 'statementDeleted'; statementId: string }
+  /**
+   * One Yjs update the writable room accepted (base64), with the whole text it leaves, as the
+   * server computed it. The update is kept for the room's history; `apply` reads only `text`.
+   */
+  | { type: 'statementWritten'; statementId: string; update: string; text: string; at: number };

@@ -2,7 +2,14 @@
 export * from './model';
 export * from './errors';
 export type { WorkshopEvent } from './events';
-export type { BoardSetting, Command, CommandType, CommandOf } from './commands/types';
+export type {
+  BoardSetting,
+  Command,
+  CommandType,
+  CommandOf,
+  ServerOnlyCommandType,
+} from './commands/types';
+export { checkStatementWrite, statementsInOrder, statementWritten } from './commands/statements';
 export { BOARD_SETTINGS } from './commands/types';
 export type { Decision } from './commands/decision';
 export { decide, apply, execute } from './decide';

@@ -1,4 +1,5 @@
 import { LIMITS, STAGES, type Workshop } from './model';
+import { textLength } from './text';
 
 /** Everything that must hold after any command. Returns the broken rules (empty when sound). */
 export function checkInvariants(state: Workshop): string[] {
@@ -96,9 +97,33 @@ export function checkInvariants(state: Workshop): string[] {
       broken.push(`removed participant ${p.id} kept a name, a sector or a token`);
     }
   }
+  broken.push(...statementProblems(state));
   if (Object.keys(state.notes).length > LIMITS.notesPerWorkshop) broken.push('too many notes');
   if (Object.keys(state.participants).length > LIMITS.participantsPerWorkshop) {
     broken.push('too many participants');
   }
+  return broken;
+}
+
+/** The order lists every statement once and nothing else; each within its caps. */
+function statementProblems(state: Workshop): string[] {
+  const broken: string[] = [];
+  const statements = state.statements ?? {};
+  const order = state.statementOrder ?? [];
+  if (new Set(order).size !== order.length) broken.push('a statement is listed twice');
+  for (const id of order) {
+    if (!Object.hasOwn(statements, id)) broken.push(`the order lists missing statement ${id}`);
+  }
+  for (const statement of Object.values(statements)) {
+    if (!order.includes(statement.id)) broken.push(`statement ${statement.id} is in no order`);
+    if (statement.title.trim() === '') broken.push(`statement ${statement.id} has no title`);
+    if (textLength(statement.title) > LIMITS.statementTitleLength) {
+      broken.push(`statement ${statement.id} title is too long`);
+    }
+    if (statement.text.length > LIMITS.statementLength) {
+      broken.push(`statement ${statement.id} is too long`);
+    }
+  }
+  if (order.length > LIMITS.statementsPerWorkshop) broken.push('too many statements');
   return broken;
 }

@@ -41,6 +41,10 @@ export const LIMITS = {
   notesPerParticipant: 200,
   notesPerWorkshop: 5000,
   participantsPerWorkshop: 500,
+  statementsPerWorkshop: 20,
+  statementTitleLength: 120,
+  /** In UTF-16 code units (JS string length), as Y.Text counts: see checkStatementWrite. */
+  statementLength: 1000,
 } as const;
 
 /** A sector a participant may say they belong to. */
@@ -118,6 +122,23 @@ export interface Note {
   group?: string;
 }
 
+/**
+ * A vision statement (Devenir), written by several people at once in the workshop's writable Yjs
+ * room. That room's history is the authority for `text`: the domain only mirrors the text each
+ * accepted update leaves (statementWritten), so every other reader needs no Yjs.
+ */
+export interface VisionStatement {
+  id: string;
+  /** A short title or prompt ("Dans trois ans, chaque personne…"). */
+  title: string;
+  text: string;
+  /** Nobody writes in it, the facilitator included, until it is unlocked. */
+  locked: boolean;
+  createdAt: number;
+  /** When its text last changed; absent until someone writes. */
+  updatedAt?: number;
+}
+
 export interface Participant {
   id: ParticipantId;
   name: string;
@@ -163,6 +184,9 @@ export interface Workshop {
   objectives?: string;
   /** Themes by id (absent in workshops created before themes existed). */
   themes?: Record<string, Theme>;
+  /** Vision statements by id, and their order (both absent in older workshops: none). */
+  statements?: Record<string, VisionStatement>;
+  statementOrder?: string[];
   currentStage: StageId;
   stages: Record<StageId, Stage>;
   boards: Record<string, Board>;

@@ -257,5 +257,10 @@ export const en: Catalog = {
   'error.TOO_MANY_COLUMNS': 'This board cannot have more columns.',
   'error.LAST_COLUMN': 'A board needs at least one column.',
   'error.DUPLICATE_SECTOR': 'Two sectors have the same name.',
+  'error.UNKNOWN_STATEMENT': 'There is no such vision statement.',
+  'error.TOO_MANY_STATEMENTS': 'This workshop cannot have more vision statements.',
+  'error.STATEMENT_LOCKED': 'This statement is locked: nobody writes in it for now.',
+  'error.STATEMENT_NOT_ACTIVE': 'Vision statements are written during the Dream stage.',
+  'error.STATEMENT_TOO_LONG': 'A vision statement holds 1,000 characters at most.',
   'error.INTERNAL': 'Something went wrong on the server. Try again.',
 };

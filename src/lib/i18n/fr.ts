@@ -258,6 +258,11 @@ export const fr = {
   'error.TOO_MANY_COLUMNS': 'Ce tableau ne peut pas avoir plus de colonnes.',
   'error.LAST_COLUMN': 'Un tableau doit garder au moins une colonne.',
   'error.DUPLICATE_SECTOR': 'Deux secteurs portent le même nom.',
+  'error.UNKNOWN_STATEMENT': 'Cet énoncé de vision n’existe pas.',
+  'error.TOO_MANY_STATEMENTS': 'Cet atelier ne peut pas avoir plus d’énoncés de vision.',
+  'error.STATEMENT_LOCKED': 'Cet énoncé est verrouillé : personne n’y écrit pour l’instant.',
+  'error.STATEMENT_NOT_ACTIVE': 'Les énoncés de vision s’écrivent pendant l’étape Devenir.',
+  'error.STATEMENT_TOO_LONG': 'Un énoncé de vision compte au plus 1 000 caractères.',
   'error.INTERNAL': 'Un problème est survenu sur le serveur. Réessayez.',
 } as const satisfies Record<string, Message>;
 

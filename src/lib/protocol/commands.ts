@@ -1,5 +1,10 @@
 import * as v from 'valibot';
-import { BOARD_SETTINGS, TIMER_ACTIONS, type Command } from '../domain/commands/types';
+import {
+  BOARD_SETTINGS,
+  TIMER_ACTIONS,
+  type Command,
+  type ServerOnlyCommandType,
+} from '../domain/commands/types';
 import { LANGUAGES, LIMITS, STAGES, TEMPLATES } from '../domain/model';
 import { REJOIN_CODE } from './codes';
 import { PROTOCOL_VERSION } from './version';
@@ -156,6 +161,27 @@ const wire = {
     text: text(LIMITS.noteLength),
   }),
   deleteNote: v.strictObject({ type: v.literal('deleteNote'), noteId: id }),
+  addStatement: v.strictObject({
+    type: v.literal('addStatement'),
+    title: text(LIMITS.statementTitleLength),
+  }),
+  renameStatement: v.strictObject({
+    type: v.literal('renameStatement'),
+    statementId: id,
+    title: text(LIMITS.statementTitleLength),
+  }),
+  moveStatement: v.strictObject({
+    type: v.literal('moveStatement'),
+    statementId: id,
+    direction: v.picklist(['up', 'down']),
+  }),
+  lockStatement: v.strictObject({
+    type: v.literal('lockStatement'),
+    statementId: id,
+    locked: v.boolean(),
+  }),
+  deleteStatement: v.strictObject({ type: v.literal('deleteStatement'), statementId: id }),
+  // The text itself is written in the writable vision room (Yjs), never by a command.
 };
 
 /** Any command a client may send. */
@@ -189,7 +215,10 @@ export type ClientCommand = WireCommand;
 
 // Compile-time proof that the wire schemas and the domain commands describe the same thing.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-const wireMatchesDomain: Same<ClientForm<Command>, WireCommand> = true;
+const wireMatchesDomain: Same<
+  ClientForm<Exclude<Command, { type: ServerOnlyCommandType }>>,
+  WireCommand
+> = true;
 void wireMatchesDomain;
 
 /** The envelope of every command: protocol version, a client-chosen op id, the command. */

@@ -31,6 +31,8 @@ export const MAPS = {
   themes: 'themes',
   /** participant id → ParticipantView (facilitator replica only) */
   participants: 'participants',
+  /** statement id → StatementView (public, facilitator) */
+  statements: 'statements',
 } as const;
 
 /** What every screen knows about the workshop. */
@@ -135,6 +137,21 @@ export interface ParticipantView {
   joinedAt: number;
 }
 
+/**
+ * A vision statement as every screen sees it. Its text mirrors the writable vision room (the
+ * authority): phones write there, and read this to list the statements and their state.
+ */
+export interface StatementView {
+  id: string;
+  title: string;
+  text: string;
+  locked: boolean;
+  /** Its place in the workshop's list, from 0 (list by it: a map keeps no order). */
+  position: number;
+  /** When its text last changed; null until someone writes. */
+  updatedAt: number | null;
+}
+
 /** A replica as the client reads it. */
 export interface ReplicaSnapshot {
   workshop: WorkshopView | null;
@@ -146,6 +163,8 @@ export interface ReplicaSnapshot {
   notes: Record<string, NoteView>;
   themes: Record<string, ThemeView>;
   participants: Record<string, ParticipantView>;
+  /** Public and facilitator replicas: the vision statements. */
+  statements: Record<string, StatementView>;
 }
 
 /** A room the server offers a client: its name (with the epoch) and a short-lived ticket. */

@@ -11,6 +11,7 @@ import {
   oldestFirst,
   readSnapshot,
   SnapshotReader,
+  statementsInOrder,
   themeNotes,
 } from '../../../src/lib/client/snapshot';
 import { MAPS, type NoteView, type ReplicaSnapshot } from '../../../src/lib/protocol/replica';
@@ -63,16 +64,23 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
     weight: 2,
     arbitrary: fc.record({
       kind: fc.constant('delete' as const),
-      map: fc.constantFrom(MAPS.notes, MAPS.notes, MAPS.boards, MAPS.themes, MAPS.participants),
-      key: fc.constantFrom('n1', 'n2', 'n3', 'n4', 'b1', 't1', 'p1'),
+      map: fc.constantFrom(
+        MAPS.notes,
+        MAPS.notes,
+        MAPS.boards,
+        MAPS.themes,
+        MAPS.participants,
+        MAPS.statements,
+      ),
+      key: fc.constantFrom('n1', 'n2', 'n3', 'n4', 'b1', 't1', 'p1', 's1', 's2'),
     }),
   },
   {
     weight: 1,
     arbitrary: fc.record({
       kind: fc.constant('setOther' as const),
-      map: fc.constantFrom(MAPS.boards, MAPS.themes, MAPS.participants),
-      key: fc.constantFrom('b1', 't1', 'p1', 'x'),
+      map: fc.constantFrom(MAPS.boards, MAPS.themes, MAPS.participants, MAPS.statements),
+      key: fc.constantFrom('b1', 't1', 'p1', 's1', 's2', 'x'),
       value: fc.integer({ min: 0, max: 9 }),
     }),
   },
@@ -96,8 +104,9 @@ function apply(doc: Y.Doc, op: Op): void {
       ...(themeId ? { themeId } : {}),
     });
   } else if (op.kind === 'delete') doc.getMap(op.map).delete(op.key);
-  else if (op.kind === 'setOther') doc.getMap(op.map).set(op.key, { id: op.key, v: op.value });
-  else if (op.value === null) doc.getMap(MAPS.meta).delete(op.key);
+  else if (op.kind === 'setOther') {
+    doc.getMap(op.map).set(op.key, { id: op.key, v: op.value, position: op.value });
+  } else if (op.value === null) doc.getMap(MAPS.meta).delete(op.key);
   else doc.getMap(MAPS.meta).set(op.key, op.key === 'links' ? [op.value] : { v: op.value });
 }
 
@@ -106,6 +115,10 @@ function expectSameAsFullRead(reader: SnapshotReader, client: Y.Doc): void {
   const incremental = reader.snapshot;
   expect(incremental).toEqual(full);
   expect(noteCount(incremental)).toBe(Object.keys(full.notes).length);
+  const ordered = statementsInOrder(incremental);
+  expect(ordered.map((x) => x.id).sort()).toEqual(Object.keys(full.statements).sort());
+  const positions = ordered.map((x) => x.position);
+  expect(positions).toEqual([...positions].sort((a, b) => a - b));
   for (const themeId of ['t1', 't2']) {
     expect(themeNotes(incremental, themeId)).toEqual(
       filterSort(full, (n) => n.themeId === themeId),
@@ -124,7 +137,7 @@ function expectSameAsFullRead(reader: SnapshotReader, client: Y.Doc): void {
 }
 
 describe('the incremental snapshot reader', () => {
-  it('[PH1] after every update, the snapshot equals a full read of the doc, and each board, column and theme lists exactly its notes, newest first', () => {
+  it('[PH1][V12] after every update, the snapshot equals a full read of the doc (vision statements included), each board, column and theme lists exactly its notes, newest first, and the statements come in their order', () => {
     fc.assert(
       fc.property(
         fc.array(fc.array(opArb, { minLength: 1, maxLength: 4 }), { maxLength: 25 }),
@@ -156,6 +169,32 @@ describe('the incremental snapshot reader', () => {
       }),
       { numRuns: 100 },
     );
+  });
+
+  it('[V12] the statements come in their order, the same list while the statements record stays', () => {
+    const { server, client } = pair();
+    const reader = new SnapshotReader(client);
+    const statement = (id: string, position: number) => ({
+      id,
+      title: id,
+      text: '',
+      locked: false,
+      position,
+      updatedAt: null,
+    });
+    server.transact(() => {
+      server.getMap(MAPS.statements).set('b', statement('b', 1));
+      server.getMap(MAPS.statements).set('a', statement('a', 2));
+      server.getMap(MAPS.statements).set('c', statement('c', 0));
+    });
+    const first = reader.snapshot;
+    expect(statementsInOrder(first).map((x) => x.id)).toEqual(['c', 'b', 'a']);
+    server.getMap(MAPS.boards).set('b1', { id: 'b1' });
+    expect(reader.snapshot.statements).toBe(first.statements);
+    expect(statementsInOrder(reader.snapshot)).toBe(statementsInOrder(first));
+    server.getMap(MAPS.statements).set('a', statement('a', 0));
+    server.getMap(MAPS.statements).set('c', statement('c', 2));
+    expect(statementsInOrder(reader.snapshot).map((x) => x.id)).toEqual(['a', 'b', 'c']);
   });
 
   it('[PH3] one snapshot per transaction, none for a transaction that changes nothing', () => {

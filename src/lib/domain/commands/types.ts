@@ -86,7 +86,19 @@ export type Command =
   | { type: 'linkThemes'; themeId: string; answerId: string; linked: boolean }
   | { type: 'addNote'; boardId: BoardId; columnId: ColumnId; text: string }
   | { type: 'editNote'; noteId: NoteId; text: string }
-  | { type: 'deleteNote'; noteId: NoteId };
+  | { type: 'deleteNote'; noteId: NoteId }
+  | { type: 'addStatement'; title: string }
+  | { type: 'renameStatement'; statementId: string; title: string }
+  | { type: 'moveStatement'; statementId: string; direction: 'up' | 'down' }
+  | { type: 'lockStatement'; statementId: string; locked: boolean }
+  | { type: 'deleteStatement'; statementId: string }
+  /**
+   * Server-made, never sent by a client: one Yjs update the writable vision room received, with
+   * the text it would leave (computed there with Yjs). Accepted, it is stored like any command.
+   */
+  | { type: 'writeStatement'; statementId: string; update: string; text: string };
 
 export type CommandType = Command['type'];
+/** Commands only the server gives (the wire schemas leave them out). */
+export type ServerOnlyCommandType = 'writeStatement';
 export type CommandOf<T extends CommandType> = Extract<Command, { type: T }>;
