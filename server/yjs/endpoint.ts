@@ -60,8 +60,13 @@ interface Room {
   doc: Y.Doc;
   conns: Set<WebSocket>;
   onUpdate: (update: Uint8Array, origin: unknown) => void;
-  /** The whole document as a sync step 2 message, until the next update changes it. */
+  /**
+   * The whole document as a sync step 2 message, until the next update changes it. Only for
+   * rooms many screens read (public, facilitator): a private room has one reader, and would
+   * keep a copy of its replica for nobody (a few hundred bytes a phone).
+   */
   full: Uint8Array | null;
+  keepsFull: boolean;
 }
 
 /** What the endpoint did, for tests and the benchmark. */
@@ -180,7 +185,7 @@ export class YjsEndpoint {
     if (parsed.epoch !== this.resolver.epoch) return ws.close(CLOSE.STALE_EPOCH, 'new epoch');
     const doc = this.resolver.resolve(ticket, parsed.workshopId, parsed.key);
     if (typeof doc === 'number') return ws.close(doc, 'not allowed');
-    const room = this.#room(name, doc);
+    const room = this.#room(name, doc, parsed.key);
     room.conns.add(ws);
     this.#conns.set(ws, {
       room,
@@ -269,16 +274,16 @@ export class YjsEndpoint {
       (client) => (theirs.get(client) ?? 0) === 0,
     );
     if (holdsNothing) {
-      if (!room.full) {
-        this.stats.fullStateEncodes++;
-        room.full = step2(Y.encodeStateAsUpdate(room.doc));
-      }
-      return room.full;
+      if (room.full) return room.full;
+      this.stats.fullStateEncodes++;
+      const full = step2(Y.encodeStateAsUpdate(room.doc));
+      if (room.keepsFull) room.full = full;
+      return full;
     }
     return step2(Y.encodeStateAsUpdate(room.doc, encodedVector));
   }
 
-  #room(name: string, doc: Y.Doc): Room {
+  #room(name: string, doc: Y.Doc, key: AudienceKey): Room {
     const existing = this.#rooms.get(name);
     if (existing && existing.doc === doc) return existing;
     if (existing) this.#dropRoom(name);
@@ -287,6 +292,7 @@ export class YjsEndpoint {
       doc,
       conns: new Set(),
       full: null,
+      keepsFull: !key.startsWith('me-'),
       onUpdate: (update) => {
         room.full = null;
         const encoder = encoding.createEncoder();
@@ -351,6 +357,13 @@ export class YjsEndpoint {
   connectionCount(): number {
     let n = 0;
     for (const room of this.#rooms.values()) n += room.conns.size;
+    return n;
+  }
+
+  /** How many rooms hold their whole document encoded, ready for the next screen (tests). */
+  fullStatesHeld(): number {
+    let n = 0;
+    for (const room of this.#rooms.values()) if (room.full) n++;
     return n;
   }
 
