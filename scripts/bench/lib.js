@@ -65,9 +65,10 @@ export const phoneAddress = (i) => `127.0.0.${10 + Math.floor(i / 90)}`;
 export const creatorAddress = (i) => `127.0.1.${10 + Math.floor(i / 4)}`;
 
 /** Start a node script pinned to core 0; resolves once it prints `listening on <url>`. */
-export async function startProcess(script, env, { args = [] } = {}) {
+export async function startProcess(script, env, { args = [], nodeArgs = MEMORY_PROBE } = {}) {
   const command = HAS_TASKSET ? 'taskset' : process.execPath;
-  const argv = HAS_TASKSET ? ['-c', '0', process.execPath, script, ...args] : [script, ...args];
+  const own = [...nodeArgs, script, ...args];
+  const argv = HAS_TASKSET ? ['-c', '0', process.execPath, ...own] : own;
   const startedAt = performance.now();
   const child = spawn(command, argv, {
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', ...env },
@@ -107,6 +108,43 @@ export async function startProcess(script, env, { args = [] } = {}) {
   };
 }
 
+/**
+ * Every server the bench starts can be asked for its live memory (`serverMemory`): a preload
+ * that collects garbage on SIGUSR2 and prints the heap's figures. Costs nothing until asked.
+ */
+const MEMORY_PROBE = ['--expose-gc', '--import', new URL('memprobe.js', import.meta.url).href];
+
+/**
+ * What a server holds alive, after a full garbage collection: the JS heap plus memory outside it
+ * (Buffers, zlib, …), in KB. RSS is printed beside it but is no measure of what a phone costs:
+ * it keeps the high-water mark of the heap and whatever the allocator has not returned.
+ */
+export async function serverMemory(server) {
+  const line = new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('no memory figures from the server')), 30_000);
+    let out = '';
+    const onData = (c) => {
+      out += c;
+      const m = /bench-memory (\{.*\})\n/.exec(out);
+      if (!m) return;
+      clearTimeout(timer);
+      server.child.stdout.off('data', onData);
+      resolve(JSON.parse(m[1]));
+    };
+    server.child.stdout.on('data', onData);
+  });
+  server.child.kill('SIGUSR2');
+  const m = await line;
+  if (!m.gc) throw new Error('the server runs without --expose-gc: its heap figures would lie');
+  return {
+    liveKb: Math.round((m.heapUsed + m.external) / 1024),
+    heapKb: Math.round(m.heapUsed / 1024),
+    externalKb: Math.round(m.external / 1024),
+    rssKb: Math.round(m.rss / 1024),
+    snapshot: m.snapshot,
+  };
+}
+
 export function requireBuild() {
   if (!existsSync('dist/server.js') || !existsSync('build/handler.js')) {
     console.error('Build first: npm run build');
@@ -117,8 +155,11 @@ export function requireBuild() {
 export const newDataDir = () => mkdtempSync(path.join(tmpdir(), 'cocrea-bench-'));
 export const removeDir = (dir) => rmSync(dir, { recursive: true, force: true });
 
+/** The server under test: dist/server.js, or another bundle (BENCH_SERVER) to compare builds. */
+export const SERVER_SCRIPT = process.env.BENCH_SERVER || 'dist/server.js';
+
 export async function startCocrea(dataDir) {
-  return startProcess('dist/server.js', { DATA_DIR: dataDir });
+  return startProcess(SERVER_SCRIPT, { DATA_DIR: dataDir });
 }
 
 export function connectSocket(url, auth, localAddress) {

@@ -16,6 +16,7 @@ import {
   round,
   rssKb,
   send,
+  serverMemory,
   sleep,
   startCocrea,
   startProcess,
@@ -55,6 +56,7 @@ export async function fanOut(o) {
     }
     await sleep(300);
     const rssIdle = rssKb(server.pid);
+    const memIdle = await serverMemory(server);
     const slots = [];
     for (let r = 0; r < roomCount; r++)
       for (let k = 0; k < phonesPerRoom; k++) slots.push({ r, k, i: slots.length });
@@ -91,6 +93,7 @@ export async function fanOut(o) {
     }
     await sleep(1000);
     const rssConnected = rssKb(server.pid);
+    const memConnected = await serverMemory(server);
     const setupSeconds = (performance.now() - setupStart) / 1000;
 
     const acks = [];
@@ -147,7 +150,14 @@ export async function fanOut(o) {
       },
       serverCpuPercent: Math.round(serverCpu * 100),
       serverRssMb: { idle: round(rssIdle / 1024), connected: round(rssConnected / 1024) },
-      kbPerPhone: round((rssConnected - rssIdle) / (roomCount * phonesPerRoom)),
+      serverLiveMb: {
+        idle: round(memIdle.liveKb / 1024),
+        connected: round(memConnected.liveKb / 1024),
+      },
+      // What the phones hold alive (heap + external after a full GC), each; RSS grows by more
+      // (the heap's headroom and the allocator's), and by a different amount from run to run.
+      kbPerPhone: round((memConnected.liveKb - memIdle.liveKb) / (roomCount * phonesPerRoom)),
+      rssKbPerPhone: round((rssConnected - rssIdle) / (roomCount * phonesPerRoom)),
       ...(fullCheck ? { fullReplicas: fullCheck } : {}),
     };
   } finally {

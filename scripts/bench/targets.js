@@ -1,7 +1,10 @@
 // The targets of issue 12, next to the figures they judge.
 import { figure, round } from './lib.js';
 
-/** Fan-out and ack against the relay's in the same run; memory against 30 KB a phone. */
+/**
+ * Fan-out and ack against the relay's in the same run; memory against 30 KB a phone (what the
+ * phones hold alive in the server: JS heap and external memory after a full GC, see lib.js).
+ */
 export function roomTargets(cocrea, relay, fsync) {
   const ackBound = round(relay.ackMs.p50 + fsync, 1);
   return {
