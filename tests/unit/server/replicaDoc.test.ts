@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { emptyPatch, type AudienceView } from '../../../server/projection';
-import { ReplicaDoc } from '../../../server/yjs/replicaDoc';
+import { ReplicaDoc, sameJson } from '../../../server/yjs/replicaDoc';
 import { MAPS } from '../../../src/lib/protocol/replica';
 
 /** A private view: the participant's own record, and their notes when they have some. */
@@ -66,5 +66,70 @@ describe('what a replica holds in memory', () => {
     expect(screenReads(back).notes).toEqual({});
     expect(made(back)).toEqual(['meta', 'notes']);
     back.destroy();
+  });
+});
+
+describe('when a replica writes a key', () => {
+  it('[P10] a value whose JSON is the last one written is not written again, whatever its identity or key order; one that differs is', () => {
+    const replica = new ReplicaDoc();
+    const updates: Uint8Array[] = [];
+    replica.doc.on('update', (u: Uint8Array) => updates.push(u));
+    const me = { id: 'p1', name: 'Awa', sector: null, tags: [1, { a: 2 }] };
+    replica.write(privateView());
+    const set = (value: unknown) => {
+      const patch = emptyPatch();
+      patch.meta.set('me', value);
+      replica.patch(patch);
+    };
+    set(me);
+    expect(updates).toHaveLength(2);
+    set({ ...me });
+    set({ tags: [1, { a: 2 }], sector: null, name: 'Awa', id: 'p1' });
+    set({ ...me, gone: undefined });
+    expect(updates).toHaveLength(2);
+    set({ ...me, tags: [1, { a: 3 }] });
+    set({ ...me, tags: [1, { a: 3 }], sector: 's1' });
+    set({ id: 'p1' });
+    expect(updates).toHaveLength(5);
+    expect(screenReads(replica).meta).toEqual({ me: { id: 'p1' } });
+    replica.destroy();
+  });
+
+  it('[P10] sameJson sees what JSON.stringify sees, but for the order of keys', () => {
+    const cases: [unknown, unknown][] = [
+      [
+        { a: 1, b: [1, 2] },
+        { b: [1, 2], a: 1 },
+      ],
+      [{ a: undefined }, {}],
+      [[undefined], [null]],
+      [{ a: { b: null } }, { a: { b: null } }],
+      [{ a: 1 }, { a: '1' }],
+      [{ a: [] }, { a: {} }],
+      [
+        [1, 2],
+        [2, 1],
+      ],
+      [{ a: null }, {}],
+      [null, {}],
+      ['x', 'x'],
+      [0, -0],
+      [{ a: 1 }, { a: 1, b: 2 }],
+    ];
+    const sorted = (v: unknown): unknown =>
+      Array.isArray(v)
+        ? v.map(sorted)
+        : v && typeof v === 'object'
+          ? Object.fromEntries(
+              Object.entries(v)
+                .sort(([x], [y]) => (x < y ? -1 : 1))
+                .map(([k, x]) => [k, sorted(x)]),
+            )
+          : v;
+    for (const [a, b] of cases) {
+      const json = JSON.stringify(sorted(a)) === JSON.stringify(sorted(b));
+      expect(sameJson(a, b), `${JSON.stringify(a)} / ${JSON.stringify(b)}`).toBe(json);
+      expect(sameJson(b, a)).toBe(json);
+    }
   });
 });
