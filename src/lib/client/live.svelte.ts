@@ -10,6 +10,7 @@ import { PROTOCOL_VERSION } from '../protocol/version';
 import { newOpId } from './opId';
 import { Outbox, type OutboxEntry } from './outbox';
 import { EMPTY_SNAPSHOT, SnapshotReader } from './snapshot';
+import { Vision } from './vision.svelte';
 
 export type ConnectionStatus = 'connecting' | 'online' | 'offline' | 'refused';
 
@@ -106,6 +107,11 @@ export class LiveWorkshop {
   delivered = $state(0);
   /** Server clock minus this device's clock, in ms, measured at each hello. */
   clockOffset = $state(0);
+  /**
+   * The writable vision room (Devenir's statements), for those the server lets write: null for
+   * the projector and visitors, and for a participant once removed (editors turn read-only).
+   */
+  vision = $state.raw<Vision | null>(null);
   /** The replica shown, per audience; a replacement waits in #next until it has synced. */
   #replicas = $state.raw<Partial<Record<Audience, Replica>>>({});
   #next: Partial<Record<Audience, Replica>> = {};
@@ -122,6 +128,8 @@ export class LiveWorkshop {
   #helloFailures = 0;
   #drainFailures = 0;
   #refusals: Partial<Record<Audience, number>> = {};
+  #visionRefusals = 0;
+  #visionRefusedAt = 0;
 
   constructor(auth: Omit<Handshake, 'v'> | Record<string, never>, options: LiveOptions = {}) {
     const origin = options.origin ?? location.origin;
@@ -211,6 +219,7 @@ export class LiveWorkshop {
       this.clockOffset = ack.value.serverTime - (sentAt + Date.now()) / 2;
       this.welcome = ack.value;
       this.#useRooms(ack.value.rooms);
+      this.#useVision(ack.value.vision ?? null);
       void this.#drain();
     } catch {
       this.#scheduleHello(backoff(++this.#helloFailures, 30_000));
@@ -264,6 +273,34 @@ export class LiveWorkshop {
         this.#replicas = rest;
       }
     }
+  }
+
+  /**
+   * The vision room keeps one document for as long as its name stays the same (it carries no
+   * epoch): a new hello only brings a fresh ticket for the next connection.
+   */
+  #useVision(grant: Welcome['vision']): void {
+    const current = this.vision;
+    if (current && grant && current.room === grant.room) {
+      current.renew(grant.ticket);
+      return;
+    }
+    current?.destroy();
+    this.vision = grant
+      ? new Vision(this.#base, grant, (code) => this.#refreshVision(code), {
+          WebSocket: this.#WebSocket,
+        })
+      : null;
+  }
+
+  /** The vision room was closed with a 44xx code: a hello brings a fresh ticket (renew). */
+  #refreshVision(code: number): void {
+    if (code === CLOSED_GONE) return;
+    // Refusals in a row space out the hellos; one after a quiet minute starts over.
+    const now = Date.now();
+    if (now - this.#visionRefusedAt > 60_000) this.#visionRefusals = 0;
+    this.#visionRefusedAt = now;
+    this.#scheduleHello(backoff(++this.#visionRefusals, 30_000));
   }
 
   #promote(audience: Audience, replica: Replica): void {
@@ -401,5 +438,7 @@ export class LiveWorkshop {
     }
     this.#replicas = {};
     this.#next = {};
+    this.vision?.destroy();
+    this.vision = null;
   }
 }
