@@ -2,7 +2,7 @@ import type { IncomingMessage, Server as HttpServer } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { Server as SocketServer } from 'socket.io';
 import { ERRORS } from '../src/lib/domain/index';
-import { Access } from './access/index';
+import { Access, visionActor } from './access/index';
 import { OpenSessions, type OpenSession } from './access/sessions';
 import { stillValid } from './access/session';
 import { CommandService, type WorkshopEffects } from './commands';
@@ -18,8 +18,8 @@ import {
   refuseUpgrade,
 } from './transport/guard';
 import { registerSocketHandlers, type SocketServices } from './transport/socket';
-import { WorkshopRoom } from './workshopRoom';
-import { CLOSE, YjsEndpoint, type EndpointLimits } from './yjs/endpoint';
+import { actorKey, WorkshopRoom } from './workshopRoom';
+import { CLOSE, YjsEndpoint, type EndpointLimits, type WritableRoom } from './yjs/endpoint';
 
 export interface RealtimeOptions {
   store: WorkshopStore;
@@ -148,6 +148,7 @@ export class Realtime implements WorkshopEffects {
         epoch: this.epoch,
         resolve: (ticket, workshopId, key) => {
           const room = this.rooms.get(workshopId);
+          if (room && key === 'vision') return this.#visionWriter(room, ticket);
           if (!room || !this.access.ticketAllows(ticket, workshopId, key)) {
             return CLOSE.BAD_TICKET;
           }
@@ -157,6 +158,19 @@ export class Realtime implements WorkshopEffects {
       },
       { maxPayload: this.maxMessageBytes, ...options.replicaLimits },
     );
+  }
+
+  /** The vision room for the writer a ticket names, or why not. */
+  #visionWriter(room: WorkshopRoom, ticket: string): WritableRoom | number {
+    const workshopId = room.durable.id;
+    const key = this.access.tickets.holder(ticket, workshopId);
+    const actor = key === null ? null : visionActor(key);
+    if (key === null || actor === null) return CLOSE.BAD_TICKET;
+    const vision = room.vision;
+    return {
+      doc: vision.doc,
+      join: (link) => vision.join(key, actor, actorKey(actor), link),
+    };
   }
 
   /** Load every stored workshop and get ready to serve them. */
@@ -206,13 +220,26 @@ export class Realtime implements WorkshopEffects {
       const session = open.data;
       if (stillValid(session, room.decided)) continue;
       if (session.actor.role === 'participant') {
-        this.#closeReplicas(workshopId, `me-${session.actor.participantId}`, CLOSE.BAD_TICKET);
+        const id = session.actor.participantId;
+        this.#closeReplicas(workshopId, `me-${id}`, CLOSE.BAD_TICKET);
+        // A participant removed loses the right to write at once.
+        this.#closeWriters(room, `vision.p.${id}`);
       } else {
         facilitatorLost = true;
       }
       open.end();
     }
-    if (facilitatorLost) this.#closeReplicas(workshopId, 'facilitator', CLOSE.BAD_TICKET);
+    if (facilitatorLost) {
+      this.#closeReplicas(workshopId, 'facilitator', CLOSE.BAD_TICKET);
+      this.#closeWriters(room, 'vision.f');
+      this.#closeWriters(room, 'vision.c.');
+    }
+  }
+
+  /** Withdraw the vision tickets of these writers and close their connections. */
+  #closeWriters(room: WorkshopRoom, prefix: string): void {
+    this.access.tickets.revoke(room.durable.id, prefix);
+    room.openVision?.closeWriters(prefix, CLOSE.BAD_TICKET);
   }
 
   /**

@@ -10,7 +10,9 @@ import {
 import type { Ack } from '../src/lib/protocol/ack';
 import { LiveProjection, type Projection } from './projection';
 import { SenderMarks } from './store/marks';
-import { REMEMBERED_ACKS, type LoadedWorkshop, type WorkshopStore } from './store/types';
+import { REMEMBERED_ACKS, SERVER_OP, type LoadedWorkshop, type WorkshopStore } from './store/types';
+import { randomSecret } from './crypto';
+import { VisionRoom } from './vision';
 import { ReplicaDoc, type SavedReplica } from './yjs/replicaDoc';
 
 /**
@@ -62,6 +64,9 @@ export class WorkshopRoom {
   lastUsedAt: number;
   /** Commands decided and not yet on disk. */
   #writing = 0;
+  #recorded = 0;
+  readonly #opStream = randomSecret(6);
+  #vision: VisionRoom | null = null;
 
   constructor(
     loaded: LoadedWorkshop,
@@ -109,7 +114,13 @@ export class WorkshopRoom {
    * A sequenced op id at or below its stream's high-water mark was applied before, maybe longer
    * ago than the answers remembered: it is answered as done and applied nothing.
    */
-  run(actor: Actor, command: Command, op: string, sender = actorKey(actor)): Promise<Ack> {
+  run(
+    actor: Actor,
+    command: Command,
+    op: string,
+    sender = actorKey(actor),
+    remember = true,
+  ): Promise<Ack> {
     const key = `${sender}:${op}`;
     const seen = this.#acks.get(key);
     if (seen) return seen;
@@ -155,9 +166,40 @@ export class WorkshopRoom {
         return internalError();
       },
     );
+    if (!remember) return ack;
     this.#acks.set(key, ack);
     if (this.#acks.size > REMEMBERED_ACKS) this.#acks.delete(this.#acks.keys().next().value!);
     return ack;
+  }
+
+  /**
+   * A command the server makes (a write accepted in the vision room, a merge of its history):
+   * the same decision and group commit as a client's, with an op id of its own, and no answer
+   * remembered for a retry (there is none: a refused write closes its connection instead).
+   */
+  record(actor: Actor, command: Command, sender: string): Promise<Ack> {
+    // Unique across restarts: the answers remembered from the log are looked up by op id.
+    return this.run(
+      actor,
+      command,
+      `${SERVER_OP}${this.#opStream}-${++this.#recorded}`,
+      sender,
+      false,
+    );
+  }
+
+  /** The writable room of the vision statements, opened when its first writer comes. */
+  get vision(): VisionRoom {
+    this.#vision ??= new VisionRoom(this.#state, {
+      decided: () => this.#state,
+      record: (actor, command, sender) => this.record(actor, command, sender),
+    });
+    return this.#vision;
+  }
+
+  /** The vision room if a writer has opened it. */
+  get openVision(): VisionRoom | null {
+    return this.#vision;
   }
 
   /** Someone came or went (any role): the room counts as used now. */
@@ -168,6 +210,7 @@ export class WorkshopRoom {
   /** True while a write is under way or a replica connection reads any of its replicas. */
   get inUse(): boolean {
     if (this.#writing > 0 || this.#connections.size > 0) return true;
+    if (this.#vision?.inUse) return true;
     if (this.replicas.public.watched || this.replicas.facilitator.watched) return true;
     for (const replica of this.#private.values()) if (replica.watched) return true;
     return false;
@@ -304,6 +347,7 @@ export class WorkshopRoom {
   destroy(): void {
     if (this.#presenceTimer) clearTimeout(this.#presenceTimer);
     for (const timer of this.#releaseTimers.values()) clearTimeout(timer);
+    this.#vision?.destroy();
     this.replicas.public.destroy();
     this.replicas.facilitator.destroy();
     for (const replica of this.#private.values()) replica.destroy();

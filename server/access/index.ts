@@ -1,9 +1,17 @@
 import { timingSafeEqual } from 'node:crypto';
-import { ERRORS, type ErrorCode, type Language, type Sector } from '../../src/lib/domain/index';
+import {
+  ERRORS,
+  type Actor,
+  type ErrorCode,
+  type Language,
+  type ParticipantId,
+  type Sector,
+} from '../../src/lib/domain/index';
 import type { Ack } from '../../src/lib/protocol/ack';
 import {
   audienceKey,
   roomName,
+  visionRoomName,
   type Audience,
   type AudienceKey,
   type Welcome,
@@ -16,7 +24,7 @@ import { addressKey, clientAddress } from '../transport/clientAddress';
 import { CONNECTIONS_PER_ADDRESS, ConnectionCounts } from '../transport/connections';
 import { askerKey, slowDown, tooManyAttempts } from './limits';
 import { authenticate, type SessionData } from './session';
-import { TicketBook } from './tickets';
+import { TicketBook, type TicketKey } from './tickets';
 
 export type { SessionData } from './session';
 export { stillValid } from './session';
@@ -188,6 +196,7 @@ export class Access {
         participantId: participantId ?? null,
         epoch: this.epoch,
         serverTime: Date.now(),
+        vision: workshopId ? this.#visionGrant(session, workshopId) : null,
         rooms: workshopId
           ? audiencesFor(session).map((audience) => {
               const key = audienceKey(audience, participantId);
@@ -200,6 +209,13 @@ export class Access {
           : [],
       },
     };
+  }
+
+  /** A ticket to write in the vision room, for those who may: its key names the writer. */
+  #visionGrant(session: SessionData, workshopId: string): Welcome['vision'] {
+    const key = visionKey(session);
+    if (key === null) return null;
+    return { room: visionRoomName(workshopId), ticket: this.tickets.grant(workshopId, key) };
   }
 
   /** Whether a replica connection's ticket lets it read this workshop's audience now. */
@@ -248,6 +264,25 @@ export class Access {
       },
     };
   }
+}
+
+/** The ticket key of a writer in the vision room (null: this role never writes there). */
+export function visionKey(session: SessionData): TicketKey | null {
+  const { actor } = session;
+  if (actor.role === 'facilitator') return 'vision.f';
+  if (actor.role === 'cofacilitator') return `vision.c.${actor.linkId}`;
+  if (actor.role === 'participant') return `vision.p.${actor.participantId}`;
+  return null;
+}
+
+/** The actor a vision ticket key stands for (see visionKey). */
+export function visionActor(key: TicketKey): Actor | null {
+  if (key === 'vision.f') return { role: 'facilitator' };
+  if (key.startsWith('vision.c.')) return { role: 'cofacilitator', linkId: key.slice(9) };
+  if (key.startsWith('vision.p.')) {
+    return { role: 'participant', participantId: key.slice(9) as ParticipantId };
+  }
+  return null;
 }
 
 function tokenMatches(given: string | undefined, expected: string): boolean {

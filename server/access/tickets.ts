@@ -1,9 +1,16 @@
 import type { AudienceKey } from '../../src/lib/protocol/replica';
+
+/**
+ * What a ticket lets its holder read (an audience's replica) or write: `vision.f` (the
+ * facilitator), `vision.c.<linkId>` (a co-facilitator), `vision.p.<participantId>` in the vision
+ * room, so that one writer's rights can be withdrawn without the others'.
+ */
+export type TicketKey = AudienceKey | `vision.${string}`;
 import { randomSecret } from '../crypto';
 
 interface Ticket {
   workshopId: string;
-  audience: AudienceKey;
+  audience: TicketKey;
   expires: number;
 }
 
@@ -18,7 +25,7 @@ export class TicketBook {
    * The same tickets by workshop and audience, so that a revocation looks only at the tickets
    * it withdraws, never at the whole book (which anyone can fill with hellos for a minute).
    */
-  readonly #byAudience = new Map<string, Map<AudienceKey, Set<string>>>();
+  readonly #byAudience = new Map<string, Map<TicketKey, Set<string>>>();
   #visits = 0;
 
   constructor(
@@ -26,7 +33,7 @@ export class TicketBook {
     private readonly now: () => number = Date.now,
   ) {}
 
-  grant(workshopId: string, audience: AudienceKey): string {
+  grant(workshopId: string, audience: TicketKey): string {
     this.#dropExpired();
     const ticket = randomSecret(18);
     this.#tickets.set(ticket, { workshopId, audience, expires: this.now() + this.ttlMs });
@@ -39,10 +46,17 @@ export class TicketBook {
   }
 
   /** True when the ticket is valid now for this workshop and audience. */
-  check(ticket: string, workshopId: string, audience: AudienceKey): boolean {
+  check(ticket: string, workshopId: string, audience: TicketKey): boolean {
     const found = this.#tickets.get(ticket);
     if (!found || found.expires <= this.now()) return false;
     return found.workshopId === workshopId && found.audience === audience;
+  }
+
+  /** What a ticket valid now for this workshop was granted for, or null. */
+  holder(ticket: string, workshopId: string): TicketKey | null {
+    const found = this.#tickets.get(ticket);
+    if (!found || found.expires <= this.now() || found.workshopId !== workshopId) return null;
+    return found.audience;
   }
 
   /**

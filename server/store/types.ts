@@ -22,6 +22,9 @@ export interface LoadedWorkshop {
   lastActivityAt: number;
 }
 
+/** How the op ids of commands the server makes itself begin (see WorkshopRoom.record). */
+export const SERVER_OP = 'srv-';
+
 /** How many answers a workshop remembers for retried op ids. */
 export const REMEMBERED_ACKS = 5000;
 
@@ -73,7 +76,9 @@ export function replay(
 ): Workshop | null {
   for (const record of records) {
     for (const event of record.events) state = apply(state, event);
-    acks.push([`${record.actor}:${record.op}`, record.reply]);
+    // Commands the server made (a keystroke in the vision room) have no client to answer again:
+    // remembering them would push out the answers clients may still ask for.
+    if (!record.op.startsWith(SERVER_OP)) acks.push([`${record.actor}:${record.op}`, record.reply]);
     marks?.note(record.actor, record.op);
   }
   if (acks.length > REMEMBERED_ACKS) acks.splice(0, acks.length - REMEMBERED_ACKS);

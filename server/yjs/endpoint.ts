@@ -5,7 +5,12 @@ import * as encoding from 'lib0/encoding';
 import * as syncProtocol from 'y-protocols/sync';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import * as Y from 'yjs';
-import { parseRoomName, YJS_PATH, type AudienceKey } from '../../src/lib/protocol/replica';
+import {
+  parseRoomName,
+  VISION_HISTORY,
+  YJS_PATH,
+  type AudienceKey,
+} from '../../src/lib/protocol/replica';
 
 const MESSAGE_SYNC = 0;
 const MESSAGE_AWARENESS = 1;
@@ -39,6 +44,9 @@ export interface EndpointLimits {
    * answer can be the whole replica (a few bytes in, a megabyte encoded and sent out).
    */
   syncRequests: number;
+  /** The same budget for a writer's connection (a keystroke is an update, a caret move too). */
+  writerBurst: number;
+  writerPerSecond: number;
 }
 
 export const ENDPOINT_LIMITS: EndpointLimits = {
@@ -46,13 +54,36 @@ export const ENDPOINT_LIMITS: EndpointLimits = {
   messageBurst: 50,
   messagesPerSecond: 20,
   syncRequests: 3,
+  writerBurst: 100,
+  writerPerSecond: 40,
 };
+
+/**
+ * A room clients may write to (the vision room): the endpoint hands each connection's updates
+ * and awareness to it, and sends everyone the updates of `doc` (what the room has accepted).
+ */
+export interface WritableRoom {
+  doc: Y.Doc;
+  join(link: {
+    send(message: Uint8Array): void;
+    close(code: number, reason: string): void;
+  }): WriterConn;
+}
+
+export interface WriterConn {
+  update(update: Uint8Array): void;
+  awareness(update: Uint8Array): void;
+  leave(): void;
+}
 
 /** Where the endpoint finds a room's document, after checking the ticket. */
 export interface RoomResolver {
   epoch: string;
-  /** The doc for a valid ticket to this workshop and audience, or a close code. */
-  resolve(ticket: string, workshopId: string, audience: AudienceKey): Y.Doc | number;
+  /**
+   * The doc for a valid ticket to this workshop and audience (a writable room for the vision
+   * room), or a close code.
+   */
+  resolve(ticket: string, workshopId: string, audience: AudienceKey): Y.Doc | WritableRoom | number;
 }
 
 interface Room {
@@ -91,6 +122,8 @@ interface Conn {
   tokens: number;
   at: number;
   syncRequests: number;
+  /** Set for a connection to a writable room. */
+  writer?: WriterConn;
 }
 
 /** Listeners for every connection at once: the emitter passes the connection as `this`. */
@@ -182,17 +215,28 @@ export class YjsEndpoint {
     ws.on('error', terminateOnError);
     const parsed = name === null ? null : parseRoomName(name);
     if (!parsed || name === null) return ws.close(CLOSE.BAD_ROOM, 'unknown room');
-    if (parsed.epoch !== this.resolver.epoch) return ws.close(CLOSE.STALE_EPOCH, 'new epoch');
-    const doc = this.resolver.resolve(ticket, parsed.workshopId, parsed.key);
-    if (typeof doc === 'number') return ws.close(doc, 'not allowed');
+    // The vision room keeps its history across restarts: its name carries a fixed mark.
+    const mark = parsed.key === 'vision' ? VISION_HISTORY : this.resolver.epoch;
+    if (parsed.epoch !== mark) return ws.close(CLOSE.STALE_EPOCH, 'new epoch');
+    const target = this.resolver.resolve(ticket, parsed.workshopId, parsed.key);
+    if (typeof target === 'number') return ws.close(target, 'not allowed');
+    const writable = target instanceof Y.Doc ? null : target;
+    const doc = writable ? writable.doc : (target as Y.Doc);
     const room = this.#room(name, doc, parsed.key);
     room.conns.add(ws);
-    this.#conns.set(ws, {
+    const conn: Conn = {
       room,
-      tokens: this.#limits.messageBurst,
+      tokens: writable ? this.#limits.writerBurst : this.#limits.messageBurst,
       at: Date.now(),
       syncRequests: 0,
-    });
+    };
+    if (writable) {
+      conn.writer = writable.join({
+        send: (message) => this.#send(ws, message),
+        close: (code, reason) => ws.close(code, reason),
+      });
+    }
+    this.#conns.set(ws, conn);
     this.stats.opened++;
     ws.binaryType = 'nodebuffer';
     ws.on('message', this.#listeners.message);
@@ -218,7 +262,9 @@ export class YjsEndpoint {
 
   /** One message out of the connection's budget, or false when it is spent. */
   #takeMessage(conn: Conn): boolean {
-    const { messageBurst, messagesPerSecond } = this.#limits;
+    const { messageBurst, messagesPerSecond } = conn.writer
+      ? { messageBurst: this.#limits.writerBurst, messagesPerSecond: this.#limits.writerPerSecond }
+      : this.#limits;
     const now = Date.now();
     conn.tokens = Math.min(
       messageBurst,
@@ -241,6 +287,7 @@ export class YjsEndpoint {
     const conn = this.#conns.get(ws);
     if (!conn) return;
     this.#conns.delete(ws);
+    conn.writer?.leave();
     const { room } = conn;
     room.conns.delete(ws);
     if (room.conns.size === 0) this.#dropRoom(room.name);
@@ -252,11 +299,18 @@ export class YjsEndpoint {
       const type = decoding.readVarUint(decoder);
       if (type === MESSAGE_SYNC) {
         const syncType = decoding.readVarUint(decoder);
-        if (syncType === syncProtocol.messageYjsSyncStep1 && this.#mayAnswer(ws, conn)) {
-          this.#send(ws, this.#answerStep1(conn.room, decoding.readVarUint8Array(decoder)));
+        if (syncType === syncProtocol.messageYjsSyncStep1) {
+          if (this.#mayAnswer(ws, conn)) {
+            this.#send(ws, this.#answerStep1(conn.room, decoding.readVarUint8Array(decoder)));
+          }
+        } else if (conn.writer) {
+          // sync step 2 or an update: the writable room decides what it accepts
+          conn.writer.update(decoding.readVarUint8Array(decoder));
         }
-        // sync step 2 and updates from a client are dropped: clients cannot write here.
-      } else if (type !== MESSAGE_AWARENESS) {
+        // from read-only rooms, sync step 2 and updates are dropped: clients cannot write there.
+      } else if (type === MESSAGE_AWARENESS) {
+        conn.writer?.awareness(decoding.readVarUint8Array(decoder));
+      } else {
         // unknown message types are ignored, like the stock server does
       }
     } catch {

@@ -176,6 +176,8 @@ function commandFor(
       return { type: 'deleteStatement', statementId: sc.statementId };
     case 'writeStatement':
       return { type: 'writeStatement', statementId: sc.statementId, update: 'AQ', text: 'Oui' };
+    case 'mergeVisionHistory':
+      return { type: 'mergeVisionHistory', count: 2, update: 'AQ' };
   }
 }
 
@@ -271,6 +273,15 @@ const MATRIX: Record<Exclude<CommandType, 'createWorkshop'>, Record<Role, string
     projector: 'NOT_ALLOWED',
     nobody: 'NOT_JOINED',
   },
+  // Server-only (never on the wire): the scene has no history to merge, whoever asks.
+  mergeVisionHistory: {
+    facilitator: 'BAD_REQUEST',
+    'co-facilitator': 'BAD_REQUEST',
+    author: 'BAD_REQUEST',
+    'other participant': 'BAD_REQUEST',
+    projector: 'BAD_REQUEST',
+    nobody: 'BAD_REQUEST',
+  },
 };
 
 type Cell = keyof typeof MATRIX;
@@ -341,6 +352,8 @@ function ruleFor(type: Cell, role: Role, expected: string): string {
       return expected === OK ? '[V2]' : '[V1]';
     case 'writeStatement':
       return '[V4]';
+    case 'mergeVisionHistory':
+      return '[V13]';
     default:
       throw new Error(`no rule for ${type}`);
   }

@@ -72,6 +72,7 @@ const WEIGHTS: Record<CommandType, number> = {
   lockStatement: 2,
   deleteStatement: 1,
   writeStatement: 5,
+  mergeVisionHistory: 1,
 };
 const TYPES = (Object.entries(WEIGHTS) as [CommandType, number][]).flatMap(([type, weight]) =>
   Array<CommandType>(weight).fill(type),
@@ -328,6 +329,13 @@ export function commandFor(state: Workshop, s: Step): Command {
         text,
       };
     }
+    case 'mergeVisionHistory':
+      // sometimes more than the history holds, sometimes just one (both refused)
+      return {
+        type: 'mergeVisionHistory',
+        count: 1 + (a % 4),
+        update: s.flag ? '' : `AQ${a}`,
+      };
     default:
       return any as Command;
   }

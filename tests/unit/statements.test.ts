@@ -5,6 +5,7 @@ import {
   checkInvariants,
   checkStatementWrite,
   decide,
+  execute,
   LIMITS,
   statementsInOrder,
   statementWritten,
@@ -333,12 +334,36 @@ describe('vision statements: who writes the text', () => {
     expect(again.events[0]).toMatchObject({ type: 'statementWritten', update: 'AgAA' });
   });
 
-  it('[V7] a write recorded for a statement deleted meanwhile applies as nothing', () => {
+  it('[V7] [V13] a write recorded for a statement deleted meanwhile shows nowhere, and its update stays in the history', () => {
     const { s, first } = scene();
     run(s, facilitator, remove(first));
+    const before = s.state.visionHistory ?? [];
     const after = apply(s.state, statementWritten(first, 'AQ', 'tardif', s.ctx.now));
-    expect(after).toBe(s.state);
+    expect(after.statements).toBe(s.state.statements);
+    expect(after.visionHistory).toEqual([...before, 'AQ']);
     expect(checkInvariants(after)).toEqual([]);
+  });
+
+  it('[V13] the history is merged only by two or more of its updates, into a non-empty one', () => {
+    const { s, alice, first } = scene();
+    run(s, alice, write(first, 'Un'));
+    run(s, alice, write(first, 'Un deux'));
+    run(s, alice, write(first, 'Un deux trois'));
+    const held = s.state.visionHistory!;
+    expect(held).toHaveLength(3);
+    const merge = (count: number, update: string) =>
+      execute(s.state, facilitator, { type: 'mergeVisionHistory', count, update }, s.ctx);
+    for (const [count, update] of [
+      [1, 'AQ'],
+      [4, 'AQ'],
+      [2, ''],
+      [2.5, 'AQ'],
+    ] as const) {
+      const refused = merge(count, update);
+      expect(refused.ok).toBe(false);
+    }
+    const merged = merge(2, 'TOUT');
+    expect(merged.ok && merged.value.state.visionHistory).toEqual(['TOUT', held[2]]);
   });
 });
 

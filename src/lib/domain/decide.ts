@@ -28,6 +28,7 @@ import {
   deleteStatement,
   lockStatement,
   moveStatement,
+  mergeVisionHistory,
   renameStatement,
   writeStatement,
 } from './commands/statements';
@@ -88,6 +89,7 @@ const handlers: { [T in CommandType]: Handler<T> } = {
   lockStatement,
   deleteStatement,
   writeStatement,
+  mergeVisionHistory,
 };
 
 /** Decide what a command does to a workshop: the events it produces, or why it is refused. */
@@ -377,13 +379,23 @@ export function apply(state: Workshop | null, event: WorkshopEvent): Workshop {
       return { ...state, statements, statementOrder };
     }
     case 'statementWritten': {
-      // The mirror follows the Yjs history; a write recorded just before its statement was
+      // The history keeps every update, whatever became of its statement: the room's document
+      // is rebuilt from it. The mirror follows; a write recorded just before its statement was
       // deleted has no statement left to show it.
+      const kept =
+        event.update.length === 0
+          ? state
+          : { ...state, visionHistory: [...(state.visionHistory ?? []), event.update] };
       const statements = state.statements ?? {};
-      if (!Object.hasOwn(statements, event.statementId)) return state;
+      if (!Object.hasOwn(statements, event.statementId)) return kept;
       const statement = statements[event.statementId]!;
-      return withStatement(state, { ...statement, text: event.text, updatedAt: event.at });
+      return withStatement(kept, { ...statement, text: event.text, updatedAt: event.at });
     }
+    case 'visionHistoryMerged':
+      return {
+        ...state,
+        visionHistory: [event.update, ...(state.visionHistory ?? []).slice(event.count)],
+      };
   }
 }
 

@@ -60,4 +60,5 @@ export type WorkshopEvent =
    * One Yjs update the writable room accepted (base64), with the whole text it leaves, as the
    * server computed it. The update is kept for the room's history; `apply` reads only `text`.
    */
-  | { type: 'statementWritten'; statementId: string; update: string; text: string; at: number };
+  | { type: 'statementWritten'; statementId: string; update: string; text: string; at: number }
+  | { type: 'visionHistoryMerged'; count: number; update: string };

@@ -187,6 +187,12 @@ export interface Workshop {
   /** Vision statements by id, and their order (both absent in older workshops: none). */
   statements?: Record<string, VisionStatement>;
   statementOrder?: string[];
+  /**
+   * The vision room's Yjs history: the updates accepted, oldest first, as base64 (merged into
+   * one from time to time by the server). Opaque to the domain; the server rebuilds the room's
+   * document from it, with the same history, after a restart or a reload.
+   */
+  visionHistory?: string[];
   currentStage: StageId;
   stages: Record<StageId, Stage>;
   boards: Record<string, Board>;

@@ -7,8 +7,11 @@ import type { Column, Language, Sector, StageId } from '../domain/model';
 export const AUDIENCES = ['public', 'facilitator', 'private'] as const;
 export type Audience = (typeof AUDIENCES)[number];
 
-/** The audience part of a room name: `public`, `facilitator` or `me-<participantId>`. */
-export type AudienceKey = 'public' | 'facilitator' | `me-${string}`;
+/**
+ * The audience part of a room name: `public`, `facilitator` or `me-<participantId>`, or
+ * `vision` for the one room clients write to (the vision statements of Devenir).
+ */
+export type AudienceKey = 'public' | 'facilitator' | `me-${string}` | 'vision';
 
 export function audienceKey(audience: Audience, participantId?: string): AudienceKey {
   if (audience !== 'private') return audience;
@@ -182,8 +185,42 @@ export interface Welcome {
   participantId: string | null;
   epoch: string;
   rooms: RoomGrant[];
+  /**
+   * The writable room of the vision statements, for those who may write in it (facilitators,
+   * co-facilitators, participants); null for the others. Not in `rooms`: it is no replica.
+   */
+  vision: { room: string; ticket: string } | null;
   /** The server's clock when it answered, so a screen can measure its own clock's offset. */
   serverTime: number;
+}
+
+/**
+ * The vision room keeps its history across restarts (it is not a projection rebuilt at start),
+ * so its name carries this fixed history mark instead of the server's epoch: a phone that typed
+ * offline merges into the same document after a restart, and nothing is duplicated.
+ */
+export const VISION_HISTORY = 'h1';
+
+/**
+ * The vision room: one Y.Text per statement, named by the statement's id (`doc.getText(id)`).
+ * A client writes there; the server checks each update against the domain's rules, makes it
+ * durable, and mirrors each text into the replicas' `statements` map.
+ */
+export function visionRoomName(workshopId: string): string {
+  return `${workshopId}.vision.${VISION_HISTORY}`;
+}
+
+/**
+ * What a writer shares in the vision room's awareness: where its caret is. The server sets
+ * `name` itself, and only in what it sends to consoles (phones see a colour, never a name).
+ */
+export interface VisionCaret {
+  statementId: string;
+  /** Y.RelativePosition JSON of the selection's anchor and head (null: no selection). */
+  anchor: unknown;
+  head: unknown;
+  colour: string;
+  name?: string;
 }
 
 /** Room names carry the workshop, the audience and the server epoch. */
@@ -195,7 +232,7 @@ export function parseRoomName(
   name: string,
 ): { workshopId: string; key: AudienceKey; epoch: string } | null {
   const match =
-    /^([A-Za-z0-9_-]{1,64})\.(public|facilitator|me-[A-Za-z0-9_-]{1,64})\.([A-Za-z0-9_-]{1,64})$/.exec(
+    /^([A-Za-z0-9_-]{1,64})\.(public|facilitator|vision|me-[A-Za-z0-9_-]{1,64})\.([A-Za-z0-9_-]{1,64})$/.exec(
       name,
     );
   if (!match) return null;

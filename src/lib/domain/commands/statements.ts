@@ -151,3 +151,21 @@ export const writeStatement: Handler<'writeStatement'> = (state, actor, command,
     events: [statementWritten(allowed.value.id, command.update, command.text, ctx.now)],
   });
 };
+
+/**
+ * The server folds the oldest updates of the vision history into their merge (the same
+ * history, fewer and smaller pieces), so that the history kept with the workshop stays small.
+ * Server-only, like writeStatement: no client can send it.
+ */
+export const mergeVisionHistory: Handler<'mergeVisionHistory'> = (state, _actor, command) => {
+  const ws = existing(state);
+  if (!ws.ok) return ws;
+  const held = ws.value.visionHistory?.length ?? 0;
+  if (!Number.isInteger(command.count) || command.count < 2 || command.count > held) {
+    return fail('BAD_REQUEST', 'Only two or more updates of the history can be merged.');
+  }
+  if (command.update.length === 0) return fail('BAD_REQUEST', 'The merged update is empty.');
+  return ok({
+    events: [{ type: 'visionHistoryMerged', count: command.count, update: command.update }],
+  });
+};

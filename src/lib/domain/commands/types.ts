@@ -96,9 +96,11 @@ export type Command =
    * Server-made, never sent by a client: one Yjs update the writable vision room received, with
    * the text it would leave (computed there with Yjs). Accepted, it is stored like any command.
    */
-  | { type: 'writeStatement'; statementId: string; update: string; text: string };
+  | { type: 'writeStatement'; statementId: string; update: string; text: string }
+  /** The server replaces the first `count` updates of the vision history by their merge. */
+  | { type: 'mergeVisionHistory'; count: number; update: string };
 
 export type CommandType = Command['type'];
 /** Commands only the server gives (the wire schemas leave them out). */
-export type ServerOnlyCommandType = 'writeStatement';
+export type ServerOnlyCommandType = 'writeStatement' | 'mergeVisionHistory';
 export type CommandOf<T extends CommandType> = Extract<Command, { type: T }>;
