@@ -21,6 +21,14 @@ export class ReplicaDoc {
   /** Per map and key: the last value given (same JSON as the one the doc holds). */
   readonly #shadow = new Map<string, Map<string, unknown>>();
 
+  constructor() {
+    // Yjs makes every doc wait for a provider's 'load' and 'sync' (whenLoaded, whenSynced).
+    // A server replica has no provider and nothing awaits them: their listeners and promises
+    // would cost each replica, so each phone, about 0.9 KB.
+    this.doc._observers.delete('load');
+    this.doc._observers.delete('sync');
+  }
+
   /**
    * A replica brought back from `save`: the same history, so a screen that still holds the old
    * document syncs onto it as if it had never gone (a new document would be merged into the old

@@ -133,3 +133,21 @@ describe('when a replica writes a key', () => {
     }
   });
 });
+
+describe('what a replica doc listens to', () => {
+  it('[P11] a replica keeps no listener for a provider it will never have (load, sync); its own update listeners work as before', () => {
+    const replica = new ReplicaDoc();
+    expect(replica.doc._observers.has('load')).toBe(false);
+    expect(replica.doc._observers.has('sync')).toBe(false);
+    const updates: Uint8Array[] = [];
+    replica.doc.on('update', (u: Uint8Array) => updates.push(u));
+    expect(replica.watched).toBe(true);
+    replica.write(privateView());
+    expect(updates).toHaveLength(1);
+    const back = ReplicaDoc.restore(replica.save());
+    expect(back.doc._observers.has('load')).toBe(false);
+    expect(screenReads(back)).toEqual(screenReads(replica));
+    replica.destroy();
+    back.destroy();
+  });
+});
