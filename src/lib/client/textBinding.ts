@@ -95,6 +95,13 @@ export class TextBinding {
   readonly #hasCaret: () => boolean;
   readonly #onRemote: ((event: Y.YTextEvent) => void) | undefined;
   readonly #observer: (event: Y.YTextEvent) => void;
+  /** An IME is composing a word in the field (phones' keyboards do it for every word). */
+  #composing = false;
+  /**
+   * Remote changes that came during a composition, kept off the field (changing its value would
+   * break the composition), with what the field showed before the first of them.
+   */
+  #held: { base: string; deltas: Y.YTextEvent['delta'][] } | null = null;
 
   constructor(text: Y.Text, field: TextField, options: TextBindingOptions = {}) {
     this.#text = text;
@@ -113,24 +120,63 @@ export class TextBinding {
 
   /** The field changed (an input event): send the difference, within the length cap. */
   input(): void {
+    // Remote changes wait for the end of the word being composed; this edit goes with them.
+    if (this.#held) return;
     const before = this.#text.toString();
     const typed = this.#field.value;
     if (typed === before) return;
-    const edit = diffText(before, typed);
+    this.#apply(diffText(before, typed), before);
+  }
+
+  /** An IME starts composing (compositionstart). */
+  compositionStart(): void {
+    this.#composing = true;
+  }
+
+  /**
+   * The composition ended (compositionend): what was typed meanwhile is carried through the
+   * remote changes held back during it, then the field shows the text with both.
+   */
+  compositionEnd(): void {
+    this.#composing = false;
+    const held = this.#held;
+    this.#held = null;
+    if (!held) return this.input();
+    const local = diffText(held.base, this.#field.value);
+    let start = local.index;
+    let end = local.index + local.remove;
+    for (const delta of held.deltas) {
+      start = transformPosition(start, delta);
+      end = transformPosition(end, delta);
+    }
+    const current = this.#text.toString();
+    const edit = { index: start, remove: Math.max(0, end - start), insert: local.insert };
+    this.#field.value = current;
+    const caret = this.#apply(edit, current);
+    if (this.#field.value !== this.#text.toString()) this.#field.value = this.#text.toString();
+    if (this.#hasCaret()) this.#field.setSelectionRange(caret, caret);
+  }
+
+  /**
+   * Apply one edit made on `before` (the text as it is) within the cap: the field ends with
+   * the text, and the caret's index after the edit is returned.
+   */
+  #apply(edit: TextEdit, before: string): number {
     const room = this.maxLength - (before.length - edit.remove);
     const insert = cutTo(edit.insert, room);
+    const caret = edit.index + insert.length;
     if (insert !== edit.insert) {
       // Over the cap: keep what fits, and put the caret after it.
       this.#field.value =
         before.slice(0, edit.index) + insert + before.slice(edit.index + edit.remove);
-      const caret = edit.index + insert.length;
       this.#field.setSelectionRange(caret, caret);
     }
-    if (edit.remove === 0 && insert === '') return;
+    if (edit.remove === 0 && insert === '') return caret;
     this.#text.doc!.transact(() => {
       if (edit.remove > 0) this.#text.delete(edit.index, edit.remove);
       if (insert !== '') this.#text.insert(edit.index, insert);
     }, this.origin);
+    return caret;
   }
 
   /** Empty the text, as one edit of this field (moderation: "clear"). */
@@ -146,6 +192,12 @@ export class TextBinding {
 
   #followRemote(event: Y.YTextEvent): void {
     const field = this.#field;
+    if (this.#composing) {
+      this.#held ??= { base: field.value, deltas: [] };
+      this.#held.deltas.push(event.delta);
+      this.#onRemote?.(event);
+      return;
+    }
     const next = this.#text.toString();
     const caret = this.#hasCaret();
     const start = field.selectionStart ?? 0;

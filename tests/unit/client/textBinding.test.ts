@@ -184,6 +184,35 @@ describe('text binding', () => {
     expect(a.text.toString()).toBe('😀cdefghXY');
   });
 
+  it('[V20] a word being composed (a phone keyboard) is left alone by remote changes until it ends', () => {
+    const a = writer();
+    const b = writer();
+    a.field.type(0, 0, 'le monde');
+    a.binding.input();
+    for (const u of a.outbox.splice(0)) b.receive(u);
+    b.binding.compositionStart();
+    b.field.type(8, 0, ' sa');
+    b.binding.input();
+    // nothing came from elsewhere yet: the composing word is sent as it is typed
+    expect(b.text.toString()).toBe('le monde sa');
+    a.field.type(0, 0, 'Bonjour ');
+    a.binding.input();
+    for (const u of a.outbox.splice(0)) b.receive(u);
+    // the field is not touched while the word is composed, and the caret stays in it
+    expect(b.field.value).toBe('le monde sa');
+    b.field.type(11, 0, 'lut');
+    b.binding.input();
+    expect(b.field.value).toBe('le monde salut');
+    b.binding.compositionEnd();
+    expect(b.text.toString()).toBe('Bonjour le monde salut');
+    expect(b.field.value).toBe('Bonjour le monde salut');
+    expect([b.field.selectionStart, b.field.selectionEnd]).toEqual([22, 22]);
+    for (const u of b.outbox.splice(0)) a.receive(u);
+    for (const u of a.outbox.splice(0)) b.receive(u);
+    expect(a.text.toString()).toBe('Bonjour le monde salut');
+    expect(a.field.value).toBe(b.field.value);
+  });
+
   it('[V20] clear empties the text for everyone, as one edit', () => {
     const a = writer();
     const b = writer();
