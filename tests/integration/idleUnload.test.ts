@@ -14,6 +14,7 @@ import {
   openReplica,
   sendOk,
 } from './helpers';
+import { until } from './scene';
 
 /*
  * Workshops at rest: one nobody uses is put away (room, replicas and state leave memory) and
@@ -35,14 +36,6 @@ async function start(retentionDays: number | null = null): Promise<RunningServer
     realtime: { idleUnloadMs: IDLE, retentionDays, now: () => clock },
   });
   return server;
-}
-
-async function until(predicate: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 5000;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
 }
 
 /** A workshop with a participant's note, everyone gone, the clock past the idle time. */

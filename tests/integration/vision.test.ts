@@ -21,6 +21,7 @@ import {
   sendOk,
   type TestReplica,
 } from './helpers';
+import { until } from './scene';
 
 /*
  * The writable vision room against the real server, with real y-websocket clients: what they
@@ -76,14 +77,6 @@ class Writer {
     this.provider.awareness.destroy();
     this.provider.destroy();
     writers.delete(this);
-  }
-}
-
-async function until(predicate: () => boolean, what: string, ms = 5000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
   }
 }
 
