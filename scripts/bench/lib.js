@@ -348,6 +348,8 @@ export async function cocreaPhone(
       phone.replicas.push(r);
     }
   }
+  // The writable vision room (issue 13): a phone's client opens it as soon as hello grants it.
+  if (welcome.vision) phone.replicas.push(thinReplica(wsBase, welcome.vision, localAddress, null));
   phone.synced = Promise.all(phone.replicas.map((r) => r.synced)).then(() => performance.now());
   phone.close = () => {
     for (const r of phone.replicas) r.close();

@@ -64,15 +64,20 @@ export async function memoryBreakdown({
       },
     );
     steps.push(['+ socket.io session, joined', await settle()]);
-    for (const audience of ['public', 'private']) {
+    for (const audience of ['public', 'private', 'vision']) {
+      // The writable vision room, where the server grants it (issue 13): a phone opens it too.
+      if (audience === 'vision' && !phones.some((p) => p.welcome.vision)) continue;
       await pool(phones, 20, async (phone) => {
-        const grant = phone.welcome.rooms.find((g) => g.audience === audience);
+        const grant =
+          audience === 'vision'
+            ? phone.welcome.vision
+            : phone.welcome.rooms.find((g) => g.audience === audience);
         if (!grant) throw new Error(`no ${audience} replica granted`);
         const r = thinReplica(wsBase, grant, phoneAddress(phone.i), null);
         phone.replicas.push(r);
         await r.synced;
       });
-      steps.push([`+ ${audience} replica connection`, await settle()]);
+      steps.push([`+ ${audience} room connection`, await settle()]);
     }
     for (const phone of phones) phone.socket.disconnect();
     steps.push(['- socket.io sessions (replicas still open)', await settle()]);
@@ -95,7 +100,7 @@ export async function memoryBreakdown({
       out.steps.push(step);
       previous = m;
     }
-    const connected = steps[3][1];
+    const connected = steps[steps.length - 3][1]; // every connection open
     out.kbPerConnectedPhone = round((connected.liveKb - steps[0][1].liveKb) / Math.max(1, count));
     return out;
   } finally {
