@@ -100,6 +100,15 @@ describe('vision statements in real Chromium', () => {
     await aliceSecond.getByTestId('statement-text').press('End');
     await aliceSecond.getByTestId('statement-text').pressSequentially('!!!');
     expect(await value(alice, 0)).toBe(second);
+    // A write the server refuses (here: the field forced writable): the phone drops it and
+    // comes back to the room's text, which nobody else ever saw changed.
+    await aliceSecond
+      .getByTestId('statement-text')
+      .evaluate((field) => ((field as HTMLTextAreaElement).readOnly = false));
+    await aliceSecond.getByTestId('statement-text').pressSequentially('???');
+    await expect.poll(() => value(alice, 0), { timeout: 15_000 }).toBe(second);
+    expect(await value(console_, 1)).toBe(second);
+    expect(await value(bob, 0)).toBe(second);
     // 200 % text, as a phone's accessibility setting would give: nothing runs off to the side.
     await alice.evaluate(() => (document.documentElement.style.fontSize = '200%'));
     await aliceSecond.getByTestId('statement-locked').scrollIntoViewIfNeeded();
