@@ -32,3 +32,4 @@ export {
   type SectorShare,
   type ShownGroups,
 } from './aggregate';
+export * from './aggregate/ranking';

@@ -8,6 +8,18 @@ export const en: Catalog = {
   'lang.en': 'English',
   'lang.label': 'Language',
 
+  'ranking.agreement.none': 'no agreement',
+  'ranking.agreement.weak': 'weak agreement',
+  'ranking.agreement.moderate': 'moderate agreement',
+  'ranking.agreement.strong': 'strong agreement',
+  'ranking.agreement.unmeasured': 'not enough rankings to measure agreement',
+  'ranking.tieBreak.firstPlaces': 'tie broken by more first places',
+  'ranking.tieBreak.approval': 'tie broken by more places in the top three',
+  'ranking.tieBreak.shortlistOrder': 'tie broken by the shortlist’s order',
+  'ranking.methodsDisagree': 'The methods disagree on its place.',
+  'ranking.carriedBy': 'Carried mostly by one group: {group}',
+  'ranking.sectorsWithheld': 'Support per sector not shown: a group has fewer than three people.',
+
   'stage.define': 'Define',
   'stage.discover': 'Discover',
   'stage.dream': 'Dream',

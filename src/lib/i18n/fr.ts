@@ -6,6 +6,19 @@ export const fr = {
   'lang.en': 'English',
   'lang.label': 'Langue',
 
+  'ranking.agreement.none': 'pas d’accord',
+  'ranking.agreement.weak': 'accord faible',
+  'ranking.agreement.moderate': 'accord modéré',
+  'ranking.agreement.strong': 'accord fort',
+  'ranking.agreement.unmeasured': 'pas assez de classements pour mesurer l’accord',
+  'ranking.tieBreak.firstPlaces': 'départagé par le nombre de premières places',
+  'ranking.tieBreak.approval': 'départagé par le nombre de places dans les trois premières',
+  'ranking.tieBreak.shortlistOrder': 'départagé par l’ordre de la liste restreinte',
+  'ranking.methodsDisagree': 'Les méthodes ne s’accordent pas sur sa place.',
+  'ranking.carriedBy': 'Porté surtout par un seul groupe : {group}',
+  'ranking.sectorsWithheld':
+    'Soutien par secteur non affiché : un groupe compte moins de trois personnes.',
+
   'stage.define': 'Définition',
   'stage.discover': 'Découverte',
   'stage.dream': 'Devenir',
