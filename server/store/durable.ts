@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Low } from 'lowdb';
-import { apply, type Workshop } from '../../src/lib/domain/index';
+import { replayer, type Workshop } from '../../src/lib/domain/index';
 import { AppendLog } from './appendLog';
 import { DurableJSONFile } from './durableJsonFile';
 import { nodeFs, syncDir, type FsOps } from './fsOps';
@@ -176,7 +176,7 @@ export class DurableStore implements WorkshopStore {
     const stored: StoredRecord = { ...record, seq: ++open.nextSeq };
     // The room's state after the record is what applying its events gives: taking it spares a
     // second copy of the workshop per command (a note added copies every note).
-    const next = after === undefined ? apply : () => after;
+    const next = after === undefined ? replayer() : () => after;
     await open.log.append(stored, () => {
       open.state = replay(open.state, [stored], open.acks, next, open.marks);
       open.seq = stored.seq;
@@ -223,7 +223,8 @@ export class DurableStore implements WorkshopStore {
     let seq = snapshot.data.seq;
     // Records already in the snapshot (a crash between snapshot and log cut) are skipped.
     const tail = (decoded.records as StoredRecord[]).filter((r) => r.seq > snapshot.data.seq);
-    const state = replay(snapshot.data.state, tail, acks, apply, marks);
+    // Nobody sees the states between the snapshot and the end of the log: notes are not copied.
+    const state = replay(snapshot.data.state, tail, acks, replayer(), marks);
     let lastAt = snapshot.data.lastAt ?? snapshot.data.state?.createdAt ?? 0;
     for (const r of tail) {
       seq = Math.max(seq, r.seq);

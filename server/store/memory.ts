@@ -1,4 +1,4 @@
-import { apply } from '../../src/lib/domain/index';
+import { replayer } from '../../src/lib/domain/index';
 import { SenderMarks } from './marks';
 import { replay, type LoadedWorkshop, type LogRecord, type WorkshopStore } from './types';
 
@@ -20,7 +20,7 @@ export class MemoryStore implements WorkshopStore {
     if (!records) return null;
     const acks: LoadedWorkshop['acks'] = [];
     const marks = new SenderMarks();
-    const state = replay(null, records, acks, apply, marks);
+    const state = replay(null, records, acks, replayer(), marks);
     const lastActivityAt = Math.max(...records.map((r) => r.at));
     return state ? { state, acks, marks: marks.list(), lastActivityAt } : null;
   }

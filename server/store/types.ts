@@ -71,11 +71,11 @@ export function replay(
   state: Workshop | null,
   records: Iterable<LogRecord>,
   acks: Array<[string, Record<string, string>]>,
-  apply: (state: Workshop | null, event: WorkshopEvent) => Workshop,
+  applyEvents: (state: Workshop | null, events: WorkshopEvent[]) => Workshop | null,
   marks?: SenderMarks,
 ): Workshop | null {
   for (const record of records) {
-    for (const event of record.events) state = apply(state, event);
+    state = applyEvents(state, record.events);
     // Commands the server made (a keystroke in the vision room) have no client to answer again:
     // remembering them would push out the answers clients may still ask for.
     if (!record.op.startsWith(SERVER_OP)) acks.push([`${record.actor}:${record.op}`, record.reply]);

@@ -10,9 +10,15 @@ export type {
   ServerOnlyCommandType,
 } from './commands/types';
 export { checkStatementWrite, statementsInOrder, statementWritten } from './commands/statements';
+export { candidatesInOrder } from './commands/candidates';
+export { ballotDots, currentShortlist, defaultBudget } from './commands/dotVote';
+export { computedShortlist, dotTotals, rankingOrder } from './commands/decisionMath';
+export { prioritiesInOrder } from './commands/priorities';
+export type { PriorityChanges } from './events';
 export { BOARD_SETTINGS } from './commands/types';
 export type { Decision } from './commands/decision';
 export { decide, apply, execute } from './decide';
+export { replayer } from './applyAll';
 export { checkInvariants } from './invariants';
 export { DEFAULT_SECTORS } from './template';
 export { QUESTION_GUIDE } from './guide';

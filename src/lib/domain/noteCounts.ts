@@ -32,6 +32,11 @@ export function noteCounts(notes: Workshop['notes']): NoteCounts {
   return counts;
 }
 
+/** A notes object was changed in place by its only holder (see applyAll): count it again. */
+export function forgetNoteCounts(notes: Workshop['notes']): void {
+  remembered.delete(notes);
+}
+
 /** `next` is `before` with `note` added under a new id: its counts follow from theirs. */
 export function carryNoteCounts(
   before: Workshop['notes'],
