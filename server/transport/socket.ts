@@ -49,8 +49,6 @@ export function registerSocketHandlers(io: Server, services: SocketServices): vo
           return refuseHandshake(session.code, session.message);
         }
         socket.data.session = session;
-        // Free again once this session ends (a client may connect anew on the same transport).
-        socket.once('disconnect', () => carrying.delete(socket.conn));
         next();
       },
       (error: unknown) => {
@@ -61,64 +59,87 @@ export function registerSocketHandlers(io: Server, services: SocketServices): vo
     );
   });
 
+  // One function of each kind for every connection (`this` is the socket): closures of its own
+  // cost each session about a kilobyte, and a room holds hundreds.
+  const listeners = sharedListeners(services, carrying);
   io.on('connection', (socket) => {
     guarded(
       () => 'a connection',
-      () => serve(services, socket),
+      () => serve(services, listeners, socket),
       () => socket.disconnect(true),
     );
   });
 }
 
-/** One connection's events: hello and commands, each answered whatever it carries. */
-function serve(services: SocketServices, socket: Socket): void {
-  const session = socket.data.session as SessionData;
-  const open: OpenSession = {
-    data: session,
+/** What each connection's session carries, next to the session itself. */
+interface Held {
+  session: SessionData;
+  open: OpenSession;
+}
+
+function sharedListeners(services: SocketServices, carrying: WeakSet<object>) {
+  /** Whatever arguments come with an event, the ack is the last one (if it is a function). */
+  const acked = (
+    event: string,
+    handle: (socket: Socket, held: Held, payload: unknown, ack: AckFn) => void,
+  ) =>
+    function (this: Socket, ...args: unknown[]): void {
+      const ack = args.at(-1);
+      if (typeof ack !== 'function') return;
+      const held = this.data as Held;
+      guarded(
+        () => `a ${printable(event)} event`,
+        () => handle(this, held, args.length > 1 ? args[0] : undefined, ack as AckFn),
+        () => (ack as AckFn)(internalError()),
+      );
+    };
+  return {
+    hello: acked('hello', (_socket, held, _payload, ack) => ack(services.hello(held.session))),
+    cmd: acked('cmd', (_socket, held, payload, ack) => {
+      services.command(held.session, payload).then(
+        (result) => ack(result),
+        (error: unknown) => {
+          console.error('command failed', error);
+          ack(internalError());
+        },
+      );
+    }),
+    // What the connection itself fails on (a packet it cannot decode) is an Error and is logged.
+    // A client may also emit an event named 'error': its payload is plain JSON, and logging it
+    // would let anyone write as many lines into the log as they like.
+    error(this: Socket, error: unknown): void {
+      if (error instanceof Error) logRefused('a socket.io packet', error);
+    },
+    disconnect(this: Socket): void {
+      const held = this.data as Held;
+      // Free again: a client may connect anew on the same transport.
+      carrying.delete(this.conn);
+      guarded(
+        () => 'a disconnection',
+        () => services.closed(held.open),
+        () => {},
+      );
+    },
+  };
+}
+
+/** One connection: its session is open, and its events go to the shared listeners. */
+function serve(
+  services: SocketServices,
+  listeners: ReturnType<typeof sharedListeners>,
+  socket: Socket,
+): void {
+  const held = socket.data as Held;
+  held.open = {
+    data: held.session,
     end(gone) {
       if (gone) socket.emit('gone', gone);
       socket.disconnect(true);
     },
   };
-  services.opened(open);
-
-  // Whatever arguments come with an event, the ack is the last one (if it is a function).
-  const on = (event: string, handle: (payload: unknown, ack: AckFn) => void) => {
-    socket.on(event, (...args: unknown[]) => {
-      const ack = args.at(-1);
-      if (typeof ack !== 'function') return;
-      guarded(
-        () => `a ${printable(event)} event`,
-        () => handle(args.length > 1 ? args[0] : undefined, ack as AckFn),
-        () => (ack as AckFn)(internalError()),
-      );
-    });
-  };
-
-  on('hello', (_payload, ack) => ack(services.hello(session)));
-
-  on('cmd', (payload, ack) => {
-    services.command(session, payload).then(
-      (result) => ack(result),
-      (error: unknown) => {
-        console.error('command failed', error);
-        ack(internalError());
-      },
-    );
-  });
-
-  // What the connection itself fails on (a packet it cannot decode) is an Error and is logged. A
-  // client may also emit an event named 'error': its payload is plain JSON, and logging it
-  // would let anyone write as many lines into the log as they like.
-  socket.on('error', (error: unknown) => {
-    if (error instanceof Error) logRefused('a socket.io packet', error);
-  });
-
-  socket.on('disconnect', () => {
-    guarded(
-      () => 'a disconnection',
-      () => services.closed(open),
-      () => {},
-    );
-  });
+  services.opened(held.open);
+  socket.on('hello', listeners.hello);
+  socket.on('cmd', listeners.cmd);
+  socket.on('error', listeners.error);
+  socket.on('disconnect', listeners.disconnect);
 }

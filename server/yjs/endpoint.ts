@@ -290,7 +290,8 @@ export class YjsEndpoint {
     conn.writer?.leave();
     const { room } = conn;
     room.conns.delete(ws);
-    if (room.conns.size === 0) this.#dropRoom(room.name);
+    // A room replaced under the same name (a new doc) stays: only this one goes.
+    if (room.conns.size === 0 && this.#rooms.get(room.name) === room) this.#dropRoom(room.name);
   }
 
   #onMessage(ws: WebSocket, conn: Conn, message: Uint8Array): void {

@@ -258,6 +258,51 @@ describe('hostile upgrade paths', () => {
   });
 });
 
+describe('a room replaced under the same name', () => {
+  it('[R14] when the last connection of the replaced room closes, the new room keeps sending its updates', async () => {
+    let current = new Y.Doc();
+    const first = current;
+    const endpoint = new YjsEndpoint(
+      { epoch: 'e1', resolve: () => current },
+      { maxPayload: 16 * 1024 },
+    );
+    const bare = http.createServer((_req, res) => res.end());
+    bare.on('upgrade', (req, socket, head) => {
+      if (!endpoint.handleUpgrade(req, socket, head)) socket.destroy();
+    });
+    await new Promise<void>((resolve) => bare.listen(0, '127.0.0.1', resolve));
+    const url = `ws://127.0.0.1:${(bare.address() as AddressInfo).port}/yjs/w1.public.e1?ticket=x`;
+    const open = async () => {
+      const ws = new WebSocket(url);
+      const messages: Buffer[] = [];
+      ws.on('message', (data: Buffer) => messages.push(data));
+      await new Promise((resolve) => ws.once('open', resolve));
+      return { ws, messages };
+    };
+    try {
+      const old = await open();
+      // the document behind the name changes (a replica rebuilt): a new connection gets it
+      current = new Y.Doc();
+      const fresh = await open();
+      await expect.poll(() => fresh.messages.length).toBeGreaterThan(0);
+      const closed = new Promise((resolve) => old.ws.once('close', resolve));
+      old.ws.close();
+      await closed;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(endpoint.connectionCount()).toBe(1);
+      const before = fresh.messages.length;
+      current.getMap('meta').set('k', 'v');
+      await expect.poll(() => fresh.messages.length).toBeGreaterThan(before);
+      expect(first).not.toBe(current);
+      fresh.ws.close();
+    } finally {
+      endpoint.close();
+      bare.closeAllConnections();
+      await new Promise((resolve) => bare.close(resolve));
+    }
+  });
+});
+
 describe('sync requests on one connection', () => {
   const server = useTestServer({ limits: { commands: { capacity: 1e6, perSecond: 1e6 } } });
 
