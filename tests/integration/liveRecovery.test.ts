@@ -183,3 +183,32 @@ describe('a venue where many phones join at once behind one address', () => {
     expect(Object.values(state.participants).map((p) => p.name)).toEqual(['Ana', 'Béa']);
   });
 });
+
+describe('the vision room on a phone', () => {
+  const server = useServer();
+
+  it('[V30] a phone opens the writable vision room while the workshop is in Devenir only, and closes it once it leaves', async () => {
+    const { url, realtime } = server.current;
+    const { joinCode, workshopId, facilitatorKey } = await createWorkshop(url);
+    const console_ = await connect(url, { workshopId, key: facilitatorKey });
+    const live = await phone(url, joinCode, 'Ana');
+    await expect.poll(() => realtime.yjs.connectionCount()).toBe(2);
+    expect(live.vision).toBeNull();
+
+    const stage = async (to: string) => {
+      const ack = (await console_
+        .timeout(5000)
+        .emitWithAck('cmd', { v: 1, op: `stage-${to}`, cmd: { type: 'setStage', stage: to } })) as {
+        ok: boolean;
+      };
+      expect(ack.ok).toBe(true);
+    };
+    await stage('dream');
+    await expect.poll(() => live.vision?.status).toBe('online');
+    expect(realtime.yjs.connectionCount()).toBe(3);
+
+    await stage('decide');
+    await expect.poll(() => live.vision).toBeNull();
+    await expect.poll(() => realtime.yjs.connectionCount()).toBe(2);
+  });
+});

@@ -55,7 +55,11 @@ class Replica {
   constructor(
     base: string,
     readonly grant: RoomGrant,
-    hooks: { refused: (code: number) => void; synced: () => void },
+    hooks: {
+      refused: (code: number) => void;
+      synced: () => void;
+      changed?: (snapshot: ReplicaSnapshot) => void;
+    },
     WebSocketClass: typeof globalThis.WebSocket | undefined,
   ) {
     this.provider = new WebsocketProvider(base, grant.room, this.doc, {
@@ -66,7 +70,10 @@ class Replica {
     // Presence is a count the server publishes; nobody needs this client's awareness.
     this.provider.awareness.setLocalState(null);
     // Each update re-reads only the keys it changed (no toJSON of the whole replica per note).
-    new SnapshotReader(this.doc, (snapshot) => (this.snapshot = snapshot));
+    new SnapshotReader(this.doc, (snapshot) => {
+      this.snapshot = snapshot;
+      hooks.changed?.(snapshot);
+    });
     // The stock client stops for good after a 44xx close (a refused or expired ticket): we ask
     // for a fresh ticket and `renew` starts it again. Other closes it retries by itself, with
     // the ticket it has; if that one expired meanwhile, the retry ends here too.
@@ -112,6 +119,7 @@ export class LiveWorkshop {
    * the projector and visitors, and for a participant once removed (editors turn read-only).
    */
   vision = $state.raw<Vision | null>(null);
+  #visionGrant: Welcome['vision'] = null;
   /** The replica shown, per audience; a replacement waits in #next until it has synced. */
   #replicas = $state.raw<Partial<Record<Audience, Replica>>>({});
   #next: Partial<Record<Audience, Replica>> = {};
@@ -259,6 +267,9 @@ export class LiveWorkshop {
             this.#refusals[grant.audience] = 0;
             this.#promote(grant.audience, replica);
           },
+          changed: () => {
+            if (grant.audience === 'public') this.#applyVision();
+          },
         },
         this.#WebSocket,
       );
@@ -280,17 +291,33 @@ export class LiveWorkshop {
    * epoch): a new hello only brings a fresh ticket for the next connection.
    */
   #useVision(grant: Welcome['vision']): void {
+    this.#visionGrant = grant;
     const current = this.vision;
-    if (current && grant && current.room === grant.room) {
-      current.renew(grant.ticket);
-      return;
+    if (current && grant && current.room === grant.room) current.renew(grant.ticket);
+    this.#applyVision();
+  }
+
+  /**
+   * The vision room is open while the workshop is in Devenir (a connection a phone pays for in
+   * the server's memory, and only Devenir writes there). Outside it, the room closes once what
+   * was typed has gone out (an offline phone keeps it, and its document, until it has).
+   */
+  #applyVision(): void {
+    const grant = this.#visionGrant;
+    const current = this.vision;
+    const devenir = this.snapshot('public').workshop?.currentStage === 'dream';
+    if (current && (!grant || current.room !== grant.room)) {
+      current.destroy();
+      this.vision = null;
+    } else if (current && !devenir && current.status === 'online') {
+      current.destroy();
+      this.vision = null;
     }
-    current?.destroy();
-    this.vision = grant
-      ? new Vision(this.#base, grant, (code) => this.#refreshVision(code), {
-          WebSocket: this.#WebSocket,
-        })
-      : null;
+    if (!this.vision && grant && devenir) {
+      this.vision = new Vision(this.#base, grant, (code) => this.#refreshVision(code), {
+        WebSocket: this.#WebSocket,
+      });
+    }
   }
 
   /** The vision room was closed with a 44xx code: a hello brings a fresh ticket (renew). */
