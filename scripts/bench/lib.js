@@ -311,7 +311,7 @@ export async function cocreaPhone(
   url,
   joinCode,
   i,
-  { full = false, onSeq, token, join = true, keepState = false } = {},
+  { full = false, onSeq, token, join = true, keepState = false, vision = false } = {},
 ) {
   const localAddress = phoneAddress(i);
   token ??= deviceToken();
@@ -348,8 +348,11 @@ export async function cocreaPhone(
       phone.replicas.push(r);
     }
   }
-  // The writable vision room (issue 13): a phone's client opens it as soon as hello grants it.
-  if (welcome.vision) phone.replicas.push(thinReplica(wsBase, welcome.vision, localAddress, null));
+  // The writable vision room (issue 13): a phone's client opens it while the workshop is in
+  // Devenir only; the bench's workshops stay in Définition, so only `vision: true` opens it.
+  if (vision && welcome.vision) {
+    phone.replicas.push(thinReplica(wsBase, welcome.vision, localAddress, null));
+  }
   phone.synced = Promise.all(phone.replicas.map((r) => r.synced)).then(() => performance.now());
   phone.close = () => {
     for (const r of phone.replicas) r.close();
