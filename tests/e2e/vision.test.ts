@@ -128,5 +128,28 @@ describe('vision statements in real Chromium', () => {
         .getByTestId('statement-text')
         .getAttribute('readonly'),
     ).not.toBeNull();
+
+    // The console's moderation: clear a text, rename, reorder, delete (after a confirmation).
+    const first = console_.getByTestId('statement').first();
+    await first.getByRole('button', { name: 'Effacer le texte' }).click();
+    await expect
+      .poll(() => projector.getByTestId('projector-statement-text').first().textContent())
+      .toBe('');
+    await first.getByRole('button', { name: 'Renommer' }).click();
+    await first.getByLabel('Titre de l’énoncé').fill('Dans cinq ans');
+    await first.getByRole('button', { name: 'Enregistrer' }).click();
+    await first.getByRole('button', { name: 'Descendre' }).click();
+    const titles = () =>
+      projector.getByTestId('projector-statement').locator('h2').allTextContents();
+    await expect
+      .poll(async () => (await titles()).map((x) => x.trim()))
+      .toEqual(['Notre équipe, dans trois ans… Verrouillé', 'Dans cinq ans']);
+    await console_
+      .getByTestId('statement')
+      .nth(1)
+      .getByRole('button', { name: 'Supprimer' })
+      .click();
+    await expect.poll(() => alice.getByTestId('statement').count()).toBe(1);
+    await expect.poll(() => projector.getByTestId('projector-statement').count()).toBe(1);
   });
 });
