@@ -68,6 +68,8 @@ describe('vision statements in real Chromium', () => {
     // Bob goes offline, keeps typing, and his words arrive once he is back.
     await bob.context().setOffline(true);
     await expect.poll(() => bob.getByTestId('offline-banner').count(), { timeout: 15_000 }).toBe(1);
+    // the statement says so too: what is typed stays on the phone until it is back
+    await expect.poll(() => bob.getByTestId('statement-offline').count()).toBe(1);
     await bob.getByTestId('statement-text').pressSequentially('apprend en marchant', {
       delay: 10,
     });
@@ -75,10 +77,12 @@ describe('vision statements in real Chromium', () => {
     await expect.poll(() => value(alice)).toBe('Notre équipe ');
     expect(await value(bob)).toBe('apprend en marchant');
     await bob.context().setOffline(false);
+    const back = Date.now();
     await expect
       .poll(() => value(alice), { timeout: 30_000 })
       .toMatch(/^(Notre équipe apprend en marchant|apprend en marchantNotre équipe )$/);
     const second = await value(alice);
+    console.log(`[V25] the offline words arrived ${Date.now() - back} ms after the network`);
     await expect.poll(() => value(bob)).toBe(second);
     await expect
       .poll(() => projector.getByTestId('projector-statement-text').nth(1).textContent())

@@ -180,6 +180,8 @@ export class LiveWorkshop {
     this.#socket.on('disconnect', (reason) => {
       if (this.gone) return;
       this.status = 'offline';
+      // What is typed in a statement meanwhile stays in its document and goes once back.
+      this.vision?.reconnect();
       // The server ended this session (its rights changed): connect again and learn who we are
       // now (a visitor, or refused), instead of staying silently disconnected.
       if (reason === 'io server disconnect') this.#socket.connect();

@@ -51,6 +51,11 @@ export class Vision {
     this.#connection.renew(ticket);
   }
 
+  /** The network dropped: reconnect now rather than wait for the stale socket to time out. */
+  reconnect(): void {
+    this.#connection.reconnect();
+  }
+
   /** Where this writer's caret is in a statement (null: nowhere); throttled. */
   setCaret(statementId: string | null, anchor = 0, head = anchor): void {
     this.#connection.setCaret(statementId, anchor, head);

@@ -141,6 +141,21 @@ export class VisionConnection {
   }
 
   /**
+   * The network dropped (the command socket noticed first): stop trusting the open connection
+   * and start again, same document. A WebSocket whose network went away can look open for a
+   * long time (y-websocket's watchdog waits 30 s); new attempts fail fast until it is back.
+   */
+  reconnect(): void {
+    if (this.#destroyed) return;
+    const provider = this.#pending?.provider ?? this.#provider;
+    // Stopped after a refusal: the fresh ticket (renew) starts it again.
+    if (!provider.shouldConnect) return;
+    provider.disconnect();
+    provider.connect();
+    if (provider === this.#provider && this.status !== 'gone') this.#setStatus('offline');
+  }
+
+  /**
    * Where this writer's caret is (indexes in the statement's text), or null when it writes
    * nowhere. Sent at most CARETS_PER_SECOND times a second: the last position always goes.
    */

@@ -153,6 +153,23 @@ describe('the vision connection', () => {
     expect(awareness.getLocalState()).toBeNull();
   });
 
+  it('[V22] when the network drops, it reconnects at once with the same document', () => {
+    const { connection, socket } = connect();
+    const first = socket();
+    first.open();
+    first.syncFrom(serverDoc('Ensemble'));
+    const doc = connection.doc;
+    connection.reconnect();
+    expect(connection.status).toBe('offline');
+    expect(FakeSocket.made).toHaveLength(2);
+    expect(socket()).not.toBe(first);
+    expect(socket().url).toContain('ticket=t1');
+    socket().open();
+    socket().syncFrom(serverDoc('Ensemble'));
+    expect(connection.doc).toBe(doc);
+    expect(connection.status).toBe('online');
+  });
+
   it('[V22] the workshop is gone: nothing is asked for, nothing reconnects', () => {
     const { connection, asked, socket } = connect();
     socket().open();
