@@ -7,6 +7,7 @@ import type { ClientCommand } from '../../src/lib/protocol/commands';
 import { closeClients, send } from './helpers';
 import {
   buildScene,
+  reachDecision,
   disconnected,
   LOOSE_LIMITS,
   newKey,
@@ -68,11 +69,25 @@ const JOINING: Row = {
 };
 
 type CommandType = ClientCommand['type'];
+type DecisionIds = Awaited<ReturnType<typeof reachDecision>>;
+
+/** Ballots: participants only. */
+const PARTICIPANTS_ONLY: Row = {
+  facilitator: 'NOT_ALLOWED',
+  'co-facilitator': 'NOT_ALLOWED',
+  author: OK,
+  'other participant': OK,
+  projector: 'NOT_ALLOWED',
+  nobody: 'NOT_JOINED',
+  outsider: 'NOT_FOUND',
+};
 
 interface Case {
   expected: Row;
+  /** Décision: how far the scene must go first (see reachDecision). */
+  level?: number;
   /** A valid command of this type against the scene (fresh values each call). */
-  command(sc: Scene): ClientCommand;
+  command(sc: Scene, ids: DecisionIds): ClientCommand;
   /** For accepted cells: what must have changed (the state before and after). */
   check(
     sc: Scene,
@@ -80,6 +95,7 @@ interface Case {
     after: Workshop,
     cmd: ClientCommand,
     role: Role,
+    ids: DecisionIds,
   ): void | Promise<void>;
   /** How many rooms an accepted command takes away (a deletion: one). */
   removesRooms?: number;
@@ -373,6 +389,196 @@ const MATRIX: Record<Exclude<CommandType, 'createWorkshop'>, Case> = {
     command: (sc) => ({ type: 'deleteStatement', statementId: sc.statementId }),
     check: (sc, _before, after) => expect(after.statements![sc.statementId]).toBeUndefined(),
   },
+  addCandidate: {
+    expected: FACILITATOR_ONLY,
+    command: (sc) => ({
+      type: 'addCandidate',
+      title: '',
+      description: 'Pourquoi',
+      sources: [{ kind: 'theme', id: sc.themeId }],
+    }),
+    check(_sc, _before, after) {
+      const [candidate] = Object.values(after.candidates!);
+      expect(candidate).toMatchObject({ title: 'Premier thème', description: 'Pourquoi' });
+    },
+  },
+  editCandidate: {
+    expected: FACILITATOR_ONLY,
+    level: 1,
+    command: (_sc, ids) => ({
+      type: 'editCandidate',
+      candidateId: ids.candidateIds[0]!,
+      title: 'Renommée',
+      description: '',
+    }),
+    check: (_sc, _before, after, _cmd, _role, ids) =>
+      expect(after.candidates![ids.candidateIds[0]!]!.title).toBe('Renommée'),
+  },
+  removeCandidate: {
+    expected: FACILITATOR_ONLY,
+    level: 1,
+    command: (_sc, ids) => ({ type: 'removeCandidate', candidateId: ids.candidateIds[0]! }),
+    check: (_sc, _before, after, _cmd, _role, ids) =>
+      expect(after.candidateOrder).toEqual([ids.candidateIds[1]]),
+  },
+  moveCandidate: {
+    expected: FACILITATOR_ONLY,
+    level: 1,
+    command: (_sc, ids) => ({
+      type: 'moveCandidate',
+      candidateId: ids.candidateIds[1]!,
+      direction: 'up',
+    }),
+    check: (_sc, _before, after, _cmd, _role, ids) =>
+      expect(after.candidateOrder).toEqual([...ids.candidateIds].reverse()),
+  },
+  openDotVote: {
+    expected: FACILITATOR_ONLY,
+    level: 1,
+    command: () => ({ type: 'openDotVote', budget: 4 }),
+    check: (_sc, _before, after) =>
+      expect(after.dotVote).toMatchObject({ status: 'open', budget: 4, cap: 2 }),
+  },
+  setDotRules: {
+    expected: FACILITATOR_ONLY,
+    level: 2,
+    command: () => ({ type: 'setDotRules', budget: 5, cap: 1 }),
+    check: (_sc, _before, after) => expect(after.dotVote).toMatchObject({ budget: 5, cap: 1 }),
+  },
+  castDots: {
+    expected: PARTICIPANTS_ONLY,
+    level: 2,
+    command: (_sc, ids) => ({ type: 'castDots', candidateId: ids.candidateIds[1]!, dots: 2 }),
+    check(sc, _before, after, _cmd, role, ids) {
+      const voter = role === 'author' ? sc.author : sc.other;
+      expect(after.dots).toEqual({ [voter.participantId]: { [ids.candidateIds[1]!]: 2 } });
+    },
+  },
+  closeDotVote: {
+    expected: FACILITATOR_ONLY,
+    level: 2,
+    command: () => ({ type: 'closeDotVote' }),
+    check: (_sc, _before, after) => expect(after.dotVote!.status).toBe('closed'),
+  },
+  reopenDotVote: {
+    expected: FACILITATOR_ONLY,
+    level: 3,
+    command: () => ({ type: 'reopenDotVote' }),
+    check: (_sc, before, after) => {
+      expect(after.dotVote!.status).toBe('open');
+      expect(after.dots).toEqual(before.dots);
+    },
+  },
+  cancelDotVote: {
+    expected: FACILITATOR_ONLY,
+    level: 2,
+    command: () => ({ type: 'cancelDotVote' }),
+    check: (_sc, _before, after) => expect(after.dotVote).toBeUndefined(),
+  },
+  revealDotVote: {
+    expected: FACILITATOR_ONLY,
+    level: 3,
+    command: () => ({ type: 'revealDotVote' }),
+    check: (_sc, _before, after) => expect(after.dotVote!.revealed).toBe(true),
+  },
+  peekDotVote: {
+    expected: FACILITATOR_ONLY,
+    level: 2,
+    command: () => ({ type: 'peekDotVote', on: true }),
+    check: (_sc, _before, after) => expect(after.dotVote!.peek).toBe(true),
+  },
+  setShortlist: {
+    expected: FACILITATOR_ONLY,
+    command: () => ({ type: 'setShortlist', size: 3 }),
+    check: (_sc, _before, after) => expect(after.shortlistSize).toBe(3),
+  },
+  pickShortlist: {
+    expected: FACILITATOR_ONLY,
+    level: 3,
+    command: (_sc, ids) => ({
+      type: 'pickShortlist',
+      candidateIds: [...ids.candidateIds].reverse(),
+    }),
+    check: (_sc, _before, after, _cmd, _role, ids) =>
+      expect(after.shortlistPick!.candidateIds).toEqual([...ids.candidateIds].reverse()),
+  },
+  openRanking: {
+    expected: FACILITATOR_ONLY,
+    level: 3,
+    command: () => ({ type: 'openRanking' }),
+    check: (_sc, _before, after, _cmd, _role, ids) =>
+      expect(after.ranking!.items).toEqual(ids.candidateIds),
+  },
+  submitRanking: {
+    expected: PARTICIPANTS_ONLY,
+    level: 4,
+    command: (_sc, ids) => ({ type: 'submitRanking', order: [...ids.candidateIds].reverse() }),
+    check(sc, _before, after, _cmd, role, ids) {
+      const voter = role === 'author' ? sc.author : sc.other;
+      expect(after.rankings).toEqual({ [voter.participantId]: [...ids.candidateIds].reverse() });
+    },
+  },
+  closeRanking: {
+    expected: FACILITATOR_ONLY,
+    level: 4,
+    command: () => ({ type: 'closeRanking' }),
+    check: (_sc, _before, after) => expect(after.ranking!.status).toBe('closed'),
+  },
+  reopenRanking: {
+    expected: FACILITATOR_ONLY,
+    level: 5,
+    command: () => ({ type: 'reopenRanking' }),
+    check: (_sc, _before, after) => expect(after.ranking!.status).toBe('open'),
+  },
+  cancelRanking: {
+    expected: FACILITATOR_ONLY,
+    level: 4,
+    command: () => ({ type: 'cancelRanking' }),
+    check: (_sc, _before, after) => expect(after.ranking).toBeUndefined(),
+  },
+  revealRanking: {
+    expected: FACILITATOR_ONLY,
+    level: 5,
+    command: () => ({ type: 'revealRanking' }),
+    check: (_sc, _before, after) => expect(after.ranking!.revealed).toBe(true),
+  },
+  adoptPriorities: {
+    expected: FACILITATOR_ONLY,
+    level: 6,
+    command: () => ({ type: 'adoptPriorities' }),
+    check: (_sc, _before, after, _cmd, _role, ids) =>
+      expect(Object.values(after.priorities!).map((p) => p.candidateId)).toEqual(ids.candidateIds),
+  },
+  editPriority: {
+    expected: FACILITATOR_ONLY,
+    level: 7,
+    command: (_sc, ids) => ({
+      type: 'editPriority',
+      priorityId: ids.priorityIds[0]!,
+      owner: 'Équipe qualité',
+    }),
+    check: (_sc, _before, after, _cmd, _role, ids) =>
+      expect(after.priorities![ids.priorityIds[0]!]!.owner).toBe('Équipe qualité'),
+  },
+  movePriority: {
+    expected: FACILITATOR_ONLY,
+    level: 7,
+    command: (_sc, ids) => ({
+      type: 'movePriority',
+      priorityId: ids.priorityIds[1]!,
+      direction: 'up',
+      reason: 'Plus urgent',
+    }),
+    check: (_sc, _before, after, _cmd, _role, ids) =>
+      expect(after.priorityOrder).toEqual([...ids.priorityIds].reverse()),
+  },
+  removePriority: {
+    expected: FACILITATOR_ONLY,
+    level: 7,
+    command: (_sc, ids) => ({ type: 'removePriority', priorityId: ids.priorityIds[0]! }),
+    check: (_sc, _before, after, _cmd, _role, ids) =>
+      expect(after.priorityOrder).toEqual([ids.priorityIds[1]]),
+  },
 };
 
 /** createWorkshop: only a connection that belongs to no workshop may create one. */
@@ -416,15 +622,16 @@ const CELLS = [
 
 describe('every command × every client, through the transport', () => {
   it('[X1] the table covers every wire command and every role', () => {
-    expect(new Set(CELLS.map((cell) => cell.type)).size).toBe(39);
-    expect(CELLS).toHaveLength(39 * ROLES.length);
+    expect(new Set(CELLS.map((cell) => cell.type)).size).toBe(63);
+    expect(CELLS).toHaveLength(63 * ROLES.length);
   });
 
   for (const { type, role, expected, c } of CELLS) {
     const title = `${ruleOf(type, role, expected)} ${type} by ${role}: ${expected}`;
     it(title, async () => {
       const sc = await buildScene(server);
-      const cmd = c ? c.command(sc) : createCommand();
+      const ids = await reachDecision(sc, c?.level ?? 0);
+      const cmd = c ? c.command(sc, ids) : createCommand();
       const socket = sc.sockets[role];
       const before = sc.latest();
       const beforeJson = sc.snapshot();
@@ -436,7 +643,7 @@ describe('every command × every client, through the transport', () => {
         expect(ack, JSON.stringify(ack)).toMatchObject({ ok: true });
         if (c) {
           expect(sc.snapshot()).not.toBe(beforeJson);
-          await c.check(sc, before, sc.latest(), cmd, role);
+          await c.check(sc, before, sc.latest(), cmd, role, ids);
           expect(server.realtime.rooms.size).toBe(rooms - (c.removesRooms ?? 0));
         } else {
           // a new workshop, and nothing else touched

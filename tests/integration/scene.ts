@@ -220,3 +220,43 @@ export async function buildScene(server: RunningServer): Promise<Scene> {
     snapshot: () => JSON.stringify(room.decided),
   };
 }
+
+/**
+ * Take the scene's Décision to a given point, through the real clients, and return the ids it
+ * made: 1 two candidates, 2 a dot vote open, 3 closed (the author put a dot on the first, the
+ * other participant on the second), 4 a ranking open, 5 closed (the author ranked the first),
+ * 6 revealed, 7 priorities adopted.
+ */
+export async function reachDecision(
+  sc: Scene,
+  level: number,
+): Promise<{ candidateIds: string[]; priorityIds: string[] }> {
+  const facilitator = sc.sockets.facilitator;
+  const candidateIds: string[] = [];
+  if (level >= 1) {
+    for (const title of ['Première proposition', 'Deuxième proposition']) {
+      const { candidateId } = await sendOk(facilitator, {
+        type: 'addCandidate',
+        title,
+        description: '',
+        sources: [],
+      });
+      candidateIds.push(candidateId!);
+    }
+  }
+  const [first, second] = candidateIds;
+  if (level >= 2) await sendOk(facilitator, { type: 'openDotVote' });
+  if (level >= 3) {
+    await sendOk(sc.author.socket, { type: 'castDots', candidateId: first!, dots: 1 });
+    await sendOk(sc.other.socket, { type: 'castDots', candidateId: second!, dots: 1 });
+    await sendOk(facilitator, { type: 'closeDotVote' });
+  }
+  if (level >= 4) await sendOk(facilitator, { type: 'openRanking' });
+  if (level >= 5) {
+    await sendOk(sc.author.socket, { type: 'submitRanking', order: [first!] });
+    await sendOk(facilitator, { type: 'closeRanking' });
+  }
+  if (level >= 6) await sendOk(facilitator, { type: 'revealRanking' });
+  if (level >= 7) await sendOk(facilitator, { type: 'adoptPriorities' });
+  return { candidateIds, priorityIds: [...(sc.latest().priorityOrder ?? [])] };
+}

@@ -7,6 +7,7 @@ import {
   type ErrorCode,
   type BoardId,
   type NoteId,
+  type Workshop,
 } from '../../src/lib/domain';
 import {
   boardOf,
@@ -178,10 +179,130 @@ function commandFor(
       return { type: 'writeStatement', statementId: sc.statementId, update: 'AQ', text: 'Oui' };
     case 'mergeVisionHistory':
       return { type: 'mergeVisionHistory', count: 2, update: 'AQ' };
+    default:
+      return decisionCommand(type, sc);
+  }
+}
+
+/**
+ * How far Décision has gone: 1 two candidates, 2 a dot vote open, 3 closed (a dot each on both),
+ * 4 a ranking open, 5 closed (the author ranked the first), 6 revealed, 7 priorities adopted.
+ */
+function decisionLevel(state: Workshop): number {
+  if ((state.priorityOrder ?? []).length > 0) return 7;
+  if (state.ranking) return state.ranking.revealed ? 6 : state.ranking.status === 'closed' ? 5 : 4;
+  if (state.dotVote) return state.dotVote.status === 'closed' ? 3 : 2;
+  return (state.candidateOrder ?? []).length >= 2 ? 1 : 0;
+}
+
+/** Take the scene's Décision to `level` (never back: [G4] prepares every command in one scene). */
+function reach(sc: ReturnType<typeof scene>, level: number): [string, string] {
+  const { s } = sc;
+  const author = sc.actors.author;
+  const other = sc.actors['other participant'];
+  const first = () => s.state.candidateOrder![0]!;
+  const second = () => s.state.candidateOrder![1]!;
+  const steps: (() => void)[] = [
+    () => {
+      for (const title of ['Première proposition', 'Deuxième proposition']) {
+        run(s, facilitator, { type: 'addCandidate', title, description: '', sources: [] });
+      }
+    },
+    () => run(s, facilitator, { type: 'openDotVote' }),
+    () => {
+      run(s, author, { type: 'castDots', candidateId: first(), dots: 1 });
+      run(s, other, { type: 'castDots', candidateId: second(), dots: 1 });
+      run(s, facilitator, { type: 'closeDotVote' });
+    },
+    () => run(s, facilitator, { type: 'openRanking' }),
+    () => {
+      run(s, author, { type: 'submitRanking', order: [first()] });
+      run(s, facilitator, { type: 'closeRanking' });
+    },
+    () => run(s, facilitator, { type: 'revealRanking' }),
+    () => run(s, facilitator, { type: 'adoptPriorities' }),
+  ];
+  for (let at = decisionLevel(s.state); at < level; at++) steps[at]!();
+  return level >= 1 ? [first(), second()] : ['', ''];
+}
+
+/** A valid Décision command of each type, once the scene has gone as far as it needs. */
+function decisionCommand(type: CommandType, sc: ReturnType<typeof scene>): Command {
+  switch (type) {
+    case 'addCandidate':
+      return {
+        type,
+        title: 'Une proposition',
+        description: '',
+        sources: [{ kind: 'theme', id: sc.themeId }],
+      };
+    case 'setShortlist':
+      return { type, size: 3 };
+  }
+  const level: Partial<Record<CommandType, number>> = {
+    editCandidate: 1,
+    removeCandidate: 1,
+    moveCandidate: 1,
+    openDotVote: 1,
+    setDotRules: 2,
+    castDots: 2,
+    closeDotVote: 2,
+    cancelDotVote: 2,
+    peekDotVote: 2,
+    reopenDotVote: 3,
+    revealDotVote: 3,
+    pickShortlist: 3,
+    openRanking: 3,
+    submitRanking: 4,
+    closeRanking: 4,
+    cancelRanking: 4,
+    reopenRanking: 5,
+    revealRanking: 5,
+    adoptPriorities: 6,
+    editPriority: 7,
+    movePriority: 7,
+    removePriority: 7,
+  };
+  const [c1, c2] = reach(sc, level[type] ?? 0);
+  const [p1, p2] = sc.s.state.priorityOrder ?? [];
+  switch (type) {
+    case 'editCandidate':
+      return { type, candidateId: c1, title: 'Renommée', description: '' };
+    case 'removeCandidate':
+      return { type, candidateId: c1 };
+    case 'moveCandidate':
+      return { type, candidateId: c2, direction: 'up' };
+    case 'setDotRules':
+      return { type, budget: 5, cap: 1 };
+    case 'castDots':
+      return { type, candidateId: c2, dots: 2 };
+    case 'peekDotVote':
+      return { type, on: true };
+    case 'pickShortlist':
+      return { type, candidateIds: [c2, c1] };
+    case 'submitRanking':
+      return { type, order: [c2, c1] };
+    case 'editPriority':
+      return { type, priorityId: p1!, owner: 'Équipe qualité' };
+    case 'movePriority':
+      return { type, priorityId: p2!, direction: 'up', reason: 'Plus urgent' };
+    case 'removePriority':
+      return { type, priorityId: p1! };
+    default:
+      return { type } as Command;
   }
 }
 
 const OK = 'accepted';
+/** Ballots are cast by participants only. */
+const PARTICIPANTS_ONLY = {
+  facilitator: 'NOT_ALLOWED',
+  'co-facilitator': 'NOT_ALLOWED',
+  author: OK,
+  'other participant': OK,
+  projector: 'NOT_ALLOWED',
+  nobody: 'NOT_JOINED',
+} as const;
 const FACILITATOR_ONLY = {
   facilitator: OK,
   'co-facilitator': OK,
@@ -273,6 +394,30 @@ const MATRIX: Record<Exclude<CommandType, 'createWorkshop'>, Record<Role, string
     projector: 'NOT_ALLOWED',
     nobody: 'NOT_JOINED',
   },
+  addCandidate: FACILITATOR_ONLY,
+  editCandidate: FACILITATOR_ONLY,
+  removeCandidate: FACILITATOR_ONLY,
+  moveCandidate: FACILITATOR_ONLY,
+  openDotVote: FACILITATOR_ONLY,
+  setDotRules: FACILITATOR_ONLY,
+  castDots: PARTICIPANTS_ONLY,
+  closeDotVote: FACILITATOR_ONLY,
+  reopenDotVote: FACILITATOR_ONLY,
+  cancelDotVote: FACILITATOR_ONLY,
+  revealDotVote: FACILITATOR_ONLY,
+  peekDotVote: FACILITATOR_ONLY,
+  setShortlist: FACILITATOR_ONLY,
+  pickShortlist: FACILITATOR_ONLY,
+  openRanking: FACILITATOR_ONLY,
+  submitRanking: PARTICIPANTS_ONLY,
+  closeRanking: FACILITATOR_ONLY,
+  reopenRanking: FACILITATOR_ONLY,
+  cancelRanking: FACILITATOR_ONLY,
+  revealRanking: FACILITATOR_ONLY,
+  adoptPriorities: FACILITATOR_ONLY,
+  editPriority: FACILITATOR_ONLY,
+  movePriority: FACILITATOR_ONLY,
+  removePriority: FACILITATOR_ONLY,
   // Server-only (never on the wire): the scene has no history to merge, whoever asks.
   mergeVisionHistory: {
     facilitator: 'BAD_REQUEST',
@@ -354,6 +499,31 @@ function ruleFor(type: Cell, role: Role, expected: string): string {
       return '[V4]';
     case 'mergeVisionHistory':
       return '[V13]';
+    case 'addCandidate':
+    case 'editCandidate':
+    case 'removeCandidate':
+    case 'moveCandidate':
+    case 'openDotVote':
+    case 'setDotRules':
+    case 'castDots':
+    case 'closeDotVote':
+    case 'reopenDotVote':
+    case 'cancelDotVote':
+    case 'revealDotVote':
+    case 'peekDotVote':
+    case 'setShortlist':
+    case 'pickShortlist':
+    case 'openRanking':
+    case 'submitRanking':
+    case 'closeRanking':
+    case 'reopenRanking':
+    case 'cancelRanking':
+    case 'revealRanking':
+    case 'adoptPriorities':
+    case 'editPriority':
+    case 'movePriority':
+    case 'removePriority':
+      return '[DC28]';
     default:
       throw new Error(`no rule for ${type}`);
   }

@@ -6,7 +6,9 @@
 import fc from 'fast-check';
 import {
   BOARD_SETTINGS,
+  currentShortlist,
   LIMITS,
+  PRIORITY_STATUSES,
   STAGES,
   TIMER_ACTIONS,
   type Actor,
@@ -73,7 +75,58 @@ const WEIGHTS: Record<CommandType, number> = {
   deleteStatement: 1,
   writeStatement: 5,
   mergeVisionHistory: 1,
+  // Décision: enough candidates and votes that ballots, ties, removals and rankings meet
+  addCandidate: 6,
+  editCandidate: 1,
+  removeCandidate: 2,
+  moveCandidate: 1,
+  openDotVote: 4,
+  setDotRules: 2,
+  castDots: 16,
+  closeDotVote: 3,
+  reopenDotVote: 2,
+  cancelDotVote: 1,
+  revealDotVote: 2,
+  peekDotVote: 1,
+  setShortlist: 1,
+  pickShortlist: 2,
+  openRanking: 4,
+  submitRanking: 14,
+  closeRanking: 3,
+  reopenRanking: 1,
+  cancelRanking: 1,
+  revealRanking: 2,
+  adoptPriorities: 3,
+  editPriority: 3,
+  movePriority: 3,
+  removePriority: 1,
 };
+const WEIGHTS_DECISION = new Set<CommandType>([
+  'addCandidate',
+  'editCandidate',
+  'removeCandidate',
+  'moveCandidate',
+  'openDotVote',
+  'setDotRules',
+  'castDots',
+  'closeDotVote',
+  'reopenDotVote',
+  'cancelDotVote',
+  'revealDotVote',
+  'peekDotVote',
+  'setShortlist',
+  'pickShortlist',
+  'openRanking',
+  'submitRanking',
+  'closeRanking',
+  'reopenRanking',
+  'cancelRanking',
+  'revealRanking',
+  'adoptPriorities',
+  'editPriority',
+  'movePriority',
+  'removePriority',
+]);
 const TYPES = (Object.entries(WEIGHTS) as [CommandType, number][]).flatMap(([type, weight]) =>
   Array<CommandType>(weight).fill(type),
 );
@@ -99,6 +152,27 @@ export const step: fc.Arbitrary<Step> = fc.record({
   text: fc.constantFrom(...TEXTS),
 });
 
+/** Décision's commands, with joins and removals: the steps of the Décision model-based test. */
+const DECISION_TYPES: CommandType[] = [
+  ...TYPES.filter(
+    (type) => type === 'joinWorkshop' || type === 'removeParticipant' || WEIGHTS_DECISION.has(type),
+  ),
+  // priorities come last in a run: give them more of its end
+  ...Array<CommandType>(8).fill('editPriority'),
+  ...Array<CommandType>(8).fill('movePriority'),
+  ...Array<CommandType>(2).fill('removePriority'),
+];
+
+/** A step of Décision only (see DECISION_TYPES), so that long runs go deep into it. */
+export const decisionStep: fc.Arbitrary<Step> = fc.record({
+  type: fc.constantFrom(...DECISION_TYPES),
+  actor: fc.nat(99),
+  picks: fc.tuple(fc.nat(99), fc.nat(99), fc.nat(99)),
+  known: fc.nat(9),
+  flag: fc.boolean(),
+  text: fc.constantFrom(...TEXTS),
+});
+
 /** An item of the list (by a random index), or an id nobody has when `known` says so. */
 function pick<T extends string>(list: readonly T[], n: number, known: number): T {
   if (known === 0 || list.length === 0) return (n % 2 === 0 ? 'no-such-id' : '__proto__') as T;
@@ -117,6 +191,12 @@ export function actorFor(state: Workshop, s: Step): Actor {
   if ((s.type === 'joinWorkshop' || s.type === 'rejoinWorkshop') && s.actor % 4 !== 0) {
     return { role: 'nobody' };
   }
+  const first = decisionFirst(state, s);
+  if (first?.actor) return first.actor;
+  // ballots are mostly cast by participants (anyone else is refused)
+  if ((s.type === 'castDots' || s.type === 'submitRanking') && s.actor % 4 !== 0) {
+    return participantActor(pick(participants, s.actor, s.known));
+  }
   const role = s.actor % 10;
   if (role < 3) return { role: 'facilitator' };
   if (role < 5) {
@@ -126,8 +206,96 @@ export function actorFor(state: Workshop, s: Step): Actor {
   return role === 8 ? { role: 'projector' } : { role: 'nobody' };
 }
 
+/** How far into Décision a command needs the workshop to be (see `decisionLadder`). */
+const DECISION_LEVEL: Partial<Record<CommandType, number>> = {
+  openDotVote: 1,
+  setDotRules: 1,
+  closeDotVote: 1,
+  revealDotVote: 1,
+  peekDotVote: 1,
+  reopenDotVote: 1,
+  openRanking: 2,
+  pickShortlist: 2,
+  closeRanking: 3,
+  revealRanking: 3,
+  reopenRanking: 3,
+  adoptPriorities: 4,
+  editPriority: 5,
+  movePriority: 5,
+  removePriority: 5,
+};
+
+/**
+ * Décision goes in steps (candidates, a vote, a ranking, priorities) that random commands would
+ * seldom take in order: a step whose command needs a later point than the workshop has reached
+ * usually becomes the command that moves it one step on, so that runs reach ballots, rankings
+ * and priorities. Null: nothing to do first (or waiting for ballots, which participants cast).
+ */
+function decisionLadder(state: Workshop, level: number): Command | null {
+  // priorities outlive the ranking they came from
+  if (level === 5 && (state.priorityOrder ?? []).length > 0) return null;
+  if ((state.candidateOrder ?? []).length < 2) {
+    return { type: 'addCandidate', title: 'Idée', description: '', sources: [] };
+  }
+  const vote = state.dotVote;
+  if (!vote) return { type: 'openDotVote' };
+  if (level < 2) return null;
+  if (vote.status === 'open') {
+    return Object.keys(state.dots ?? {}).length > 0 ? { type: 'closeDotVote' } : null;
+  }
+  const ranking = state.ranking;
+  if (!ranking && currentShortlist(state).length < 2) {
+    // too few candidates got dots: whoever runs the room picks the first two
+    return { type: 'pickShortlist', candidateIds: state.candidateOrder!.slice(0, 2) };
+  }
+  if (!ranking) return { type: 'openRanking' };
+  if (level < 3) return null;
+  if (ranking.status === 'open') {
+    return Object.keys(state.rankings ?? {}).length > 0 ? { type: 'closeRanking' } : null;
+  }
+  if (!ranking.revealed) return { type: 'revealRanking' };
+  return level < 5 ? null : { type: 'adoptPriorities' };
+}
+
+/**
+ * What a Décision step does first, most of the time, when the workshop is not far enough for it
+ * (one in four steps is left as it is, so that refusals are tried too): a ballot with nobody to
+ * cast it has someone join; a ballot with no vote (no ranking) to cast it in has whoever runs
+ * the room move Décision on; a facilitator's command climbs the ladder. An actor is given when
+ * the step's own would not do.
+ */
+function decisionFirst(state: Workshop, s: Step): { actor?: Actor; command: Command } | null {
+  if (s.picks[2] % 4 === 0) return null;
+  if (s.type === 'castDots' || s.type === 'submitRanking') {
+    const active = Object.values(state.participants).filter((p) => p.removedAt === undefined);
+    if (active.length === 0) {
+      const device = `device-${s.picks[0] % 12}`;
+      return {
+        actor: { role: 'nobody' },
+        command: {
+          type: 'joinWorkshop',
+          name: 'Votante',
+          sector: null,
+          tokenHash: device,
+          rejoinCodeHash: `rejoin-${device}`,
+        },
+      };
+    }
+    const waiting = s.type === 'castDots' ? !state.dotVote : !state.ranking;
+    const command = waiting ? decisionLadder(state, s.type === 'castDots' ? 1 : 2) : null;
+    return command ? { actor: { role: 'facilitator' }, command } : null;
+  }
+  const level = DECISION_LEVEL[s.type];
+  const command = level === undefined ? null : decisionLadder(state, level);
+  return command ? { command } : null;
+}
+
 /** Build the command a step stands for, with ids taken from the current state. */
 export function commandFor(state: Workshop, s: Step): Command {
+  return decisionFirst(state, s)?.command ?? plainCommandFor(state, s);
+}
+
+function plainCommandFor(state: Workshop, s: Step): Command {
   const [a, b, c] = s.picks;
   const k = s.known;
   const boards = Object.values(state.boards);
@@ -153,6 +321,9 @@ export function commandFor(state: Workshop, s: Step): Command {
   );
   const participants = Object.keys(state.participants);
   const statements = state.statementOrder ?? [];
+  const candidates = state.candidateOrder ?? [];
+  const items = state.ranking?.items ?? [];
+  const priorities = state.priorityOrder ?? [];
   const stage = c % 7 === 0 ? 'nowhere' : STAGES[a % STAGES.length]!;
   const device = `device-${a % 12}`;
   const any = { type: s.type } as Record<string, unknown>;
@@ -336,6 +507,99 @@ export function commandFor(state: Workshop, s: Step): Command {
         count: 1 + (a % 4),
         update: s.flag ? '' : `AQ${a}`,
       };
+    case 'addCandidate': {
+      // sources of every kind, sometimes one that is gone, sometimes a title taken from them
+      const pool = [
+        ...themes.map((t) => ({ kind: 'theme' as const, id: t.id })),
+        ...allNotes.map((n) => ({ kind: 'note' as const, id: n.id as string })),
+        ...statements.map((id) => ({ kind: 'statement' as const, id })),
+      ];
+      const sources =
+        pool.length === 0 || b % 3 === 0
+          ? []
+          : k === 0
+            ? [{ kind: 'theme' as const, id: 'no-such-theme' }]
+            : [pool[b % pool.length]!, ...(c % 2 === 0 ? [pool[c % pool.length]!] : [])];
+      return {
+        type: 'addCandidate',
+        title: s.flag ? '' : s.text,
+        description: a % 3 === 0 ? s.text : '',
+        sources,
+      };
+    }
+    case 'editCandidate':
+      return {
+        type: 'editCandidate',
+        candidateId: pick(candidates, a, k),
+        title: s.text,
+        description: s.flag ? '' : s.text,
+      };
+    case 'removeCandidate':
+      return { type: 'removeCandidate', candidateId: pick(candidates, a, k) };
+    case 'moveCandidate':
+      return {
+        type: 'moveCandidate',
+        candidateId: pick(candidates, a, k),
+        direction: s.flag ? 'up' : 'down',
+      };
+    case 'openDotVote':
+      return c % 3 === 0
+        ? { type: 'openDotVote', budget: [0, 1, 3, 60][a % 4]!, cap: [1, 2, 11][b % 3]! }
+        : { type: 'openDotVote' };
+    case 'setDotRules':
+      return { type: 'setDotRules', budget: 1 + (a % 6), cap: 1 + (b % 3) };
+    case 'castDots':
+      // mostly within the cap, sometimes over it or not a whole number
+      return {
+        type: 'castDots',
+        candidateId: pick(candidates, a, k),
+        dots: c % 9 === 0 ? 2.5 : [1, 2, 1, 0, 2, 3][b % 6]!,
+      };
+    case 'closeDotVote':
+    case 'reopenDotVote':
+    case 'cancelDotVote':
+    case 'revealDotVote':
+    case 'openRanking':
+    case 'closeRanking':
+    case 'reopenRanking':
+    case 'cancelRanking':
+    case 'revealRanking':
+      return { type: s.type } as Command;
+    case 'peekDotVote':
+      return { type: 'peekDotVote', on: s.flag };
+    case 'setShortlist':
+      return { type: 'setShortlist', size: [1, 2, 3, 4, 11][a % 5]! };
+    case 'pickShortlist':
+      return {
+        type: 'pickShortlist',
+        candidateIds: c % 4 === 0 ? [] : [pick(candidates, a, k), pickOther(candidates, a, b, 1)],
+      };
+    case 'submitRanking': {
+      // a prefix of the items in a rotated order; sometimes a duplicate or a stranger
+      const rotated = items.map((_, i) => items[(i + a) % items.length]!);
+      const order = rotated.slice(0, b % (items.length + 1));
+      if (k === 0) order.push(c % 2 === 0 ? 'no-such-item' : (order[0] ?? 'x'));
+      return { type: 'submitRanking', order };
+    }
+    case 'adoptPriorities':
+      return { type: 'adoptPriorities', replace: s.flag };
+    case 'editPriority':
+      return {
+        type: 'editPriority',
+        priorityId: pick(priorities, a, k),
+        ...(b % 3 === 0 ? { title: s.text } : {}),
+        ...(b % 3 === 1 ? { owner: s.text, horizon: s.text } : {}),
+        ...(c % 2 === 0 ? { status: PRIORITY_STATUSES[c % PRIORITY_STATUSES.length]! } : {}),
+      };
+    case 'movePriority':
+      return {
+        type: 'movePriority',
+        priorityId: pick(priorities, a, k),
+        direction: s.flag ? 'up' : 'down',
+        reason: s.text,
+      };
+    case 'removePriority':
+      return { type: 'removePriority', priorityId: pick(priorities, a, k) };
     default:
       return any as Command;
   }

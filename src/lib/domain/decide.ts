@@ -42,6 +42,29 @@ import {
   stackNote,
 } from './commands/themes';
 import type { Command, CommandType } from './commands/types';
+import { addCandidate, editCandidate, moveCandidate, removeCandidate } from './commands/candidates';
+import {
+  cancelDotVote,
+  castDots,
+  closeDotVote,
+  openDotVote,
+  peekDotVote,
+  pickShortlist,
+  reopenDotVote,
+  revealDotVote,
+  setDotRules,
+  setShortlist,
+} from './commands/dotVote';
+import {
+  cancelRanking,
+  closeRanking,
+  openRanking,
+  reopenRanking,
+  revealRanking,
+  submitRanking,
+} from './commands/ranking';
+import { adoptPriorities, editPriority, movePriority, removePriority } from './commands/priorities';
+import { applyDecision, withoutBallots } from './decisionApply';
 import { editedNote, recordedNote } from './aggregate';
 import { carryNoteCounts } from './noteCounts';
 import type { Result } from './errors';
@@ -90,6 +113,30 @@ const handlers: { [T in CommandType]: Handler<T> } = {
   deleteStatement,
   writeStatement,
   mergeVisionHistory,
+  addCandidate,
+  editCandidate,
+  removeCandidate,
+  moveCandidate,
+  openDotVote,
+  setDotRules,
+  castDots,
+  closeDotVote,
+  reopenDotVote,
+  cancelDotVote,
+  revealDotVote,
+  peekDotVote,
+  setShortlist,
+  pickShortlist,
+  openRanking,
+  submitRanking,
+  closeRanking,
+  reopenRanking,
+  cancelRanking,
+  revealRanking,
+  adoptPriorities,
+  editPriority,
+  movePriority,
+  removePriority,
 };
 
 /** Decide what a command does to a workshop: the events it produces, or why it is refused. */
@@ -140,7 +187,7 @@ export function apply(state: Workshop | null, event: WorkshopEvent): Workshop {
     case 'participantRemoved': {
       const participant = state.participants[event.participantId]!;
       return {
-        ...state,
+        ...withoutBallots(state, participant.id),
         participants: {
           ...state.participants,
           [participant.id]: {
@@ -396,6 +443,8 @@ export function apply(state: Workshop | null, event: WorkshopEvent): Workshop {
         ...state,
         visionHistory: [event.update, ...(state.visionHistory ?? []).slice(event.count)],
       };
+    default:
+      return applyDecision(state, event);
   }
 }
 

@@ -1,5 +1,11 @@
 import type {
   Board,
+  Candidate,
+  DotVote,
+  Priority,
+  PriorityMove,
+  RankingVote,
+  ShortlistPick,
   BoardId,
   CoFacilitatorLink,
   Column,
@@ -61,4 +67,39 @@ export type WorkshopEvent =
    * server computed it. The update is kept for the room's history; `apply` reads only `text`.
    */
   | { type: 'statementWritten'; statementId: string; update: string; text: string; at: number }
-  | { type: 'visionHistoryMerged'; count: number; update: string };
+  | { type: 'visionHistoryMerged'; count: number; update: string }
+  | { type: 'candidateAdded'; candidate: Candidate }
+  | { type: 'candidateEdited'; candidateId: string; title: string; description: string }
+  /** Its dots, its place in an open ranking and in every ranking ballot go with it. */
+  | { type: 'candidateRemoved'; candidateId: string }
+  | { type: 'candidatesReordered'; candidateIds: string[] }
+  | { type: 'dotVoteOpened'; vote: DotVote }
+  | { type: 'dotRulesSet'; budget: number; cap: number }
+  /** The participant's count on one candidate becomes `dots` (0 takes it off their ballot). */
+  | { type: 'dotsCast'; participantId: ParticipantId; candidateId: string; dots: number }
+  | { type: 'dotVoteClosed'; at: number }
+  | { type: 'dotVoteReopened' }
+  /** Every ballot, the vote and any shortlist pick go. */
+  | { type: 'dotVoteCancelled' }
+  | { type: 'dotVoteRevealed' }
+  | { type: 'dotVotePeeked'; on: boolean }
+  /** A new size drops any pick (it was made for the old size). */
+  | { type: 'shortlistSizeSet'; size: number }
+  | { type: 'shortlistPicked'; pick: ShortlistPick | null }
+  | { type: 'rankingOpened'; ranking: RankingVote }
+  /** The participant's ballot becomes `order` (empty: withdrawn). */
+  | { type: 'rankingSubmitted'; participantId: ParticipantId; order: string[] }
+  | { type: 'rankingClosed'; at: number }
+  | { type: 'rankingReopened' }
+  | { type: 'rankingCancelled' }
+  | { type: 'rankingRevealed' }
+  /** The list of priorities becomes these, in this order (replacing any there was). */
+  | { type: 'prioritiesAdopted'; priorities: Priority[] }
+  | { type: 'priorityEdited'; priorityId: string; changes: PriorityChanges; at: number }
+  | { type: 'priorityMoved'; priorityId: string; priorityIds: string[]; move: PriorityMove }
+  | { type: 'priorityRemoved'; priorityId: string };
+
+/** What editPriority may change. */
+export type PriorityChanges = Partial<
+  Pick<Priority, 'title' | 'description' | 'owner' | 'nextStep' | 'horizon' | 'status'>
+>;

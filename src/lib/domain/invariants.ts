@@ -1,4 +1,4 @@
-import { LIMITS, STAGES, type Workshop } from './model';
+import { LIMITS, PRIORITY_STATUSES, STAGES, type Workshop } from './model';
 import { textLength } from './text';
 
 /** Everything that must hold after any command. Returns the broken rules (empty when sound). */
@@ -98,6 +98,7 @@ export function checkInvariants(state: Workshop): string[] {
     }
   }
   broken.push(...statementProblems(state));
+  broken.push(...decisionProblems(state));
   if (Object.keys(state.notes).length > LIMITS.notesPerWorkshop) broken.push('too many notes');
   if (Object.keys(state.participants).length > LIMITS.participantsPerWorkshop) {
     broken.push('too many participants');
@@ -125,5 +126,105 @@ function statementProblems(state: Workshop): string[] {
     }
   }
   if (order.length > LIMITS.statementsPerWorkshop) broken.push('too many statements');
+  return broken;
+}
+
+/** A list that names each id once, every one of `records`, and nothing else. */
+function orderProblems(what: string, order: string[], records: Record<string, unknown>): string[] {
+  const broken: string[] = [];
+  if (new Set(order).size !== order.length) broken.push(`a ${what} is listed twice`);
+  for (const id of order) {
+    if (!Object.hasOwn(records, id)) broken.push(`the order lists missing ${what} ${id}`);
+  }
+  for (const id of Object.keys(records)) {
+    if (!order.includes(id)) broken.push(`${what} ${id} is in no order`);
+  }
+  return broken;
+}
+
+/**
+ * Décision: candidates within their caps; ballots only while a vote (a ranking) stands, from
+ * participants still in the workshop, on candidates (items) that exist, within budget and cap.
+ */
+function decisionProblems(state: Workshop): string[] {
+  const candidates = state.candidates ?? {};
+  const broken = orderProblems('candidate', state.candidateOrder ?? [], candidates);
+  if ((state.candidateOrder ?? []).length > LIMITS.candidatesPerWorkshop) {
+    broken.push('too many candidates');
+  }
+  for (const c of Object.values(candidates)) {
+    if (c.title.trim() === '') broken.push(`candidate ${c.id} has no title`);
+    if (textLength(c.title) > LIMITS.candidateTitleLength) broken.push(`candidate ${c.id} title`);
+    if (textLength(c.description) > LIMITS.candidateDescriptionLength) {
+      broken.push(`candidate ${c.id} description is too long`);
+    }
+    if (c.sources.length > LIMITS.sourcesPerCandidate) broken.push(`candidate ${c.id} sources`);
+  }
+  const inWorkshop = (id: string) =>
+    Object.hasOwn(state.participants, id) && state.participants[id]!.removedAt === undefined;
+  const vote = state.dotVote;
+  if (!vote && Object.keys(state.dots ?? {}).length > 0) broken.push('dots without a vote');
+  if (vote && vote.round > (state.dotVoteRounds ?? 0)) broken.push('dot vote round not counted');
+  for (const [voter, ballot] of Object.entries(state.dots ?? {})) {
+    if (!inWorkshop(voter)) broken.push(`dots of ${voter}, who is not in the workshop`);
+    const counts = Object.entries(ballot);
+    if (counts.length === 0) broken.push(`an empty dot ballot is kept for ${voter}`);
+    for (const [id, n] of counts) {
+      if (!Object.hasOwn(candidates, id)) broken.push(`dots of ${voter} on missing ${id}`);
+      if (!Number.isInteger(n) || n < 1) broken.push(`dots of ${voter} on ${id}: ${n}`);
+      if (vote && n > vote.cap) broken.push(`dots of ${voter} over the cap on ${id}`);
+    }
+    if (vote && counts.reduce((sum, [, n]) => sum + n, 0) > vote.budget) {
+      broken.push(`dots of ${voter} over the budget`);
+    }
+  }
+  const size = state.shortlistSize;
+  if (size !== undefined && (size < LIMITS.shortlistMin || size > LIMITS.shortlistMax)) {
+    broken.push('shortlist size out of range');
+  }
+  const pick = state.shortlistPick;
+  if (pick) {
+    if (vote?.status !== 'closed') broken.push('a shortlist pick without a closed vote');
+    if (new Set(pick.candidateIds).size !== pick.candidateIds.length) {
+      broken.push('the shortlist pick lists a candidate twice');
+    }
+    if (pick.candidateIds.length < LIMITS.shortlistMin) broken.push('the pick is too short');
+    for (const id of pick.candidateIds) {
+      if (!Object.hasOwn(candidates, id)) broken.push(`the pick lists missing candidate ${id}`);
+    }
+  }
+  const ranking = state.ranking;
+  if (!ranking && Object.keys(state.rankings ?? {}).length > 0) {
+    broken.push('ranking ballots without a ranking');
+  }
+  if (ranking) {
+    if (vote?.status !== 'closed') broken.push('a ranking without a closed dot vote');
+    if (ranking.revealed && ranking.status !== 'closed') broken.push('an open ranking revealed');
+    if (new Set(ranking.items).size !== ranking.items.length) broken.push('ranking items twice');
+    for (const id of ranking.items) {
+      if (!Object.hasOwn(candidates, id)) broken.push(`ranking item ${id} is no candidate`);
+    }
+  }
+  for (const [voter, order] of Object.entries(state.rankings ?? {})) {
+    if (!inWorkshop(voter)) broken.push(`ranking of ${voter}, who is not in the workshop`);
+    if (order.length === 0) broken.push(`an empty ranking is kept for ${voter}`);
+    if (new Set(order).size !== order.length) broken.push(`ranking of ${voter} lists one twice`);
+    for (const id of order) {
+      if (!ranking?.items.includes(id)) broken.push(`ranking of ${voter} lists ${id}, no item`);
+    }
+  }
+  if (vote?.revealed && vote.status !== 'closed') broken.push('an open dot vote revealed');
+  const priorities = state.priorities ?? {};
+  broken.push(...orderProblems('priority', state.priorityOrder ?? [], priorities));
+  for (const p of Object.values(priorities)) {
+    if (p.title.trim() === '') broken.push(`priority ${p.id} has no title`);
+    if (!(PRIORITY_STATUSES as readonly string[]).includes(p.status)) {
+      broken.push(`priority ${p.id} has an unknown status`);
+    }
+    if (textLength(p.horizon) > LIMITS.priorityHorizonLength)
+      broken.push(`priority ${p.id} horizon`);
+    if (p.moves.some((m) => m.reason.trim() === ''))
+      broken.push(`priority ${p.id} moved, no reason`);
+  }
   return broken;
 }

@@ -45,6 +45,19 @@ export const LIMITS = {
   statementTitleLength: 120,
   /** In UTF-16 code units (JS string length), as Y.Text counts: see checkStatementWrite. */
   statementLength: 1000,
+  candidatesPerWorkshop: 30,
+  candidateTitleLength: 120,
+  candidateDescriptionLength: 1000,
+  sourcesPerCandidate: 20,
+  /** A dot budget is 1..dotBudgetMax dots; a cap per candidate 1..dotCapMax. */
+  dotBudgetMax: 50,
+  dotCapMax: 10,
+  shortlistMin: 2,
+  shortlistMax: 10,
+  priorityOwnerLength: 80,
+  priorityNextStepLength: 280,
+  priorityHorizonLength: 60,
+  moveReasonLength: 280,
 } as const;
 
 /** A sector a participant may say they belong to. */
@@ -139,6 +152,114 @@ export interface VisionStatement {
   updatedAt?: number;
 }
 
+/** What a candidate came from: a theme (any board), a note (an idea) or a vision statement. */
+export type SourceKind = 'theme' | 'note' | 'statement';
+export const SOURCE_KINDS: readonly SourceKind[] = ['theme', 'note', 'statement'];
+
+/**
+ * A source as the candidate keeps it: the id, and a copy of its title (a note's text) taken when
+ * the candidate was made, so that its "why" stays readable after the source is renamed or deleted.
+ */
+export interface CandidateSource {
+  kind: SourceKind;
+  id: string;
+  title: string;
+}
+
+/** Something the room may vote on (Décision), made by whoever runs the room. */
+export interface Candidate {
+  id: string;
+  title: string;
+  /** May be empty. */
+  description: string;
+  sources: CandidateSource[];
+  createdAt: number;
+}
+
+/**
+ * The dot vote (one at a time; absent: none). While open, each participant places up to
+ * `budget` dots, at most `cap` on one candidate. Totals stay secret until `revealed` (only when
+ * closed); `peek` lets whoever runs the room see live totals on the console only. `round` counts
+ * the votes opened in this workshop (a new one after a cancel), so screens can tell them apart.
+ */
+export interface DotVote {
+  status: 'open' | 'closed';
+  budget: number;
+  cap: number;
+  round: number;
+  revealed: boolean;
+  peek: boolean;
+  openedAt: number;
+  closedAt?: number;
+}
+
+/**
+ * The facilitator's choice of shortlist instead of the computed one (the top `shortlistSize` by
+ * dots, every candidate tied at the cut included): what was picked, and what the rule gave at
+ * that moment, so the room can see which tie was broken and how.
+ */
+export interface ShortlistPick {
+  candidateIds: string[];
+  computed: string[];
+  /** The candidates tied at the cut when the pick was made (empty: none). */
+  tiedAtCut: string[];
+  at: number;
+}
+
+/** Ranking the shortlist (absent: none). `items` is the shortlist it was opened on, in order. */
+export interface RankingVote {
+  status: 'open' | 'closed';
+  items: string[];
+  revealed: boolean;
+  round: number;
+  openedAt: number;
+  closedAt?: number;
+}
+
+/** The shortlist's size until the facilitator sets another. */
+export const SHORTLIST_DEFAULT = 4;
+/** The cap per candidate a dot vote opens with unless told otherwise. */
+export const DOT_CAP_DEFAULT = 2;
+
+export const PRIORITY_STATUSES = [
+  'proposed',
+  'committed',
+  'in progress',
+  'done',
+  'dropped',
+] as const;
+export type PriorityStatus = (typeof PRIORITY_STATUSES)[number];
+
+/** A move of a priority in the list, with the reason given (kept for the record). */
+export interface PriorityMove {
+  from: number;
+  to: number;
+  reason: string;
+  at: number;
+}
+
+/**
+ * An innovation priority: made from a ranked candidate (a copy: editing it leaves the candidate
+ * as it was), then owned by the room. `rank` is its place in the ranking's result (1 = first).
+ */
+export interface Priority {
+  id: string;
+  /** The candidate it was made from (it may have been removed since). */
+  candidateId: string;
+  rank: number;
+  title: string;
+  description: string;
+  sources: CandidateSource[];
+  owner: string;
+  nextStep: string;
+  /** Free text: a date, a season ("printemps 2027"). */
+  horizon: string;
+  status: PriorityStatus;
+  moves: PriorityMove[];
+  createdAt: number;
+  updatedAt?: number;
+}
+
 export interface Participant {
   id: ParticipantId;
   name: string;
@@ -193,6 +314,29 @@ export interface Workshop {
    * document from it, with the same history, after a restart or a reload.
    */
   visionHistory?: string[];
+  /** Décision's candidates by id, and their order (absent in older workshops: none). */
+  candidates?: Record<string, Candidate>;
+  candidateOrder?: string[];
+  /** The dot vote, if one is open or closed; the number of dot votes ever opened. */
+  dotVote?: DotVote;
+  dotVoteRounds?: number;
+  /**
+   * The dot ballots: participant id -> candidate id -> dots (1..cap; a zero is not kept). Secret:
+   * only the participant's own private replica may show theirs. A removed participant's ballot
+   * and a removed candidate's dots are dropped.
+   */
+  dots?: Record<string, Record<string, number>>;
+  /** How many candidates go through to the ranking (absent: SHORTLIST_DEFAULT). */
+  shortlistSize?: number;
+  shortlistPick?: ShortlistPick;
+  /** The ranking of the shortlist, and the number of rankings ever opened. */
+  ranking?: RankingVote;
+  rankingRounds?: number;
+  /** Ranking ballots: participant id -> item ids, best first (a partial order: their top k). */
+  rankings?: Record<string, string[]>;
+  /** The innovation priorities by id, and their order. */
+  priorities?: Record<string, Priority>;
+  priorityOrder?: string[];
   currentStage: StageId;
   stages: Record<StageId, Stage>;
   boards: Record<string, Board>;

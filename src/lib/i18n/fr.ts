@@ -308,6 +308,32 @@ export const fr = {
   'error.STATEMENT_LOCKED': 'Cet énoncé est verrouillé : personne n’y écrit pour l’instant.',
   'error.STATEMENT_NOT_ACTIVE': 'Les énoncés de vision s’écrivent pendant l’étape Devenir.',
   'error.STATEMENT_TOO_LONG': 'Un énoncé de vision compte au plus 1 000 caractères.',
+  'error.UNKNOWN_CANDIDATE': 'Cette proposition n’existe pas.',
+  'error.TOO_MANY_CANDIDATES': 'Cet atelier ne peut pas avoir plus de propositions.',
+  'error.UNKNOWN_SOURCE':
+    'Une source de cette proposition n’existe pas (ou est masquée par la modération).',
+  'error.NO_DOT_VOTE': 'Aucun vote par gommettes n’est en cours.',
+  'error.DOT_VOTE_EXISTS':
+    'Un vote par gommettes est déjà en cours : rouvrez-le ou annulez-le d’abord.',
+  'error.DOT_VOTE_CLOSED': 'Le vote par gommettes est fermé.',
+  'error.DOT_VOTE_OPEN': 'Fermez d’abord le vote par gommettes.',
+  'error.NOT_ENOUGH_CANDIDATES': 'Un vote demande au moins deux propositions.',
+  'error.BAD_DOT_RULES': 'Le budget va de 1 à 50 gommettes, le plafond par proposition de 1 à 10.',
+  'error.OVER_DOT_BUDGET': 'Il ne vous reste plus de gommettes : retirez-en d’abord ailleurs.',
+  'error.OVER_DOT_CAP': 'Une proposition ne peut pas recevoir autant de gommettes.',
+  'error.DOT_RULES_TOO_TIGHT':
+    'Quelqu’un a déjà placé plus de gommettes que ces règles ne le permettent.',
+  'error.BAD_SHORTLIST': 'Une liste restreinte compte de 2 à 10 propositions différentes.',
+  'error.RANKING_EXISTS': 'Un classement est en cours : annulez-le d’abord.',
+  'error.NO_RANKING': 'Aucun classement n’est en cours.',
+  'error.RANKING_CLOSED': 'Le classement est fermé.',
+  'error.RANKING_OPEN': 'Fermez d’abord le classement.',
+  'error.BAD_RANKING':
+    'Un classement reprend des propositions de la liste restreinte, chacune une fois.',
+  'error.RANKING_NOT_REVEALED': 'Dévoilez d’abord le classement.',
+  'error.PRIORITIES_EXIST': 'Des priorités existent déjà : remplacez-les ou modifiez-les.',
+  'error.UNKNOWN_PRIORITY': 'Cette priorité n’existe pas.',
+  'error.REASON_REQUIRED': 'Dites pourquoi cette priorité change de place.',
   'error.INTERNAL': 'Un problème est survenu sur le serveur. Réessayez.',
 } as const satisfies Record<string, Message>;
 

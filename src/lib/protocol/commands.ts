@@ -5,7 +5,14 @@ import {
   type Command,
   type ServerOnlyCommandType,
 } from '../domain/commands/types';
-import { LANGUAGES, LIMITS, STAGES, TEMPLATES } from '../domain/model';
+import {
+  LANGUAGES,
+  LIMITS,
+  PRIORITY_STATUSES,
+  SOURCE_KINDS,
+  STAGES,
+  TEMPLATES,
+} from '../domain/model';
 import { REJOIN_CODE } from './codes';
 import { PROTOCOL_VERSION } from './version';
 
@@ -20,6 +27,9 @@ const id = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{1,64}$/));
 const secretKey = v.pipe(v.string(), v.regex(/^[A-Za-z0-9_-]{22,64}$/));
 const text = (max: number) => v.pipe(v.string(), v.maxLength(max * 4 + 64));
 const stage = v.picklist(STAGES);
+/** A small whole number (dots, sizes): the domain applies the precise ranges. */
+const count = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(1000));
+const direction = v.picklist(['up', 'down']);
 
 const wire = {
   createWorkshop: v.strictObject({
@@ -182,6 +192,70 @@ const wire = {
   }),
   deleteStatement: v.strictObject({ type: v.literal('deleteStatement'), statementId: id }),
   // The text itself is written in the writable vision room (Yjs), never by a command.
+  addCandidate: v.strictObject({
+    type: v.literal('addCandidate'),
+    title: text(LIMITS.candidateTitleLength),
+    description: text(LIMITS.candidateDescriptionLength),
+    sources: v.pipe(
+      v.array(v.strictObject({ kind: v.picklist(SOURCE_KINDS), id })),
+      v.maxLength(LIMITS.sourcesPerCandidate * 2),
+    ),
+  }),
+  editCandidate: v.strictObject({
+    type: v.literal('editCandidate'),
+    candidateId: id,
+    title: text(LIMITS.candidateTitleLength),
+    description: text(LIMITS.candidateDescriptionLength),
+  }),
+  removeCandidate: v.strictObject({ type: v.literal('removeCandidate'), candidateId: id }),
+  moveCandidate: v.strictObject({ type: v.literal('moveCandidate'), candidateId: id, direction }),
+  openDotVote: v.strictObject({
+    type: v.literal('openDotVote'),
+    budget: v.optional(count),
+    cap: v.optional(count),
+  }),
+  setDotRules: v.strictObject({ type: v.literal('setDotRules'), budget: count, cap: count }),
+  castDots: v.strictObject({ type: v.literal('castDots'), candidateId: id, dots: count }),
+  closeDotVote: v.strictObject({ type: v.literal('closeDotVote') }),
+  reopenDotVote: v.strictObject({ type: v.literal('reopenDotVote') }),
+  cancelDotVote: v.strictObject({ type: v.literal('cancelDotVote') }),
+  revealDotVote: v.strictObject({ type: v.literal('revealDotVote') }),
+  peekDotVote: v.strictObject({ type: v.literal('peekDotVote'), on: v.boolean() }),
+  setShortlist: v.strictObject({ type: v.literal('setShortlist'), size: count }),
+  pickShortlist: v.strictObject({
+    type: v.literal('pickShortlist'),
+    candidateIds: v.pipe(v.array(id), v.maxLength(LIMITS.candidatesPerWorkshop)),
+  }),
+  openRanking: v.strictObject({ type: v.literal('openRanking') }),
+  submitRanking: v.strictObject({
+    type: v.literal('submitRanking'),
+    order: v.pipe(v.array(id), v.maxLength(LIMITS.shortlistMax * 3)),
+  }),
+  closeRanking: v.strictObject({ type: v.literal('closeRanking') }),
+  reopenRanking: v.strictObject({ type: v.literal('reopenRanking') }),
+  cancelRanking: v.strictObject({ type: v.literal('cancelRanking') }),
+  revealRanking: v.strictObject({ type: v.literal('revealRanking') }),
+  adoptPriorities: v.strictObject({
+    type: v.literal('adoptPriorities'),
+    replace: v.optional(v.boolean()),
+  }),
+  editPriority: v.strictObject({
+    type: v.literal('editPriority'),
+    priorityId: id,
+    title: v.optional(text(LIMITS.candidateTitleLength)),
+    description: v.optional(text(LIMITS.candidateDescriptionLength)),
+    owner: v.optional(text(LIMITS.priorityOwnerLength)),
+    nextStep: v.optional(text(LIMITS.priorityNextStepLength)),
+    horizon: v.optional(text(LIMITS.priorityHorizonLength)),
+    status: v.optional(v.picklist(PRIORITY_STATUSES)),
+  }),
+  movePriority: v.strictObject({
+    type: v.literal('movePriority'),
+    priorityId: id,
+    direction,
+    reason: text(LIMITS.moveReasonLength),
+  }),
+  removePriority: v.strictObject({ type: v.literal('removePriority'), priorityId: id }),
 };
 
 /** Any command a client may send. */

@@ -4,6 +4,8 @@ import type {
   Language,
   NoteId,
   ParticipantId,
+  PriorityStatus,
+  SourceKind,
   SectorId,
   StageId,
   TemplateId,
@@ -98,7 +100,48 @@ export type Command =
    */
   | { type: 'writeStatement'; statementId: string; update: string; text: string }
   /** The server replaces the first `count` updates of the vision history by their merge. */
-  | { type: 'mergeVisionHistory'; count: number; update: string };
+  | { type: 'mergeVisionHistory'; count: number; update: string }
+  /** A blank title with a theme or statement among the sources takes the first one's title. */
+  | {
+      type: 'addCandidate';
+      title: string;
+      description: string;
+      sources: { kind: SourceKind; id: string }[];
+    }
+  | { type: 'editCandidate'; candidateId: string; title: string; description: string }
+  | { type: 'removeCandidate'; candidateId: string }
+  | { type: 'moveCandidate'; candidateId: string; direction: 'up' | 'down' }
+  | { type: 'openDotVote'; budget?: number; cap?: number }
+  | { type: 'setDotRules'; budget: number; cap: number }
+  | { type: 'castDots'; candidateId: string; dots: number }
+  | { type: 'closeDotVote' }
+  | { type: 'reopenDotVote' }
+  | { type: 'cancelDotVote' }
+  | { type: 'revealDotVote' }
+  | { type: 'peekDotVote'; on: boolean }
+  | { type: 'setShortlist'; size: number }
+  /** An empty list drops the pick: the computed shortlist applies again. */
+  | { type: 'pickShortlist'; candidateIds: string[] }
+  | { type: 'openRanking' }
+  | { type: 'submitRanking'; order: string[] }
+  | { type: 'closeRanking' }
+  | { type: 'reopenRanking' }
+  | { type: 'cancelRanking' }
+  | { type: 'revealRanking' }
+  /** Refused while priorities exist, unless `replace` says to replace them. */
+  | { type: 'adoptPriorities'; replace?: boolean }
+  | {
+      type: 'editPriority';
+      priorityId: string;
+      title?: string;
+      description?: string;
+      owner?: string;
+      nextStep?: string;
+      horizon?: string;
+      status?: PriorityStatus;
+    }
+  | { type: 'movePriority'; priorityId: string; direction: 'up' | 'down'; reason: string }
+  | { type: 'removePriority'; priorityId: string };
 
 export type CommandType = Command['type'];
 /** Commands only the server gives (the wire schemas leave them out). */
