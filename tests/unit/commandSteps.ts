@@ -75,7 +75,40 @@ const WEIGHTS: Record<CommandType, number> = {
   deleteStatement: 1,
   writeStatement: 5,
   mergeVisionHistory: 1,
-  // Décision: enough candidates and votes that ballots, ties, removals and rankings meet
+  // Décision: a quarter of the steps (its own model-based test, with DECISION_WEIGHTS, goes deep)
+  addCandidate: 3,
+  editCandidate: 1,
+  removeCandidate: 1,
+  moveCandidate: 1,
+  openDotVote: 1,
+  setDotRules: 1,
+  castDots: 4,
+  closeDotVote: 1,
+  reopenDotVote: 1,
+  cancelDotVote: 1,
+  revealDotVote: 1,
+  peekDotVote: 1,
+  setShortlist: 1,
+  pickShortlist: 1,
+  openRanking: 1,
+  submitRanking: 3,
+  closeRanking: 1,
+  reopenRanking: 1,
+  cancelRanking: 1,
+  revealRanking: 1,
+  adoptPriorities: 1,
+  editPriority: 1,
+  movePriority: 1,
+  removePriority: 1,
+};
+/**
+ * The Décision model-based test's mix (tests/unit/decision.test.ts): Décision's commands with
+ * joins and removals, weighted so that runs get through votes and rankings to priorities, which
+ * come last in a run and so get more of its steps.
+ */
+const DECISION_WEIGHTS: Partial<Record<CommandType, number>> = {
+  joinWorkshop: 4,
+  removeParticipant: 1,
   addCandidate: 6,
   editCandidate: 1,
   removeCandidate: 2,
@@ -97,36 +130,10 @@ const WEIGHTS: Record<CommandType, number> = {
   cancelRanking: 1,
   revealRanking: 2,
   adoptPriorities: 3,
-  editPriority: 3,
-  movePriority: 3,
-  removePriority: 1,
+  editPriority: 11,
+  movePriority: 11,
+  removePriority: 3,
 };
-const WEIGHTS_DECISION = new Set<CommandType>([
-  'addCandidate',
-  'editCandidate',
-  'removeCandidate',
-  'moveCandidate',
-  'openDotVote',
-  'setDotRules',
-  'castDots',
-  'closeDotVote',
-  'reopenDotVote',
-  'cancelDotVote',
-  'revealDotVote',
-  'peekDotVote',
-  'setShortlist',
-  'pickShortlist',
-  'openRanking',
-  'submitRanking',
-  'closeRanking',
-  'reopenRanking',
-  'cancelRanking',
-  'revealRanking',
-  'adoptPriorities',
-  'editPriority',
-  'movePriority',
-  'removePriority',
-]);
 const TYPES = (Object.entries(WEIGHTS) as [CommandType, number][]).flatMap(([type, weight]) =>
   Array<CommandType>(weight).fill(type),
 );
@@ -152,18 +159,11 @@ export const step: fc.Arbitrary<Step> = fc.record({
   text: fc.constantFrom(...TEXTS),
 });
 
-/** Décision's commands, with joins and removals: the steps of the Décision model-based test. */
-const DECISION_TYPES: CommandType[] = [
-  ...TYPES.filter(
-    (type) => type === 'joinWorkshop' || type === 'removeParticipant' || WEIGHTS_DECISION.has(type),
-  ),
-  // priorities come last in a run: give them more of its end
-  ...Array<CommandType>(8).fill('editPriority'),
-  ...Array<CommandType>(8).fill('movePriority'),
-  ...Array<CommandType>(2).fill('removePriority'),
-];
+const DECISION_TYPES = (Object.entries(DECISION_WEIGHTS) as [CommandType, number][]).flatMap(
+  ([type, weight]) => Array<CommandType>(weight).fill(type),
+);
 
-/** A step of Décision only (see DECISION_TYPES), so that long runs go deep into it. */
+/** A step of Décision only (see DECISION_WEIGHTS), so that long runs go deep into it. */
 export const decisionStep: fc.Arbitrary<Step> = fc.record({
   type: fc.constantFrom(...DECISION_TYPES),
   actor: fc.nat(99),
