@@ -20,6 +20,7 @@ import type {
   ThemeView,
   WorkshopView,
 } from '../src/lib/protocol/replica';
+import { ballotsTouched, decisionViews, isDecisionEvent, myDecision } from './decisionViews';
 
 /**
  * Views of unchanged notes are reused: the domain updates state immutably, so a note object that
@@ -38,6 +39,8 @@ export interface AudienceView {
   themes: Record<string, ThemeView>;
   participants: Record<string, ParticipantView>;
   statements: Record<string, StatementView>;
+  /** Décision (see MAPS.decision and server/decisionViews.ts). */
+  decision: Record<string, unknown>;
 }
 
 /** Every replica of a workshop at one moment. */
@@ -286,6 +289,7 @@ export function project(
     facilitatorThemes[theme.id] = views.facilitator;
   }
   const statements = statementViews(state);
+  const decision = decisionViews(state);
   const privates = new Map<string, AudienceView>();
   for (const id of privateFor) {
     if (!participants[id]) continue;
@@ -298,6 +302,7 @@ export function project(
       themes: {},
       participants: {},
       statements: {},
+      decision: myDecision(state, id),
     });
   }
   return {
@@ -308,6 +313,7 @@ export function project(
       themes: publicThemes,
       participants: {},
       statements,
+      decision: decision.public,
     },
     facilitator: {
       meta: { workshop, links: linkViews(state) },
@@ -316,6 +322,7 @@ export function project(
       themes: facilitatorThemes,
       participants,
       statements,
+      decision: decision.facilitator,
     },
     private: privates,
   };
@@ -338,6 +345,7 @@ export function emptyPatch(): ReplicaPatch {
     themes: new Map(),
     participants: new Map(),
     statements: new Map(),
+    decision: new Map(),
   };
 }
 
@@ -486,6 +494,7 @@ export class LiveProjection {
       themes: {},
       participants: {},
       statements: {},
+      decision: myDecision(state, id),
     };
   }
 
@@ -513,6 +522,11 @@ export class LiveProjection {
     const statementIds = new Set<string>();
     let workshop = false;
     let links = false;
+    /** Décision changed (its views are small: worked out again whole, written key by key). */
+    let decision = false;
+    /** Participants whose own ballots may have changed (every one: allBallots). */
+    const ballotIds = new Set<string>();
+    let allBallots = false;
     for (const e of events) {
       switch (e.type) {
         case 'noteAdded':
@@ -588,9 +602,17 @@ export class LiveProjection {
         case 'statementsReordered':
           for (const id of e.statementIds) statementIds.add(id);
           break;
-        default:
+        case 'visionHistoryMerged':
+          // the same text, in fewer pieces: no screen sees a difference
+          break;
+        default: {
           // A removal, a column, board or theme going, the workshop's creation or deletion.
-          return null;
+          if (!isDecisionEvent(e)) return null;
+          decision = true;
+          const who = ballotsTouched(e);
+          if (who === 'all') allBallots = true;
+          else if (who !== null) ballotIds.add(who);
+        }
       }
     }
 
@@ -695,6 +717,21 @@ export class LiveProjection {
         const view = at < 0 ? undefined : statementView(next.statements![id]!, at);
         out.public.statements.set(id, view);
         out.facilitator.statements.set(id, view);
+      }
+    }
+    if (decision) {
+      const before = decisionViews(prev);
+      const after = decisionViews(next);
+      for (const audience of ['public', 'facilitator'] as const) {
+        for (const key of Object.keys(before[audience])) {
+          if (!Object.hasOwn(after[audience], key)) out[audience].decision.set(key, undefined);
+        }
+        for (const [key, view] of Object.entries(after[audience])) {
+          out[audience].decision.set(key, view);
+        }
+      }
+      for (const id of allBallots ? privateFor : ballotIds) {
+        privatePatch(id)?.decision.set('mine', myDecision(next, id).mine);
       }
     }
     for (const id of participantIds) {

@@ -1,9 +1,14 @@
 import type * as Y from 'yjs';
 import {
   MAPS,
+  type CandidateView,
+  type DotVoteView,
   type LinkView,
+  type MyBallotView,
   type NoteView,
   type ParticipantView,
+  type PriorityView,
+  type RankingView,
   type ReplicaSnapshot,
   type StatementView,
   type WorkshopView,
@@ -18,6 +23,7 @@ export const EMPTY_SNAPSHOT: ReplicaSnapshot = {
   themes: {},
   participants: {},
   statements: {},
+  decision: {},
 };
 
 /** Read a replica Y.Doc into plain data for rendering: the whole of it (see SnapshotReader). */
@@ -31,7 +37,45 @@ export function readSnapshot(doc: Y.Doc): ReplicaSnapshot {
     themes: doc.getMap(MAPS.themes).toJSON() as ReplicaSnapshot['themes'],
     participants: doc.getMap(MAPS.participants).toJSON() as ReplicaSnapshot['participants'],
     statements: doc.getMap(MAPS.statements).toJSON() as ReplicaSnapshot['statements'],
+    decision: doc.getMap(MAPS.decision).toJSON() as ReplicaSnapshot['decision'],
   };
+}
+
+/** Décision as a screen reads it, from the replica's `decision` map (see MAPS.decision). */
+export interface DecisionSnapshot {
+  candidates: readonly CandidateView[];
+  priorities: readonly PriorityView[];
+  dotVote: DotVoteView | null;
+  ranking: RankingView | null;
+  /** The participant's own ballots (private replica only). */
+  mine: MyBallotView | null;
+}
+
+const decisions = new WeakMap<ReplicaSnapshot['decision'], DecisionSnapshot>();
+
+/** Décision's candidates and priorities in order, the votes and one's own ballots; once per record. */
+export function decisionOf(snapshot: ReplicaSnapshot): DecisionSnapshot {
+  let decision = decisions.get(snapshot.decision);
+  if (!decision) {
+    const candidates: CandidateView[] = [];
+    const priorities: PriorityView[] = [];
+    for (const [key, value] of Object.entries(snapshot.decision)) {
+      if (key.startsWith('candidate:')) candidates.push(value as CandidateView);
+      else if (key.startsWith('priority:')) priorities.push(value as PriorityView);
+    }
+    candidates.sort((a, b) => a.position - b.position);
+    priorities.sort((a, b) => a.position - b.position);
+    const field = <T>(key: string) => (snapshot.decision[key] as T | undefined) ?? null;
+    decision = {
+      candidates,
+      priorities,
+      dotVote: field<DotVoteView>('dotVote'),
+      ranking: field<RankingView>('ranking'),
+      mine: field<MyBallotView>('mine'),
+    };
+    decisions.set(snapshot.decision, decision);
+  }
+  return decision;
 }
 
 const statementLists = new WeakMap<ReplicaSnapshot['statements'], readonly StatementView[]>();
@@ -280,6 +324,7 @@ const RECORDS = {
   [MAPS.themes]: 'themes',
   [MAPS.participants]: 'participants',
   [MAPS.statements]: 'statements',
+  [MAPS.decision]: 'decision',
 } as const;
 
 /**
@@ -339,6 +384,7 @@ export class SnapshotReader {
       themes: prev.themes,
       participants: prev.participants,
       statements: prev.statements,
+      decision: prev.decision,
     };
     let index = indexOf(prev);
     for (const [name, keys] of this.#changed) {

@@ -1,4 +1,12 @@
-import type { Column, Language, Sector, StageId } from '../domain/model';
+import type { Ranking } from '../domain/aggregate/ranking';
+import type {
+  Column,
+  Language,
+  PriorityStatus,
+  Sector,
+  SourceKind,
+  StageId,
+} from '../domain/model';
 
 /**
  * The audiences that each get their own read-only replica: public (projector and phones),
@@ -36,6 +44,11 @@ export const MAPS = {
   participants: 'participants',
   /** statement id → StatementView (public, facilitator) */
   statements: 'statements',
+  /**
+   * Décision: 'candidate:<id>' → CandidateView, 'priority:<id>' → PriorityView, 'dotVote' →
+   * DotVoteView, 'ranking' → RankingView (public, facilitator); 'mine' → MyBallotView (private)
+   */
+  decision: 'decision',
 } as const;
 
 /** What every screen knows about the workshop. */
@@ -155,6 +168,84 @@ export interface StatementView {
   updatedAt: number | null;
 }
 
+/** Where a candidate or a priority came from (a copy of the source's title, kept). */
+export interface SourceView {
+  kind: SourceKind;
+  id: string;
+  title: string;
+}
+
+/** Something the room may vote on (Décision). */
+export interface CandidateView {
+  id: string;
+  title: string;
+  description: string;
+  sources: SourceView[];
+  /** Its place in the list, from 0. */
+  position: number;
+}
+
+/**
+ * The dot vote as a screen may see it. The room sees how many have voted while it is open, the
+ * totals and the shortlist once revealed; the console also sees totals while peeking, and the
+ * shortlist once the vote is closed.
+ */
+export interface DotVoteView {
+  status: 'open' | 'closed';
+  budget: number;
+  cap: number;
+  round: number;
+  revealed: boolean;
+  /** The console peeks at live totals (always false in the room's replica). */
+  peek: boolean;
+  /** How many participants have placed at least one dot. */
+  turnout: number;
+  totals: Record<string, number> | null;
+  /** The shortlist size set (null: the default). */
+  shortlistSize: number | null;
+  /** What goes on to the ranking (the pick if the facilitator made one), best first. */
+  shortlist: string[] | null;
+  /** The candidates tied at the cut (they all go through unless the facilitator picks). */
+  tiedAtCut: string[];
+  /** The facilitator picked among the tied candidates. */
+  picked: boolean;
+}
+
+/** The ranking of the shortlist: turnout while open, the whole result once revealed. */
+export interface RankingView {
+  status: 'open' | 'closed';
+  items: string[];
+  round: number;
+  revealed: boolean;
+  turnout: number;
+  result: Ranking | null;
+}
+
+/** An innovation priority, as every screen sees it. */
+export interface PriorityView {
+  id: string;
+  candidateId: string;
+  rank: number;
+  title: string;
+  description: string;
+  sources: SourceView[];
+  owner: string;
+  nextStep: string;
+  horizon: string;
+  status: PriorityStatus;
+  moves: { from: number; to: number; reason: string; at: number }[];
+  position: number;
+  updatedAt: number | null;
+}
+
+/** A participant's own ballots, in their private replica only. */
+export interface MyBallotView {
+  /** Candidate id → dots placed. */
+  dots: Record<string, number>;
+  /** Their ranking, best first (their top k). */
+  ranking: string[];
+}
+
 /** A replica as the client reads it. */
 export interface ReplicaSnapshot {
   workshop: WorkshopView | null;
@@ -168,6 +259,8 @@ export interface ReplicaSnapshot {
   participants: Record<string, ParticipantView>;
   /** Public and facilitator replicas: the vision statements. */
   statements: Record<string, StatementView>;
+  /** Décision (see MAPS.decision for its keys). */
+  decision: Record<string, unknown>;
 }
 
 /** A room the server offers a client: its name (with the epoch) and a short-lived ticket. */
