@@ -14,7 +14,7 @@ import { WorkshopRoom } from '../../server/workshopRoom';
 import type { ReplicaDoc } from '../../server/yjs/replicaDoc';
 import { execute, type Command, type Workshop } from '../../src/lib/domain/index';
 import { MAPS } from '../../src/lib/protocol/replica';
-import { actorFor, commandFor, step, type Step } from './commandSteps';
+import { actorFor, commandFor, decisionStep, step, type Step } from './commandSteps';
 import {
   boardOf,
   createCommand,
@@ -85,6 +85,12 @@ const around: fc.Arbitrary<Around> = fc.record({
 /** A batch: the commands of one flush, then something around them. */
 const batch = fc.record({
   steps: fc.array(step, { minLength: 1, maxLength: 3 }),
+  around,
+});
+
+/** Batches of Décision steps only, so that runs reach the votes, their reveal and priorities. */
+const decisionBatch = fc.record({
+  steps: fc.array(decisionStep, { minLength: 1, maxLength: 3 }),
   around,
 });
 
@@ -221,6 +227,18 @@ describe('incremental projection (model-based)', () => {
         await runBatches(batches);
       }),
       { numRuns: 60 },
+    );
+  }, 120_000);
+
+  it('[P1][DC45] the same after every batch of random Décision commands (candidates, votes cast, peeked, revealed, cancelled, rankings, priorities), ballots in their own private replicas', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(decisionBatch, { minLength: 20, maxLength: 60 }),
+        async (batches) => {
+          await runBatches(batches);
+        },
+      ),
+      { numRuns: 40 },
     );
   }, 120_000);
 });
