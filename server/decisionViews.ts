@@ -1,5 +1,6 @@
 import {
   computedShortlist,
+  DECISION_EVENT_TYPES,
   dotTotals,
   rankShortlist,
   tallyDots,
@@ -137,32 +138,7 @@ export function myDecision(state: Workshop, participantId: string): Views {
 }
 
 /** Events that change what the `decision` maps show. */
-const DECISION_EVENTS = new Set<WorkshopEvent['type']>([
-  'candidateAdded',
-  'candidateEdited',
-  'candidateRemoved',
-  'candidatesReordered',
-  'dotVoteOpened',
-  'dotRulesSet',
-  'dotsCast',
-  'dotVoteClosed',
-  'dotVoteReopened',
-  'dotVoteCancelled',
-  'dotVoteRevealed',
-  'dotVotePeeked',
-  'shortlistSizeSet',
-  'shortlistPicked',
-  'rankingOpened',
-  'rankingSubmitted',
-  'rankingClosed',
-  'rankingReopened',
-  'rankingCancelled',
-  'rankingRevealed',
-  'prioritiesAdopted',
-  'priorityEdited',
-  'priorityMoved',
-  'priorityRemoved',
-]);
+const DECISION_EVENTS = new Set<WorkshopEvent['type']>(DECISION_EVENT_TYPES);
 
 export function isDecisionEvent(event: WorkshopEvent): boolean {
   return DECISION_EVENTS.has(event.type);

@@ -103,3 +103,31 @@ export type WorkshopEvent =
 export type PriorityChanges = Partial<
   Pick<Priority, 'title' | 'description' | 'owner' | 'nextStep' | 'horizon' | 'status'>
 >;
+
+/** Décision's events (candidates, the dot vote, the shortlist, the ranking, priorities). */
+export const DECISION_EVENT_TYPES: readonly WorkshopEvent['type'][] = [
+  'candidateAdded',
+  'candidateEdited',
+  'candidateRemoved',
+  'candidatesReordered',
+  'dotVoteOpened',
+  'dotRulesSet',
+  'dotsCast',
+  'dotVoteClosed',
+  'dotVoteReopened',
+  'dotVoteCancelled',
+  'dotVoteRevealed',
+  'dotVotePeeked',
+  'shortlistSizeSet',
+  'shortlistPicked',
+  'rankingOpened',
+  'rankingSubmitted',
+  'rankingClosed',
+  'rankingReopened',
+  'rankingCancelled',
+  'rankingRevealed',
+  'prioritiesAdopted',
+  'priorityEdited',
+  'priorityMoved',
+  'priorityRemoved',
+];

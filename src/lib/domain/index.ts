@@ -15,6 +15,7 @@ export { ballotDots, currentShortlist, defaultBudget } from './commands/dotVote'
 export { computedShortlist, dotTotals, rankingOrder } from './commands/decisionMath';
 export { prioritiesInOrder } from './commands/priorities';
 export type { PriorityChanges } from './events';
+export { DECISION_EVENT_TYPES } from './events';
 export { BOARD_SETTINGS } from './commands/types';
 export type { Decision } from './commands/decision';
 export { decide, apply, execute } from './decide';
