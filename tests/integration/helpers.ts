@@ -37,7 +37,7 @@ export function useTestServer(realtime: Omit<RealtimeOptions, 'store'> = {}): {
 }
 
 const sockets = new Set<Socket>();
-const replicas = new Set<TestReplica>();
+const replicas = new Set<TestReplica | VisionWriter>();
 
 /** Close every client a test opened (call in afterEach, before closing the server). */
 export function closeClients(): void {
@@ -213,4 +213,49 @@ export async function openRoom(url: string) {
     boardId,
     columnId,
   };
+}
+
+/** A y-websocket client in the vision room, like a phone's or the console's editor. */
+export class VisionWriter {
+  readonly provider: WebsocketProvider;
+  /** The 44xx code the server closed it with (it then stops, as our client does). */
+  closedWith: number | null = null;
+
+  constructor(
+    url: string,
+    grant: NonNullable<Welcome['vision']>,
+    readonly doc = new Y.Doc(),
+  ) {
+    this.provider = new WebsocketProvider(`${url.replace(/^http/, 'ws')}/yjs`, grant.room, doc, {
+      params: { ticket: grant.ticket },
+      disableBc: true,
+      WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
+    });
+    this.provider.on('connection-close', (event) => {
+      if (event && event.code >= 4400 && event.code < 4500) {
+        this.closedWith = event.code;
+        this.provider.disconnect();
+      }
+    });
+    replicas.add(this);
+  }
+
+  text(statementId: string): Y.Text {
+    return this.doc.getText(statementId);
+  }
+
+  async synced(): Promise<void> {
+    const deadline = Date.now() + 5000;
+    while (!this.provider.synced) {
+      if (Date.now() > deadline) throw new Error('the writer did not sync');
+      await new Promise((r) => setTimeout(r, 10));
+    }
+  }
+
+  /** Close the connection; the document stays (as a phone's does). */
+  destroy(): void {
+    this.provider.awareness.destroy();
+    this.provider.destroy();
+    replicas.delete(this);
+  }
 }

@@ -5,12 +5,10 @@ import type { Socket } from 'socket.io-client';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import * as awarenessProtocol from 'y-protocols/awareness';
-import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { startServer, type RunningServer } from '../../server/app';
 import { DurableStore } from '../../server/store/durable';
 import { REFUSED_WRITE, VISION_HISTORY_MERGE_AT } from '../../server/vision';
-import type { Welcome } from '../../src/lib/protocol/replica';
 import {
   closeClients,
   connect,
@@ -20,6 +18,7 @@ import {
   openReplica,
   sendOk,
   type TestReplica,
+  VisionWriter,
 } from './helpers';
 import { until } from './scene';
 
@@ -30,7 +29,6 @@ import { until } from './scene';
 
 let dataDir: string;
 let server: RunningServer;
-const writers = new Set<Writer>();
 
 async function start(): Promise<RunningServer> {
   server = await startServer({
@@ -39,45 +37,6 @@ async function start(): Promise<RunningServer> {
     store: await DurableStore.open(dataDir),
   });
   return server;
-}
-
-/** A y-websocket client in the vision room, like a phone's or the console's editor. */
-class Writer {
-  readonly provider: WebsocketProvider;
-  closedWith: number | null = null;
-
-  constructor(
-    url: string,
-    grant: NonNullable<Welcome['vision']>,
-    readonly doc = new Y.Doc(),
-  ) {
-    this.provider = new WebsocketProvider(`${url.replace(/^http/, 'ws')}/yjs`, grant.room, doc, {
-      params: { ticket: grant.ticket },
-      disableBc: true,
-      WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
-    });
-    this.provider.on('connection-close', (event) => {
-      if (event && event.code >= 4400 && event.code < 4500) {
-        this.closedWith = event.code;
-        this.provider.disconnect();
-      }
-    });
-    writers.add(this);
-  }
-
-  text(statementId: string): Y.Text {
-    return this.doc.getText(statementId);
-  }
-
-  synced(): Promise<void> {
-    return until(() => this.provider.synced, 'the writer synced');
-  }
-
-  destroy(): void {
-    this.provider.awareness.destroy();
-    this.provider.destroy();
-    writers.delete(this);
-  }
 }
 
 /** A workshop in Devenir with one statement, the console writing, a participant, a projector. */
@@ -122,7 +81,6 @@ beforeEach(async () => {
   dataDir = await mkdtemp(path.join(tmpdir(), 'cocrea-vision-'));
 });
 afterEach(async () => {
-  for (const writer of [...writers]) writer.destroy();
   closeClients();
   await server.close();
   await rm(dataDir, { recursive: true, force: true });
@@ -132,8 +90,8 @@ describe('the vision room', () => {
   it('[V14] two writers typing at once converge; the server keeps the same text and every screen shows it', async () => {
     const { url } = await start();
     const w = await devenir(url);
-    const a = new Writer(url, w.consoleWelcome.vision!);
-    const b = new Writer(url, w.phoneWelcome.vision!);
+    const a = new VisionWriter(url, w.consoleWelcome.vision!);
+    const b = new VisionWriter(url, w.phoneWelcome.vision!);
     await Promise.all([a.synced(), b.synced()]);
     // both type at the same time, each a few keystrokes
     for (let i = 0; i < 5; i++) {
@@ -159,7 +117,7 @@ describe('the vision room', () => {
   it('[V15] a write to a locked statement changes nothing: the writer is closed with REFUSED_WRITE and resyncs to the server’s text', async () => {
     const { url } = await start();
     const w = await devenir(url);
-    const b = new Writer(url, w.phoneWelcome.vision!);
+    const b = new VisionWriter(url, w.phoneWelcome.vision!);
     await b.synced();
     b.text(w.statementId).insert(0, 'Ensemble');
     await until(() => serverText(w.workshopId, w.statementId) === 'Ensemble', 'the first write');
@@ -168,7 +126,7 @@ describe('the vision room', () => {
     await until(() => b.closedWith === REFUSED_WRITE, 'the refusal');
     expect(serverText(w.workshopId, w.statementId)).toBe('Ensemble');
     // a fresh document, with a fresh ticket, holds the server's text only
-    const again = new Writer(url, (await hello(w.phone.socket)).vision!);
+    const again = new VisionWriter(url, (await hello(w.phone.socket)).vision!);
     await again.synced();
     expect(again.text(w.statementId).toString()).toBe('Ensemble');
     expect(shownText(w.screen, w.statementId)).toBe('Ensemble');
@@ -177,7 +135,7 @@ describe('the vision room', () => {
   it('[V16] an update that would take a statement past 1,000 characters is refused whole; one that reaches 1,000 is kept', async () => {
     const { url } = await start();
     const w = await devenir(url);
-    const b = new Writer(url, w.phoneWelcome.vision!);
+    const b = new VisionWriter(url, w.phoneWelcome.vision!);
     await b.synced();
     b.text(w.statementId).insert(0, 'x'.repeat(1000));
     await until(() => serverText(w.workshopId, w.statementId).length === 1000, 'the long write');
@@ -191,7 +149,7 @@ describe('the vision room', () => {
     const w = await devenir(url);
     // a projector's public ticket presented for the vision room
     const grant = w.projectorWelcome.rooms[0]!;
-    const intruder = new Writer(url, {
+    const intruder = new VisionWriter(url, {
       room: w.phoneWelcome.vision!.room,
       ticket: grant.ticket,
     });
@@ -209,7 +167,7 @@ describe('the vision room', () => {
   it('[V18] a participant removed from the workshop loses write access at once', async () => {
     const { url } = await start();
     const w = await devenir(url);
-    const b = new Writer(url, w.phoneWelcome.vision!);
+    const b = new VisionWriter(url, w.phoneWelcome.vision!);
     await b.synced();
     b.text(w.statementId).insert(0, 'Avant');
     await until(() => serverText(w.workshopId, w.statementId) === 'Avant', 'the write');
@@ -217,7 +175,7 @@ describe('the vision room', () => {
     await until(() => b.closedWith !== null, 'the writer closed');
     expect(b.closedWith).toBe(4401);
     // what it types afterwards, and the ticket it held, get nowhere
-    const again = new Writer(url, w.phoneWelcome.vision!);
+    const again = new VisionWriter(url, w.phoneWelcome.vision!);
     await until(() => again.closedWith !== null, 'the old ticket refused');
     expect(serverText(w.workshopId, w.statementId)).toBe('Avant');
   });
@@ -225,7 +183,7 @@ describe('the vision room', () => {
   it('[V19] after a restart the room has the same history: a writer that kept its document (and typed offline) merges without duplicating anything', async () => {
     const { url } = await start();
     const w = await devenir(url);
-    const b = new Writer(url, w.phoneWelcome.vision!);
+    const b = new VisionWriter(url, w.phoneWelcome.vision!);
     await b.synced();
     b.text(w.statementId).insert(0, 'Une clinique ouverte');
     await until(
@@ -244,7 +202,7 @@ describe('the vision room', () => {
       token: w.phone.token,
     });
     const grant = (await hello(phone)).vision!;
-    const back = new Writer(again.url, grant, b.doc);
+    const back = new VisionWriter(again.url, grant, b.doc);
     await back.synced();
     await until(
       () => serverText(w.workshopId, w.statementId) === 'Une clinique ouverte à tous',
@@ -252,7 +210,7 @@ describe('the vision room', () => {
     );
     expect(back.text(w.statementId).toString()).toBe('Une clinique ouverte à tous');
     // a second writer from scratch sees it once
-    const fresh = new Writer(again.url, (await hello(phone)).vision!);
+    const fresh = new VisionWriter(again.url, (await hello(phone)).vision!);
     await fresh.synced();
     expect(fresh.text(w.statementId).toString()).toBe('Une clinique ouverte à tous');
   });
@@ -260,7 +218,7 @@ describe('the vision room', () => {
   it('[V13] the history is merged once it grows long; a reload rebuilds the same document from it', async () => {
     const { url } = await start();
     const w = await devenir(url);
-    const b = new Writer(url, w.phoneWelcome.vision!);
+    const b = new VisionWriter(url, w.phoneWelcome.vision!);
     await b.synced();
     const text = b.text(w.statementId);
     for (let i = 0; i < VISION_HISTORY_MERGE_AT + 20; i++) {
@@ -286,10 +244,10 @@ describe('the vision room', () => {
   it('[V14] carets: phones see a colour and no name, the console sees the name; nobody sets another writer’s caret', async () => {
     const { url } = await start();
     const w = await devenir(url);
-    const console_ = new Writer(url, w.consoleWelcome.vision!);
-    const phone = new Writer(url, w.phoneWelcome.vision!);
+    const console_ = new VisionWriter(url, w.consoleWelcome.vision!);
+    const phone = new VisionWriter(url, w.phoneWelcome.vision!);
     const other = await joinAs(url, w.joinCode, 'Béatrice');
-    const otherPhone = new Writer(url, (await hello(other.socket as Socket)).vision!);
+    const otherPhone = new VisionWriter(url, (await hello(other.socket as Socket)).vision!);
     await Promise.all([console_.synced(), phone.synced(), otherPhone.synced()]);
     phone.provider.awareness.setLocalState({
       statementId: w.statementId,
