@@ -38,6 +38,21 @@ export interface ShownGroups {
  * figure at all (one patient partner must never be readable as "other 1").
  */
 export function shownGroups(state: Workshop): ShownGroups {
+  // State is immutable: the same participants and sectors give the same groups. Every note
+  // written asks (K11), so a log of 5,000 notes in a room of 500 would count the room 5,000 times.
+  const known = groupsOf.get(state.participants);
+  if (known && known.sectors === state.sectors) return known.groups;
+  const groups = countGroups(state);
+  groupsOf.set(state.participants, { sectors: state.sectors, groups });
+  return groups;
+}
+
+const groupsOf = new WeakMap<
+  Workshop['participants'],
+  { sectors: Workshop['sectors']; groups: ShownGroups }
+>();
+
+function countGroups(state: Workshop): ShownGroups {
   const present = Object.values(state.participants).filter((p) => p.removedAt === undefined);
   const sizes = new Map<string, number>();
   for (const p of present) {
