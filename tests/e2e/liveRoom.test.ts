@@ -139,8 +139,8 @@ describe('a live room in real Chromium', () => {
     await expect.poll(() => alice.getByTestId('participant-stage').textContent()).toBe('Devenir');
     await console_.getByTestId('stage-decide').click();
     await expect.poll(() => alice.getByTestId('participant-stage').textContent()).toBe('Décision');
-    await expect.poll(() => console_.getByTestId('decide-placeholder').count()).toBe(1);
-    expect(await projector.textContent('main')).toContain('arrivent bientôt');
+    await expect.poll(() => console_.getByTestId('decision-admin').count()).toBe(1);
+    await expect.poll(() => projector.getByTestId('decision-projector').count()).toBe(1);
     await shot(projector, 'projector-decide');
 
     // The projector never shows the facilitator's secret.

@@ -1,4 +1,6 @@
 /** French: the first language of cocrea. Every key here must exist in en.ts. */
+import type { DecisionKey } from './decision';
+
 export const fr = {
   'app.name': 'cocrea',
   'app.tagline': 'Ateliers de co-création en enquête appréciative, en direct.',
@@ -337,10 +339,11 @@ export const fr = {
   'error.INTERNAL': 'Un problème est survenu sur le serveur. Réessayez.',
 } as const satisfies Record<string, Message>;
 
-export type MessageKey = keyof typeof fr;
+/** Every message's key: the main catalog's, and those of screens loaded on demand (Décision). */
+export type MessageKey = keyof typeof fr | DecisionKey;
 
 /** A message: one text, or one per plural category (CLDR: one, other…), chosen by `count`. */
 export type Message = string | ({ other: string } & Partial<Record<Intl.LDMLPluralRule, string>>);
 
 /** A complete catalog: every key of the French one. */
-export type Catalog = Record<MessageKey, Message>;
+export type Catalog = Record<keyof typeof fr, Message>;

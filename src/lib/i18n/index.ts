@@ -8,6 +8,23 @@ export const catalogs: Record<Language, Catalog> = { fr, en };
 
 const LOCALES: Record<Language, string> = { fr: 'fr-CA', en: 'en-CA' };
 
+type Messages = Partial<Record<MessageKey, Message>>;
+
+/** Messages of screens loaded on demand (Décision's), added when their module loads. */
+const onDemand: Record<Language, Messages> = { fr: {}, en: {} };
+
+/** Adds a screen's messages (see i18n/decision.ts); until then their keys show as they are. */
+export function addMessages(language: Language, messages: Messages): void {
+  Object.assign(onDemand[language], messages);
+}
+
+function lookup(language: Language, key: MessageKey): Message {
+  const main = (language: Language): Messages => catalogs[language];
+  return (
+    main(language)[key] ?? onDemand[language][key] ?? main('fr')[key] ?? onDemand.fr[key] ?? key
+  );
+}
+
 /** Pick the text of a message: plural forms follow `count`, by the language's own rules. */
 function pick(language: Language, message: Message, vars: Record<string, string | number>): string {
   if (typeof message === 'string') return message;
@@ -22,7 +39,7 @@ export function translate(
   key: MessageKey,
   vars: Record<string, string | number> = {},
 ): string {
-  const template = pick(language, catalogs[language][key] ?? fr[key], vars);
+  const template = pick(language, lookup(language, key), vars);
   const numbers = new Intl.NumberFormat(LOCALES[language]);
   return template.replace(/\{(\w+)\}/g, (_, name: string) => {
     if (!(name in vars)) return `{${name}}`;
