@@ -199,7 +199,28 @@ describe('Décision in real Chromium', () => {
     await shot(alice!, 'decision-phone-ballot-fr');
 
     // [DS10] closed and revealed: totals as bars on every screen, the shortlist marked.
+    // [DS9] A change made offline and refused once back (the vote closed meanwhile): the phone
+    // says why, has no text to copy, and shows the ballot the server holds.
+    await carol!.context().setOffline(true);
+    await expect
+      .poll(() => carol!.getByTestId('offline-banner').count(), { timeout: 15_000 })
+      .toBe(1);
+    await card(carol!, BY_HAND).getByTestId('dot-minus').click();
+    await expect
+      .poll(() => card(carol!, BY_HAND).getByTestId('dot-count').innerText())
+      .toContain('0 sur 2');
     await console_.getByRole('button', { name: 'Fermer le vote' }).click();
+    await expect.poll(() => console_.getByTestId('dots-state').textContent()).toBe('Vote fermé');
+    await carol!.context().setOffline(false);
+    const refusal = carol!.getByTestId('rejected');
+    await expect
+      .poll(() => refusal.textContent(), { timeout: 30_000 })
+      .toContain('Le vote par gommettes est fermé.');
+    expect(await refusal.getByRole('button', { name: 'Copier le texte' }).count()).toBe(0);
+    await expect
+      .poll(() => card(carol!, BY_HAND).getByTestId('dot-count').innerText())
+      .toContain('1 sur 2');
+    await refusal.getByRole('button', { name: 'Retirer' }).click();
     await console_.locator('#shortlist-size').fill('3');
     await console_.getByRole('button', { name: 'Appliquer' }).click();
     await expect
