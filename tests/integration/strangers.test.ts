@@ -164,7 +164,10 @@ describe('connections one address may hold', () => {
 
     // One closed, one more opens.
     await closeSession(url, sids.pop()!);
-    await until(() => realtime.access.connections.count(stranger) < cap, 'a closed session uncounted');
+    await until(
+      () => realtime.access.connections.count(stranger) < cap,
+      'a closed session uncounted',
+    );
     const last = await pollingSession(url, stranger);
     expect(typeof last).toBe('string');
 
@@ -172,7 +175,10 @@ describe('connections one address may hold', () => {
     for (const sid of [...sids, last as string]) await closeSession(url, sid);
     visitor.disconnect();
     for (const ws of sockets) ws.close();
-    await until(() => realtime.access.connections.count(stranger) === 0, 'every connection uncounted');
+    await until(
+      () => realtime.access.connections.count(stranger) === 0,
+      'every connection uncounted',
+    );
   });
 });
 
