@@ -379,7 +379,7 @@ describe('Décision in real Chromium', () => {
     expect(await phonePolicy.violations()).toEqual([]);
   });
 
-  it('[DS15] the same screens in English: the phone ballot, the phone ranking and the projector results', async () => {
+  it('[DS10] [DS15] the same screens in English: the phone ballot, a pick among candidates tied at the cut, the phone ranking and the projector results', async () => {
     const console_ = await openScreen(e2e.browser, LAPTOP, e2e.contexts);
     await console_.goto(e2e.server.url);
     await console_.locator('#language').selectOption('en');
@@ -411,10 +411,11 @@ describe('Décision in real Chromium', () => {
       await expect.poll(() => console_.locator('#candidate-title').inputValue()).toBe('');
     }
     await console_.getByTestId('dots-open').click();
+    // desk 2+2+0 = 4, meetings 1+0+1 = 2, phone line 0+1+1 = 2: a tie at a cut of two.
     const votes = [
       [2, 1, 0],
-      [1, 2, 0],
-      [0, 1, 2],
+      [2, 0, 1],
+      [0, 1, 1],
     ];
     for (const [p, phone] of phones.entries()) {
       await phone.getByTestId('dot-ballot').waitFor();
@@ -424,14 +425,22 @@ describe('Décision in real Chromium', () => {
     expect(await phones[0]!.getByTestId('dots-left').textContent()).toBe('You have 0 dots left');
     await shot(phones[0]!, 'decision-phone-ballot-en');
 
+    // [DS10] the tied candidates all go through, unless the facilitator picks (kept on record).
     await console_.getByTestId('dots-close').click();
+    await console_.locator('#shortlist-size').fill('2');
+    await console_.getByRole('button', { name: 'Apply' }).click();
+    const shortlist = console_.getByTestId('shortlist').locator('li');
+    await expect.poll(() => shortlist.allTextContents()).toEqual(titles);
+    const pick = console_.getByTestId('shortlist-pick');
+    await pick.getByRole('checkbox', { name: titles[2] }).uncheck();
+    await pick.getByRole('button', { name: 'Keep this choice' }).click();
+    await expect.poll(() => shortlist.allTextContents()).toEqual([titles[0], titles[1]]);
+    expect(await console_.getByTestId('dot-admin').textContent()).toContain(
+      'Shortlist chosen by the facilitator',
+    );
     await console_.getByTestId('dots-reveal').click();
     await console_.getByTestId('ranking-open').click();
-    const orders = [
-      [1, 0, 2],
-      [1, 0],
-      [0, 1, 2],
-    ];
+    const orders = [[1, 0], [1], [0, 1]];
     for (const [p, phone] of phones.entries()) {
       await phone.getByTestId('ranking-ballot').waitFor();
       await rankByButtons(
@@ -442,16 +451,15 @@ describe('Décision in real Chromium', () => {
         .poll(() => phone.getByTestId('rank-state').textContent())
         .toContain('Ranking sent ✓');
     }
-    await shot(phones[1]!, 'decision-phone-ranking-en');
+    await shot(phones[0]!, 'decision-phone-ranking-en');
     await console_.getByTestId('ranking-close').click();
     await console_.getByTestId('ranking-reveal').click();
-    // monthly 2+2+1 = 5, front desk 1+1+2 = 4, phone line 0+0+0 = 0 (Ben left it out: the last place's 0).
+    // n = 2: meetings 1+1+0 = 2, desk 0+0+1 = 1 (Ben left the desk out: the last place's 0).
     const result = projector.getByTestId('ranking-result');
     await result.waitFor();
     expect(await result.getByTestId('borda').allTextContents()).toEqual([
-      'Borda: 5 points',
-      'Borda: 4 points',
-      'Borda: 0 points',
+      'Borda: 2 points',
+      'Borda: 1 point',
     ]);
     expect(await result.getByTestId('agreement').textContent()).toContain('agreement');
     expect(await result.getByTestId('sector-support').textContent()).toContain('other sectors (3)');
@@ -459,7 +467,7 @@ describe('Décision in real Chromium', () => {
     await console_.getByTestId('priorities-adopt').click();
     await expect
       .poll(() => projector.getByTestId('priority-title').allTextContents())
-      .toEqual([titles[1], titles[0], titles[2]]);
+      .toEqual([titles[1], titles[0]]);
     await shot(projector, 'decision-projector-priorities-en');
   });
 });
