@@ -1,6 +1,7 @@
 import {
   columnSectorCounts,
   sectorShares,
+  sessionsOf,
   shownGroups,
   STAGES,
   STOPPED_TIMER,
@@ -137,6 +138,16 @@ function workshopView(
     participantCount,
     joiningOpen: state.joiningOpen,
     timer: { ...(state.timer ?? STOPPED_TIMER) },
+    sessions: sessionsOf(state).map((s, i) => ({
+      id: s.id,
+      number: i + 1,
+      label: s.label,
+      date: s.date,
+      startedAt: s.startedAt,
+      endedAt: s.endedAt ?? null,
+      attendance: s.attendance.length,
+    })),
+    currentSessionId: state.currentSessionId ?? null,
   };
 }
 
@@ -604,6 +615,12 @@ export class LiveProjection {
           break;
         case 'visionHistoryMerged':
           // the same text, in fewer pieces: no screen sees a difference
+          break;
+        case 'sessionStarted':
+        case 'sessionEnded':
+        case 'sessionRenamed':
+        case 'attendanceRecorded':
+          workshop = true;
           break;
         default: {
           // A removal, a column, board or theme going, the workshop's creation or deletion.

@@ -65,6 +65,9 @@ export class WorkshopRoom {
   /** Commands decided and not yet on disk. */
   #writing = 0;
   #recorded = 0;
+  /** Participants seen during the current session, to record at the next microtask. */
+  readonly #attending = new Set<string>();
+  #attendScheduled = false;
   readonly #opStream = randomSecret(6);
   #vision: VisionRoom | null = null;
 
@@ -135,12 +138,16 @@ export class WorkshopRoom {
     if (!result.ok) return Promise.resolve(result);
     const { state, decision } = result.value;
     const reply = decision.reply ?? {};
+    // A session starts: everyone connected now attended it (recorded once this is decided).
+    const started =
+      state.currentSessionId != null && state.currentSessionId !== this.#state.currentSessionId;
     if (decision.events.length === 0) {
       // Nothing to store, but the answer may rest on records still being written.
       return this.#tail.then(() => ({ ok: true, value: reply }) as Ack);
     }
     this.#state = state;
     this.#marks.note(sender, op);
+    if (started) this.#attend(this.#connections.keys());
     const written = this.store.append(
       this.#state.id,
       { op, actor: sender, at: ctx.now, events: decision.events, reply },
@@ -224,7 +231,10 @@ export class WorkshopRoom {
       this.#releaseTimers.delete(participantId);
     }
     this.#connections.set(participantId, (this.#connections.get(participantId) ?? 0) + 1);
-    if (this.#connections.get(participantId) === 1) this.#presence();
+    if (this.#connections.get(participantId) === 1) {
+      this.#presence();
+      this.#attend([participantId]);
+    }
   }
 
   disconnect(participantId: string): void {
@@ -235,6 +245,26 @@ export class WorkshopRoom {
       this.#armRelease(participantId);
       this.#presence();
     }
+  }
+
+  /**
+   * Who was connected while the current session runs joins its attendance: gathered for a
+   * moment and recorded in one server command (a room reconnecting at once makes one record).
+   */
+  #attend(participantIds: Iterable<string>): void {
+    const session = this.#state.currentSessionId;
+    if (!session) return;
+    const attended = new Set(this.#state.sessions?.[session]?.attendance ?? []);
+    for (const id of participantIds) if (!attended.has(id)) this.#attending.add(id);
+    if (this.#attending.size === 0 || this.#attendScheduled) return;
+    this.#attendScheduled = true;
+    queueMicrotask(() => {
+      this.#attendScheduled = false;
+      const participantIds = [...this.#attending];
+      this.#attending.clear();
+      if (!this.#state.currentSessionId || this.#broken) return;
+      void this.record({ role: 'nobody' }, { type: 'recordAttendance', participantIds }, 'server');
+    });
   }
 
   /** Put a private replica away once its participant has had no connection for a while. */

@@ -572,6 +572,37 @@ const MATRIX: Record<Exclude<CommandType, 'createWorkshop'>, Case> = {
     check: (_sc, _before, after, _cmd, _role, ids) =>
       expect(after.priorityOrder).toEqual([...ids.priorityIds].reverse()),
   },
+  startSession: {
+    expected: FACILITATOR_ONLY,
+    command: () => ({ type: 'startSession', label: 'Séance 2', date: '2026-11-26' }),
+    check: (_sc, _before, after) => {
+      expect(after.currentSessionId).toBe(after.sessionOrder![0]);
+      expect(after.sessions![after.currentSessionId!]).toMatchObject({
+        label: 'Séance 2',
+        date: '2026-11-26',
+      });
+    },
+  },
+  // The scene runs no session: whoever runs the room hears so; nobody else may end or rename one.
+  endSession: {
+    expected: { ...FACILITATOR_ONLY, facilitator: 'NO_SESSION', 'co-facilitator': 'NO_SESSION' },
+    command: () => ({ type: 'endSession' }),
+    check: () => {},
+  },
+  renameSession: {
+    expected: {
+      ...FACILITATOR_ONLY,
+      facilitator: 'UNKNOWN_SESSION',
+      'co-facilitator': 'UNKNOWN_SESSION',
+    },
+    command: () => ({
+      type: 'renameSession',
+      sessionId: 'nope',
+      label: 'Bilan',
+      date: '2026-11-26',
+    }),
+    check: () => {},
+  },
   removePriority: {
     expected: FACILITATOR_ONLY,
     level: 7,
@@ -622,8 +653,8 @@ const CELLS = [
 
 describe('every command × every client, through the transport', () => {
   it('[X1] the table covers every wire command and every role', () => {
-    expect(new Set(CELLS.map((cell) => cell.type)).size).toBe(63);
-    expect(CELLS).toHaveLength(63 * ROLES.length);
+    expect(new Set(CELLS.map((cell) => cell.type)).size).toBe(66);
+    expect(CELLS).toHaveLength(66 * ROLES.length);
   });
 
   for (const { type, role, expected, c } of CELLS) {

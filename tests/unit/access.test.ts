@@ -179,6 +179,19 @@ function commandFor(
       return { type: 'writeStatement', statementId: sc.statementId, update: 'AQ', text: 'Oui' };
     case 'mergeVisionHistory':
       return { type: 'mergeVisionHistory', count: 2, update: 'AQ' };
+    case 'startSession':
+      return { type: 'startSession', label: 'Séance 2', date: '2026-11-26' };
+    case 'endSession':
+      return { type: 'endSession' };
+    case 'renameSession':
+      return {
+        type: 'renameSession',
+        sessionId: 'no-such-session',
+        label: 'Bilan',
+        date: '2026-11-26',
+      };
+    case 'recordAttendance':
+      return { type: 'recordAttendance', participantIds: [] };
     default:
       return decisionCommand(type, sc);
   }
@@ -418,6 +431,34 @@ const MATRIX: Record<Exclude<CommandType, 'createWorkshop'>, Record<Role, string
   editPriority: FACILITATOR_ONLY,
   movePriority: FACILITATOR_ONLY,
   removePriority: FACILITATOR_ONLY,
+  startSession: FACILITATOR_ONLY,
+  // The scene runs no session: whoever runs the room hears so; nobody else may end or rename one.
+  endSession: {
+    facilitator: 'NO_SESSION',
+    'co-facilitator': 'NO_SESSION',
+    author: 'NOT_ALLOWED',
+    'other participant': 'NOT_ALLOWED',
+    projector: 'NOT_ALLOWED',
+    nobody: 'NOT_ALLOWED',
+  },
+  renameSession: {
+    facilitator: 'UNKNOWN_SESSION',
+    'co-facilitator': 'UNKNOWN_SESSION',
+    author: 'NOT_ALLOWED',
+    'other participant': 'NOT_ALLOWED',
+    projector: 'NOT_ALLOWED',
+    nobody: 'NOT_ALLOWED',
+  },
+  // Server-only (never on the wire), made by the server as nobody: no person's role may; the
+  // scene runs no session.
+  recordAttendance: {
+    facilitator: 'NOT_ALLOWED',
+    'co-facilitator': 'NOT_ALLOWED',
+    author: 'NOT_ALLOWED',
+    'other participant': 'NOT_ALLOWED',
+    projector: 'NOT_ALLOWED',
+    nobody: 'NO_SESSION',
+  },
   // Server-only (never on the wire): the scene has no history to merge, whoever asks.
   mergeVisionHistory: {
     facilitator: 'BAD_REQUEST',
@@ -499,6 +540,12 @@ function ruleFor(type: Cell, role: Role, expected: string): string {
       return '[V4]';
     case 'mergeVisionHistory':
       return '[V13]';
+    case 'startSession':
+    case 'endSession':
+    case 'renameSession':
+      return '[SE1]';
+    case 'recordAttendance':
+      return '[SE3]';
     case 'addCandidate':
     case 'editCandidate':
     case 'removeCandidate':

@@ -100,6 +100,11 @@ const WEIGHTS: Record<CommandType, number> = {
   editPriority: 1,
   movePriority: 1,
   removePriority: 1,
+  // Sessions: started and ended now and then, so that notes and themes fall in several
+  startSession: 2,
+  endSession: 1,
+  renameSession: 1,
+  recordAttendance: 2,
 };
 /**
  * The Décision model-based test's mix (tests/unit/decision.test.ts): Décision's commands with
@@ -193,6 +198,8 @@ export function actorFor(state: Workshop, s: Step): Actor {
   }
   const first = decisionFirst(state, s);
   if (first?.actor) return first.actor;
+  // the server records attendance as nobody in particular (anyone else is refused)
+  if (s.type === 'recordAttendance' && s.actor % 4 !== 0) return { role: 'nobody' };
   // ballots are mostly cast by participants (anyone else is refused)
   if ((s.type === 'castDots' || s.type === 'submitRanking') && s.actor % 4 !== 0) {
     return participantActor(pick(participants, s.actor, s.known));
@@ -500,6 +507,27 @@ function plainCommandFor(state: Workshop, s: Step): Command {
         text,
       };
     }
+    case 'startSession':
+      // sometimes a day that does not exist, sometimes none (the server's day)
+      return {
+        type: 'startSession',
+        label: s.text,
+        ...(s.flag ? {} : { date: c % 5 === 0 ? '2026-02-30' : '2026-11-26' }),
+      };
+    case 'endSession':
+      return { type: 'endSession' };
+    case 'renameSession':
+      return {
+        type: 'renameSession',
+        sessionId: pick(state.sessionOrder ?? [], a, k),
+        label: s.text,
+        date: s.flag ? '2027-01-15' : 'demain',
+      };
+    case 'recordAttendance':
+      return {
+        type: 'recordAttendance',
+        participantIds: [pick(participants, a, k), pick(participants, b, 1)],
+      };
     case 'mergeVisionHistory':
       // sometimes more than the history holds, sometimes just one (both refused)
       return {

@@ -23,6 +23,7 @@ import { setQuestion } from './commands/setQuestion';
 import { setStage } from './commands/setStage';
 import { setStagePrompt } from './commands/setStagePrompt';
 import { setTimer } from './commands/setTimer';
+import { endSession, recordAttendance, renameSession, startSession } from './commands/sessions';
 import {
   addStatement,
   deleteStatement,
@@ -137,6 +138,10 @@ const handlers: { [T in CommandType]: Handler<T> } = {
   editPriority,
   movePriority,
   removePriority,
+  startSession,
+  endSession,
+  renameSession,
+  recordAttendance,
 };
 
 /** Decide what a command does to a workshop: the events it produces, or why it is refused. */
@@ -443,6 +448,36 @@ export function apply(state: Workshop | null, event: WorkshopEvent): Workshop {
         ...state,
         visionHistory: [event.update, ...(state.visionHistory ?? []).slice(event.count)],
       };
+    case 'sessionStarted':
+      return {
+        ...state,
+        sessions: { ...state.sessions, [event.session.id]: event.session },
+        sessionOrder: [...(state.sessionOrder ?? []), event.session.id],
+        currentSessionId: event.session.id,
+      };
+    case 'sessionEnded': {
+      const session = state.sessions![event.sessionId]!;
+      return {
+        ...state,
+        sessions: { ...state.sessions, [session.id]: { ...session, endedAt: event.at } },
+        currentSessionId: null,
+      };
+    }
+    case 'sessionRenamed': {
+      const session = state.sessions![event.sessionId]!;
+      return {
+        ...state,
+        sessions: {
+          ...state.sessions,
+          [session.id]: { ...session, label: event.label, date: event.date },
+        },
+      };
+    }
+    case 'attendanceRecorded': {
+      const session = state.sessions![event.sessionId]!;
+      const attendance = [...session.attendance, ...event.participantIds];
+      return { ...state, sessions: { ...state.sessions, [session.id]: { ...session, attendance } } };
+    }
     default:
       return applyDecision(state, event);
   }

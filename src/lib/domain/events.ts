@@ -18,6 +18,7 @@ import type {
   Theme,
   VisionStatement,
   Workshop,
+  WorkshopSession,
 } from './model';
 import type { BoardSetting } from './commands/types';
 import type { Timer } from './timer';
@@ -68,6 +69,11 @@ export type WorkshopEvent =
    */
   | { type: 'statementWritten'; statementId: string; update: string; text: string; at: number }
   | { type: 'visionHistoryMerged'; count: number; update: string }
+  | { type: 'sessionStarted'; session: WorkshopSession }
+  | { type: 'sessionEnded'; sessionId: string; at: number }
+  | { type: 'sessionRenamed'; sessionId: string; label: string; date: string }
+  /** These participants were connected while the session ran (added to its attendance). */
+  | { type: 'attendanceRecorded'; sessionId: string; participantIds: string[] }
   | { type: 'candidateAdded'; candidate: Candidate }
   | { type: 'candidateEdited'; candidateId: string; title: string; description: string }
   /** Its dots, its place in an open ranking and in every ranking ballot go with it. */

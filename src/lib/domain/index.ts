@@ -20,6 +20,7 @@ export { BOARD_SETTINGS } from './commands/types';
 export type { Decision } from './commands/decision';
 export { decide, apply, execute } from './decide';
 export { replayer } from './applyAll';
+export { dayOf, inSession, PAST_SESSION, sessionIdOf, sessionsOf } from './commands/sessions';
 export { checkInvariants } from './invariants';
 export { DEFAULT_SECTORS } from './template';
 export { QUESTION_GUIDE } from './guide';

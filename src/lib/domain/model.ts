@@ -41,6 +41,8 @@ export const LIMITS = {
   notesPerParticipant: 200,
   notesPerWorkshop: 5000,
   participantsPerWorkshop: 500,
+  sessionLabelLength: 60,
+  sessionsPerWorkshop: 100,
   statementsPerWorkshop: 20,
   statementTitleLength: 120,
   /** In UTF-16 code units (JS string length), as Y.Text counts: see checkStatementWrite. */
@@ -95,6 +97,8 @@ export interface Theme {
   createdAt: number;
   /** Themes (of any board) that answer this one, e.g. facilitators that lift a barrier. */
   answeredBy: string[];
+  /** The session it was made in (absent: the first). */
+  sessionId?: string;
   /** The participant who created it; absent: whoever runs the room did. */
   createdBy?: ParticipantId;
 }
@@ -133,6 +137,24 @@ export interface Note {
    * by whoever runs the room, or while its author's group was too small to show).
    */
   group?: string;
+  /** The session (meeting) it was written in; absent: the first session (see sessionsOf). */
+  sessionId?: string;
+}
+
+/**
+ * One meeting of a workshop (a workshop runs over several, months apart). Started and ended from
+ * the console; whoever was connected while it ran is in its attendance.
+ */
+export interface WorkshopSession {
+  id: string;
+  /** May be empty ("Séance 2" is shown then). */
+  label: string;
+  /** The day it took place, YYYY-MM-DD (the facilitator's, or the server's day at the start). */
+  date: string;
+  startedAt: number;
+  endedAt?: number;
+  /** Participant ids connected at some point while it ran, in the order they came. */
+  attendance: string[];
 }
 
 /**
@@ -148,6 +170,8 @@ export interface VisionStatement {
   /** Nobody writes in it, the facilitator included, until it is unlocked. */
   locked: boolean;
   createdAt: number;
+  /** The session it was made in (absent: the first). */
+  sessionId?: string;
   /** When its text last changed; absent until someone writes. */
   updatedAt?: number;
 }
@@ -174,6 +198,8 @@ export interface Candidate {
   description: string;
   sources: CandidateSource[];
   createdAt: number;
+  /** The session it was made in (absent: the first). */
+  sessionId?: string;
 }
 
 /**
@@ -314,6 +340,13 @@ export interface Workshop {
    * document from it, with the same history, after a restart or a reload.
    */
   visionHistory?: string[];
+  /**
+   * The workshop's sessions by id and in order (absent in workshops made before sessions: see
+   * sessionsOf), and the one running now (null or absent: none).
+   */
+  sessions?: Record<string, WorkshopSession>;
+  sessionOrder?: string[];
+  currentSessionId?: string | null;
   /** Décision's candidates by id, and their order (absent in older workshops: none). */
   candidates?: Record<string, Candidate>;
   candidateOrder?: string[];

@@ -303,6 +303,11 @@ export const en: Catalog = {
   'vision.blank': 'No text yet.',
 
   'error.UNKNOWN_STATEMENT': 'There is no such vision statement.',
+  'error.SESSION_RUNNING': 'A session is under way: end it first.',
+  'error.NO_SESSION': 'No session is under way.',
+  'error.UNKNOWN_SESSION': 'There is no such session.',
+  'error.BAD_DATE': 'A date is written YYYY-MM-DD.',
+  'error.TOO_MANY_SESSIONS': 'This workshop cannot have more sessions.',
   'error.TOO_MANY_STATEMENTS': 'This workshop cannot have more vision statements.',
   'error.STATEMENT_LOCKED': 'This statement is locked: nobody writes in it for now.',
   'error.STATEMENT_NOT_ACTIVE': 'Vision statements are written during the Dream stage.',

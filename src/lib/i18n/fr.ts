@@ -306,6 +306,11 @@ export const fr = {
   'vision.blank': 'Pas encore de texte.',
 
   'error.UNKNOWN_STATEMENT': 'Cet énoncé de vision n’existe pas.',
+  'error.SESSION_RUNNING': 'Une séance est en cours : terminez-la d’abord.',
+  'error.NO_SESSION': 'Aucune séance n’est en cours.',
+  'error.UNKNOWN_SESSION': 'Cette séance n’existe pas.',
+  'error.BAD_DATE': 'Une date s’écrit AAAA-MM-JJ.',
+  'error.TOO_MANY_SESSIONS': 'Cet atelier ne peut pas compter plus de séances.',
   'error.TOO_MANY_STATEMENTS': 'Cet atelier ne peut pas avoir plus d’énoncés de vision.',
   'error.STATEMENT_LOCKED': 'Cet énoncé est verrouillé : personne n’y écrit pour l’instant.',
   'error.STATEMENT_NOT_ACTIVE': 'Les énoncés de vision s’écrivent pendant l’étape Devenir.',

@@ -30,6 +30,7 @@ const stage = v.picklist(STAGES);
 /** A small whole number (dots, sizes): the domain applies the precise ranges. */
 const count = v.pipe(v.number(), v.integer(), v.minValue(0), v.maxValue(1000));
 const direction = v.picklist(['up', 'down']);
+const day = v.pipe(v.string(), v.maxLength(10));
 
 const wire = {
   createWorkshop: v.strictObject({
@@ -256,6 +257,19 @@ const wire = {
     reason: text(LIMITS.moveReasonLength),
   }),
   removePriority: v.strictObject({ type: v.literal('removePriority'), priorityId: id }),
+  startSession: v.strictObject({
+    type: v.literal('startSession'),
+    label: text(LIMITS.sessionLabelLength),
+    /** YYYY-MM-DD (the domain checks the day exists); the server's day when absent. */
+    date: v.optional(day),
+  }),
+  endSession: v.strictObject({ type: v.literal('endSession') }),
+  renameSession: v.strictObject({
+    type: v.literal('renameSession'),
+    sessionId: id,
+    label: text(LIMITS.sessionLabelLength),
+    date: day,
+  }),
 };
 
 /** Any command a client may send. */

@@ -70,6 +70,24 @@ export interface WorkshopView {
   joiningOpen: boolean;
   /** The room timer, in server time (screens correct for their clock offset). */
   timer: { durationMs: number; remainingMs: number; startedAt: number | null };
+  /**
+   * The workshop's sessions (meetings), oldest first, each with how many people attended (a
+   * count of the whole room, never split by sector here); `current` is the one running, if any.
+   */
+  sessions: SessionView[];
+  currentSessionId: string | null;
+}
+
+/** One session as every screen sees it. */
+export interface SessionView {
+  id: string;
+  /** Its place, from 1 ("Séance 2" when the label is empty). */
+  number: number;
+  label: string;
+  date: string;
+  startedAt: number;
+  endedAt: number | null;
+  attendance: number;
 }
 
 /** A co-facilitator link as the console lists it (never its secret or hash). */

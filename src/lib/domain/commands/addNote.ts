@@ -1,4 +1,5 @@
 import { recordedNote } from '../aggregate';
+import { inSession } from './sessions';
 import { fail, ok } from '../errors';
 import type { Author, Note, NoteId } from '../model';
 import { LIMITS } from '../model';
@@ -44,6 +45,7 @@ export const addNote: Handler<'addNote'> = (state, actor, command, ctx) => {
     text: text.value,
     createdAt: ctx.now,
     updatedAt: ctx.now,
+    ...inSession(ws.value),
   });
   return ok({ events: [{ type: 'noteAdded', note }], reply: { noteId: note.id } });
 };

@@ -1,4 +1,5 @@
 import { fail, ok, type Result } from '../errors';
+import { inSession } from './sessions';
 import {
   LIMITS,
   SOURCE_KINDS,
@@ -106,6 +107,7 @@ export const addCandidate: Handler<'addCandidate'> = (state, actor, command, ctx
     description: description.value,
     sources: sources.value,
     createdAt: ctx.now,
+    ...inSession(ws.value),
   };
   return ok({
     events: [{ type: 'candidateAdded', candidate }],

@@ -1,4 +1,5 @@
 import { fail, ok, type Result } from '../errors';
+import { inSession } from './sessions';
 import type { WorkshopEvent } from '../events';
 import { LIMITS, type Actor, type VisionStatement, type Workshop } from '../model';
 import { cleanLine } from '../text';
@@ -44,6 +45,7 @@ export const addStatement: Handler<'addStatement'> = (state, actor, command, ctx
     text: '',
     locked: false,
     createdAt: ctx.now,
+    ...inSession(ws.value),
   };
   return ok({
     events: [{ type: 'statementAdded', statement }],

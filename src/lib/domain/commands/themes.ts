@@ -1,4 +1,5 @@
 import { fail, ok, type Result } from '../errors';
+import { inSession } from './sessions';
 import type { WorkshopEvent } from '../events';
 import { LIMITS, type Actor, type Board, type NoteId, type Theme, type Workshop } from '../model';
 import { cleanLine } from '../text';
@@ -110,6 +111,7 @@ export const createTheme: Handler<'createTheme'> = (state, actor, command, ctx) 
     title: title.value,
     createdAt: ctx.now,
     answeredBy: [],
+    ...inSession(ws.value),
   };
   if (actor.role === 'participant') theme.createdBy = actor.participantId;
   const events: WorkshopEvent[] = [{ type: 'themeCreated', theme }];

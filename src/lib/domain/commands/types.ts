@@ -141,9 +141,15 @@ export type Command =
       status?: PriorityStatus;
     }
   | { type: 'movePriority'; priorityId: string; direction: 'up' | 'down'; reason: string }
-  | { type: 'removePriority'; priorityId: string };
+  | { type: 'removePriority'; priorityId: string }
+  /** A new session (meeting) starts; `date` YYYY-MM-DD, the server's day when absent. */
+  | { type: 'startSession'; label: string; date?: string }
+  | { type: 'endSession' }
+  | { type: 'renameSession'; sessionId: string; label: string; date: string }
+  /** Server-only: participants seen connected while the current session runs. */
+  | { type: 'recordAttendance'; participantIds: string[] };
 
 export type CommandType = Command['type'];
 /** Commands only the server gives (the wire schemas leave them out). */
-export type ServerOnlyCommandType = 'writeStatement' | 'mergeVisionHistory';
+export type ServerOnlyCommandType = 'writeStatement' | 'mergeVisionHistory' | 'recordAttendance';
 export type CommandOf<T extends CommandType> = Extract<Command, { type: T }>;
