@@ -476,7 +476,10 @@ export function apply(state: Workshop | null, event: WorkshopEvent): Workshop {
     case 'attendanceRecorded': {
       const session = state.sessions![event.sessionId]!;
       const attendance = [...session.attendance, ...event.participantIds];
-      return { ...state, sessions: { ...state.sessions, [session.id]: { ...session, attendance } } };
+      return {
+        ...state,
+        sessions: { ...state.sessions, [session.id]: { ...session, attendance } },
+      };
     }
     default:
       return applyDecision(state, event);
