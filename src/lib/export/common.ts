@@ -1,0 +1,114 @@
+/** What every export reads the same way: sessions, group labels, the order of things, figures. */
+import { dotTotals } from '../domain/commands/decisionMath';
+import { GROUP, noteGroup, shownGroups } from '../domain/aggregate';
+import { rankShortlist, type Ranking } from '../domain/aggregate/ranking';
+import { sessionsOf } from '../domain/commands/sessions';
+import {
+  STAGES,
+  type Language,
+  type Note,
+  type Workshop,
+  type WorkshopSession,
+} from '../domain/model';
+import { WORDS } from './words';
+
+/** A session as the exports read it (the domain's). */
+export type ExportSession = WorkshopSession;
+
+/** The workshop's sessions in order; one covering the past when none was started (sessionsOf). */
+export function exportSessions(state: Workshop): ExportSession[] {
+  return sessionsOf(state);
+}
+
+/** The name a session is shown under: its label, or "Séance n" after its place. */
+export function sessionName(language: Language, sessions: ExportSession[], id: string): string {
+  const index = Math.max(
+    0,
+    sessions.findIndex((x) => x.id === id),
+  );
+  const session = sessions[index];
+  return session?.label ? session.label : WORDS[language].session(index + 1);
+}
+
+/** The session a note, theme or candidate came from: its own, or the first one (older data). */
+export function sessionOf(item: object, sessions: ExportSession[]): string {
+  const id = (item as { sessionId?: string }).sessionId;
+  return id !== undefined && sessions.some((x) => x.id === id) ? id : sessions[0]!.id;
+}
+
+/** A shown group's label: a sector's own, 'none' and 'other' in words. */
+export function groupLabel(state: Workshop, group: string): string {
+  const words = WORDS[state.language];
+  if (group === GROUP.none) return words.groupNone;
+  if (group === GROUP.other) return words.groupOther;
+  return state.sectors.find((x) => x.id === group)?.label ?? group;
+}
+
+/**
+ * The group a note may be shown under, or null: only a group recorded when it was written and
+ * still shown (k = 3), never for an anonymous note or one by whoever runs the room.
+ */
+export function noteGroupOf(state: Workshop): (note: Note) => string | null {
+  const groups = shownGroups(state);
+  return (note) => noteGroup(groups, note);
+}
+
+/** The boards in the order of their stages, then their place in the stage. */
+export function boardsInOrder(state: Workshop) {
+  return STAGES.flatMap((stage) =>
+    state.stages[stage].boardIds.map((id) => state.boards[id]).filter((b) => b !== undefined),
+  );
+}
+
+/** Notes shown to anyone (moderated ones left out), by column, then time, then id. */
+export function visibleNotes(state: Workshop, boardId: string): Note[] {
+  const board = state.boards[boardId];
+  const columnIndex = new Map(board?.columns.map((c, i) => [c.id as string, i]) ?? []);
+  return Object.values(state.notes)
+    .filter((n) => n.boardId === boardId && !n.moderated)
+    .sort(
+      (a, b) =>
+        (columnIndex.get(a.columnId) ?? 0) - (columnIndex.get(b.columnId) ?? 0) ||
+        a.createdAt - b.createdAt ||
+        (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+    );
+}
+
+/** The themes of a board, oldest first. */
+export function themesOf(state: Workshop, boardId: string) {
+  return Object.values(state.themes ?? {})
+    .filter((t) => t.boardId === boardId)
+    .sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1));
+}
+
+/** Décision's figures: dot totals (when a vote has ballots) and the ranking's result. */
+export interface DecisionFigures {
+  dots: Record<string, number> | null;
+  ranking: Ranking | null;
+}
+
+export function decisionFigures(state: Workshop): DecisionFigures {
+  const dots = state.dotVote ? dotTotals(state) : null;
+  const ranking = state.ranking
+    ? rankShortlist(
+        state.ranking.items,
+        Object.entries(state.rankings ?? {}).map(([voter, order]) => ({
+          voter,
+          order,
+          group: state.participants[voter]?.sector ?? null,
+        })),
+      )
+    : null;
+  return { dots, ranking };
+}
+
+/** A number for people to read: at most `digits` decimals, the language's decimal mark. */
+export function formatNumber(value: number, language: Language, digits = 3): string {
+  const text = String(Number(value.toFixed(digits)));
+  return language === 'fr' ? text.replace('.', ',') : text;
+}
+
+/** A time as a spreadsheet reads it: "2026-11-26 09:30:00", UTC. */
+export function formatTime(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
+}

@@ -1,0 +1,15 @@
+/** The workshop's exports: pure functions of its state (no I/O); the server serves them. */
+export { defaultSeparator, neutralise, notesCsv, prioritiesCsv, toCsv } from './csv';
+export type { CsvOptions, CsvSeparator } from './csv';
+export { escapeMarkdown, workshopMarkdown } from './markdown';
+export {
+  EXPORT_FORMAT,
+  EXPORT_SCHEMA,
+  EXPORT_VERSION,
+  importWorkshop,
+  workshopJson,
+  type ExportedWorkshop,
+  type ImportedWorkshop,
+  type WorkshopExport,
+} from './json';
+export { exportSessions, type ExportSession } from './common';
