@@ -104,10 +104,13 @@ describe('Exports: JSON', () => {
     expect(apply(null, events[0]!)).toEqual(state);
     expect(state.notes).toEqual(s.state.notes);
     expect(state.priorities).toEqual(s.state.priorities);
-    expect(state.rankings).toEqual(s.state.rankings);
+    // ballots are secret (nobody, whoever runs the room included, sees whose they are): they
+    // stay out of the export, so an imported workshop has none
+    expect(state.rankings).toBeUndefined();
+    expect(state.dots).toBeUndefined();
   });
 
-  it('[EX13] export → import → export gives the same document, and the same CSV and Markdown', () => {
+  it('[EX13] export → import → export gives the same document, and the same notes CSV (the figures that come from ballots cannot follow: ballots stay secret)', () => {
     const { s } = withSecrets();
     const first = workshopJson(s.state);
     const result = importWorkshop(JSON.parse(JSON.stringify(first)), testContext());
@@ -116,8 +119,6 @@ describe('Exports: JSON', () => {
     expect(workshopJson(again)).toEqual(first);
     expect(JSON.stringify(workshopJson(again))).toBe(JSON.stringify(first));
     expect(notesCsv(again)).toBe(notesCsv(s.state));
-    expect(prioritiesCsv(again)).toBe(prioritiesCsv(s.state));
-    expect(workshopMarkdown(again)).toBe(workshopMarkdown(s.state));
   });
 
   it('[EX14] an import is refused whole, with the reason, when anything is wrong, and changes nothing it was given', () => {
@@ -156,9 +157,9 @@ describe('Exports: JSON', () => {
         /not sound: note .* is on a missing board/,
       ],
       [
-        'a ballot of nobody',
-        (d) => void (d.workshop.rankings!['ghost'] = [s.state.ranking!.items[0]!]),
-        /not sound: ranking of ghost/,
+        'ballots (they never leave: secret)',
+        (d) => void ((d.workshop as Record<string, unknown>).rankings = { ghost: ['x'] }),
+        /rankings: is not part of the format/,
       ],
     ];
     for (const [what, mutate, reason] of broken) {
