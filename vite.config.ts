@@ -1,7 +1,13 @@
-import type { Server as HttpServer } from 'node:http';
+import type { Server as HttpServer, IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
 import { sveltekit } from '@sveltejs/kit/vite';
 import { defineConfig, runnerImport, type Plugin } from 'vite';
+
+/** The realtime side installed on this process (see server/realtime.ts, sharedRealtime). */
+function sharedRealtime():
+  { serveHttp(req: IncomingMessage, res: ServerResponse): boolean } | undefined {
+  return (globalThis as Record<symbol, never>)[Symbol.for('cocrea.realtime')];
+}
 
 /** `vite dev` and `vite preview` get the same socket.io and Yjs wiring as `npm start`. */
 function realtimePlugin(): Plugin {
@@ -21,9 +27,15 @@ function realtimePlugin(): Plugin {
     },
     async configureServer(server) {
       await install(server.httpServer as HttpServer | null);
+      server.middlewares.use((req, res, next) => {
+        if (!sharedRealtime()?.serveHttp(req, res)) next();
+      });
     },
     async configurePreviewServer(server) {
       await install(server.httpServer as HttpServer);
+      server.middlewares.use((req, res, next) => {
+        if (!sharedRealtime()?.serveHttp(req, res)) next();
+      });
     },
   };
 }

@@ -50,6 +50,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     res.setHeader('Referrer-Policy', 'no-referrer');
     res.setHeader('X-Frame-Options', 'DENY');
     try {
+      if (realtime.serveHttp(req, res)) return;
       handler(req, res);
     } catch (error) {
       // The pages' handler answers its own errors; this is for what slips through.

@@ -1,8 +1,10 @@
-import type { IncomingMessage, Server as HttpServer } from 'node:http';
+import type { IncomingMessage, Server as HttpServer, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { Server as SocketServer } from 'socket.io';
 import { ERRORS } from '../src/lib/domain/index';
-import { Access, visionActor } from './access/index';
+import { Access, refusal, visionActor } from './access/index';
+import { askerKey } from './access/limits';
+import { ExportService } from './exports';
 import { OpenSessions, type OpenSession } from './access/sessions';
 import { stillValid } from './access/session';
 import { CommandService, type WorkshopEffects } from './commands';
@@ -99,6 +101,7 @@ export class Realtime implements WorkshopEffects {
   readonly access: Access;
   readonly sessions = new OpenSessions();
   readonly commands: CommandService;
+  readonly exports: ExportService;
   readonly yjs: YjsEndpoint;
   readonly store: WorkshopStore;
   readonly maxMessageBytes: number;
@@ -143,6 +146,7 @@ export class Realtime implements WorkshopEffects {
       onFatal,
       now: this.now,
     });
+    this.exports = new ExportService(this.rooms, this.now);
     this.yjs = new YjsEndpoint(
       {
         epoch: this.epoch,
@@ -339,6 +343,11 @@ export class Realtime implements WorkshopEffects {
     if (workshopId !== null) this.rooms.get(workshopId)?.touch(this.now());
   }
 
+  /** HTTP requests the realtime side answers itself (downloads); false: not ours. */
+  serveHttp(req: IncomingMessage, res: ServerResponse): boolean {
+    return this.exports.serve(req, res);
+  }
+
   /** What socket.io's handlers may ask of the server, and nothing more. */
   #socketServices(): SocketServices {
     return {
@@ -346,6 +355,12 @@ export class Realtime implements WorkshopEffects {
       admit: (auth, address) => this.access.admit(auth, address),
       hello: (session) => this.access.hello(session),
       command: (session, payload) => this.commands.run(session, payload),
+      export: (session, payload) => {
+        if (!this.access.limits.commands.take(askerKey(session))) {
+          return { ok: false, error: refusal('RATE_LIMITED') };
+        }
+        return this.exports.request(session, payload);
+      },
       opened: (open: OpenSession) => {
         this.sessions.add(open);
         this.commands.opened(open.data);

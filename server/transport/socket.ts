@@ -17,6 +17,8 @@ export interface SocketServices {
   admit(auth: unknown, address: string): Promise<SessionData | Refusal>;
   hello(session: SessionData): Ack<Welcome>;
   command(session: SessionData, payload: unknown): Promise<Ack<unknown>>;
+  /** A console asks for a download (a single-use link). */
+  export(session: SessionData, payload: unknown): Ack<unknown>;
   opened(session: OpenSession): void;
   closed(session: OpenSession): void;
 }
@@ -95,6 +97,9 @@ function sharedListeners(services: SocketServices, carrying: WeakSet<object>) {
     };
   return {
     hello: acked('hello', (_socket, held, _payload, ack) => ack(services.hello(held.session))),
+    export: acked('export', (_socket, held, payload, ack) =>
+      ack(services.export(held.session, payload)),
+    ),
     cmd: acked('cmd', (_socket, held, payload, ack) => {
       services.command(held.session, payload).then(
         (result) => ack(result),
@@ -140,6 +145,7 @@ function serve(
   services.opened(held.open);
   socket.on('hello', listeners.hello);
   socket.on('cmd', listeners.cmd);
+  socket.on('export', listeners.export);
   socket.on('error', listeners.error);
   socket.on('disconnect', listeners.disconnect);
 }

@@ -419,6 +419,25 @@ export class LiveWorkshop {
   }
 
   /** Send a command; retried with the same op id until acknowledged, so it applies once. */
+  /**
+   * Ask for a download (consoles only): the server answers with a single-use link, good for a
+   * minute, that the browser then opens like any file.
+   */
+  async exportLink(
+    format: string,
+    separator?: ';' | ',',
+  ): Promise<Ack<{ path: string; filename: string }>> {
+    try {
+      return (await this.#socket.timeout(ACK_TIMEOUT_MS).emitWithAck('export', {
+        v: PROTOCOL_VERSION,
+        format,
+        ...(separator ? { separator } : {}),
+      })) as Ack<{ path: string; filename: string }>;
+    } catch {
+      return { ok: false, error: { code: 'INTERNAL', message: 'No answer from the server.' } };
+    }
+  }
+
   async send(cmd: ClientCommand): Promise<Ack<Record<string, string>>> {
     const envelope = { v: PROTOCOL_VERSION, op: newOpId(), cmd };
     const giveUpAt = Date.now() + RATE_LIMIT_PATIENCE_MS;

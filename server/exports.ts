@@ -1,0 +1,158 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import * as v from 'valibot';
+import type { Workshop } from '../src/lib/domain/index';
+import {
+  defaultSeparator,
+  notesCsv,
+  prioritiesCsv,
+  workshopJson,
+  workshopMarkdown,
+} from '../src/lib/export/index';
+import type { Ack } from '../src/lib/protocol/ack';
+import { PROTOCOL_VERSION } from '../src/lib/protocol/version';
+import { refusal, stillValid, type SessionData } from './access/index';
+import { randomSecret } from './crypto';
+import type { RoomRegistry } from './registry';
+
+/** What a console may download, and how each is made from the workshop's durable state. */
+const FORMATS = {
+  'priorities.csv': { type: 'text/csv; charset=utf-8', csv: prioritiesCsv },
+  'notes.csv': { type: 'text/csv; charset=utf-8', csv: notesCsv },
+  'workshop.md': { type: 'text/markdown; charset=utf-8' },
+  'workshop.json': { type: 'application/json; charset=utf-8' },
+} as const;
+
+export type ExportFormat = keyof typeof FORMATS;
+export const EXPORT_FORMATS = Object.keys(FORMATS) as ExportFormat[];
+
+const requestSchema = v.strictObject({
+  v: v.literal(PROTOCOL_VERSION),
+  format: v.picklist(EXPORT_FORMATS),
+  separator: v.optional(v.picklist([';', ','])),
+});
+
+interface Pending {
+  workshopId: string;
+  format: ExportFormat;
+  separator: ';' | ',' | undefined;
+  expires: number;
+}
+
+/** The path downloads are served under; the rest of it is a single-use ticket. */
+export const EXPORT_PATH = '/export/';
+
+/** How long a download ticket is good for, and how many may wait at once (all workshops). */
+const TICKET_MS = 60_000;
+const MAX_PENDING = 1000;
+
+/**
+ * Exports, for whoever runs the room only. The console asks over its socket (where it has
+ * authenticated; no secret ever goes in a URL) and gets a short-lived, single-use ticket; the
+ * browser then downloads `/export/<ticket>` like any file. The file is made from the workshop's
+ * durable state at download time, by the pure functions of src/lib/export.
+ */
+export class ExportService {
+  readonly #pending = new Map<string, Pending>();
+
+  constructor(
+    private readonly rooms: RoomRegistry,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** A console asks for a download. */
+  request(session: SessionData, payload: unknown): Ack<{ path: string; filename: string }> {
+    const parsed = v.safeParse(requestSchema, payload);
+    if (!parsed.success) {
+      return { ok: false, error: refusal('BAD_REQUEST', 'Unknown export format.') };
+    }
+    const { actor, workshopId } = session;
+    if (actor.role !== 'facilitator' && actor.role !== 'cofacilitator') {
+      return { ok: false, error: refusal('NOT_ALLOWED') };
+    }
+    const room = workshopId === null ? undefined : this.rooms.get(workshopId);
+    if (!room || !stillValid(session, room.decided)) {
+      return { ok: false, error: refusal('NOT_ALLOWED') };
+    }
+    this.#dropExpired();
+    if (this.#pending.size >= MAX_PENDING) {
+      return { ok: false, error: refusal('RATE_LIMITED') };
+    }
+    const ticket = randomSecret(18);
+    this.#pending.set(ticket, {
+      workshopId: room.durable.id,
+      format: parsed.output.format,
+      separator: parsed.output.separator,
+      expires: this.now() + TICKET_MS,
+    });
+    const filename = fileName(room.durable, parsed.output.format);
+    return { ok: true, value: { path: `${EXPORT_PATH}${ticket}`, filename } };
+  }
+
+  /** Serve `/export/<ticket>`; false when the request is not for an export. */
+  serve(req: IncomingMessage, res: ServerResponse): boolean {
+    const url = req.url ?? '';
+    if (!url.startsWith(EXPORT_PATH)) return false;
+    const ticket = url.slice(EXPORT_PATH.length).split('?')[0]!;
+    const pending = this.#pending.get(ticket);
+    // Single use: a ticket that leaked through a log or a history entry opens nothing.
+    this.#pending.delete(ticket);
+    const room =
+      pending && pending.expires > this.now() ? this.rooms.get(pending.workshopId) : null;
+    if (req.method !== 'GET' || !pending || !room) {
+      res.writeHead(404, {
+        'Content-Type': 'text/plain; charset=utf-8',
+        'Cache-Control': 'no-store',
+      });
+      res.end('This download link has expired: ask for the export again from the console.');
+      return true;
+    }
+    const state = room.durable;
+    const body = render(state, pending.format, pending.separator);
+    res.writeHead(200, {
+      'Content-Type': FORMATS[pending.format].type,
+      'Content-Disposition': contentDisposition(fileName(state, pending.format)),
+      'Cache-Control': 'no-store',
+    });
+    res.end(body);
+    return true;
+  }
+
+  #dropExpired(): void {
+    const now = this.now();
+    for (const [ticket, pending] of this.#pending) {
+      if (pending.expires <= now) this.#pending.delete(ticket);
+    }
+  }
+}
+
+function render(state: Workshop, format: ExportFormat, separator: ';' | ',' | undefined): string {
+  switch (format) {
+    case 'priorities.csv':
+    case 'notes.csv':
+      return FORMATS[format].csv(state, {
+        separator: separator ?? defaultSeparator(state.language),
+      });
+    case 'workshop.md':
+      return workshopMarkdown(state);
+    case 'workshop.json':
+      return `${JSON.stringify(workshopJson(state), null, 2)}\n`;
+  }
+}
+
+/** `atelier-<title>-<what>.<ext>`, in plain ASCII letters, digits and dashes. */
+export function fileName(state: Workshop, format: ExportFormat): string {
+  const slug =
+    state.title
+      .normalize('NFD')
+      .replace(/[\u0300-\u036f]/g, '')
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 40) || 'atelier';
+  const [what, ext] = format.split('.') as [string, string];
+  return `${slug}-${what}.${ext}`;
+}
+
+function contentDisposition(filename: string): string {
+  return `attachment; filename="${filename}"`;
+}
