@@ -5,6 +5,16 @@
 import { addMessages, type Message } from './index';
 
 export const decisionFr = {
+  'export.title': 'Exporter',
+  'export.explain':
+    'Téléchargez les résultats à tout moment : les priorités et les notes pour Excel, l’atelier entier en Markdown ou en JSON.',
+  'export.separator': 'Séparateur des fichiers CSV',
+  'export.separator.semicolon': 'point-virgule (Excel en français)',
+  'export.separator.comma': 'virgule (Excel en anglais)',
+  'export.priorities': 'Priorités (CSV)',
+  'export.notes': 'Notes (CSV)',
+  'export.markdown': 'Atelier (Markdown)',
+  'export.json': 'Atelier (JSON)',
   'decision.candidates': 'Propositions',
   'decision.candidates.empty':
     'Aucune proposition pour l’instant : partez d’un thème, d’une idée ou d’un énoncé, ou écrivez-en une.',
@@ -152,6 +162,16 @@ export const decisionFr = {
 export type DecisionKey = keyof typeof decisionFr;
 
 export const decisionEn: Record<DecisionKey, Message> = {
+  'export.title': 'Export',
+  'export.explain':
+    'Download the results at any time: the priorities and the notes for Excel, the whole workshop as Markdown or JSON.',
+  'export.separator': 'CSV separator',
+  'export.separator.semicolon': 'semicolon (Excel in French)',
+  'export.separator.comma': 'comma (Excel in English)',
+  'export.priorities': 'Priorities (CSV)',
+  'export.notes': 'Notes (CSV)',
+  'export.markdown': 'Workshop (Markdown)',
+  'export.json': 'Workshop (JSON)',
   'decision.candidates': 'Candidates',
   'decision.candidates.empty':
     'No candidates yet: start from a theme, an idea or a statement, or write one.',
