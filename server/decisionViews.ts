@@ -128,6 +128,19 @@ export function decisionViews(state: Workshop): { public: Views; facilitator: Vi
   return { public: pub, facilitator: fac };
 }
 
+/**
+ * The keys the `decision` maps hold for a state, without working out their views (tallies
+ * included): what a patch needs of the state before, to delete what is gone.
+ */
+export function decisionKeys(state: Workshop): string[] {
+  return [
+    ...(state.candidateOrder ?? []).map((id) => `candidate:${id}`),
+    ...(state.priorityOrder ?? []).map((id) => `priority:${id}`),
+    ...(state.dotVote ? ['dotVote'] : []),
+    ...(state.ranking ? ['ranking'] : []),
+  ];
+}
+
 /** A participant's own ballots, for their private replica only (empty: none cast). */
 export function myDecision(state: Workshop, participantId: string): Views {
   const dots = state.dots?.[participantId];

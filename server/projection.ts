@@ -21,7 +21,13 @@ import type {
   ThemeView,
   WorkshopView,
 } from '../src/lib/protocol/replica';
-import { ballotsTouched, decisionViews, isDecisionEvent, myDecision } from './decisionViews';
+import {
+  ballotsTouched,
+  decisionKeys,
+  decisionViews,
+  isDecisionEvent,
+  myDecision,
+} from './decisionViews';
 
 /**
  * Views of unchanged notes are reused: the domain updates state immutably, so a note object that
@@ -737,12 +743,10 @@ export class LiveProjection {
       }
     }
     if (decision) {
-      const before = decisionViews(prev);
       const after = decisionViews(next);
+      const gone = decisionKeys(prev).filter((key) => !Object.hasOwn(after.public, key));
       for (const audience of ['public', 'facilitator'] as const) {
-        for (const key of Object.keys(before[audience])) {
-          if (!Object.hasOwn(after[audience], key)) out[audience].decision.set(key, undefined);
-        }
+        for (const key of gone) out[audience].decision.set(key, undefined);
         for (const [key, view] of Object.entries(after[audience])) {
           out[audience].decision.set(key, view);
         }
