@@ -42,6 +42,11 @@ export const LIMITS = {
   notesPerWorkshop: 5000,
   participantsPerWorkshop: 500,
   sessionLabelLength: 60,
+  /** The report's "who presented / facilitated / took notes" lines. */
+  reportPeopleLength: 300,
+  /** The report's lists (other relevant information, key messages): items and their length. */
+  reportListItems: 20,
+  reportItemLength: 500,
   sessionsPerWorkshop: 100,
   statementsPerWorkshop: 20,
   statementTitleLength: 120,
@@ -242,6 +247,19 @@ export interface RankingVote {
   closedAt?: number;
 }
 
+/**
+ * The parts of the workshop report the facilitator writes in the console: who presented,
+ * facilitated and took notes (free lines, names as people want them printed), "other relevant
+ * information" and the key messages to share (lists, one item per bullet).
+ */
+export interface ReportDetails {
+  presenters: string;
+  facilitators: string;
+  noteTakers: string;
+  otherInfo: string[];
+  keyMessages: string[];
+}
+
 /** The shortlist's size until the facilitator sets another. */
 export const SHORTLIST_DEFAULT = 4;
 /** The cap per candidate a dot vote opens with unless told otherwise. */
@@ -347,6 +365,8 @@ export interface Workshop {
   sessions?: Record<string, WorkshopSession>;
   sessionOrder?: string[];
   currentSessionId?: string | null;
+  /** What whoever runs the room writes for the workshop report (absent: nothing yet). */
+  report?: ReportDetails;
   /** Décision's candidates by id, and their order (absent in older workshops: none). */
   candidates?: Record<string, Candidate>;
   candidateOrder?: string[];
