@@ -1,11 +1,13 @@
 import {
   columnSectorCounts,
+  reportOf,
   sectorShares,
   sessionsOf,
   shownGroups,
   STAGES,
   STOPPED_TIMER,
   type Note,
+  type ReportDetails,
   type ShownGroups,
   type StageId,
   type VisionStatement,
@@ -40,7 +42,12 @@ export class ProjectionCache {
 
 /** What one replica holds, keyed like its maps. */
 export interface AudienceView {
-  meta: { workshop?: WorkshopView; me?: ParticipantView; links?: LinkView[] };
+  meta: {
+    workshop?: WorkshopView;
+    me?: ParticipantView;
+    links?: LinkView[];
+    report?: ReportDetails;
+  };
   boards: Record<string, BoardView>;
   notes: Record<string, NoteView>;
   themes: Record<string, ThemeView>;
@@ -333,7 +340,7 @@ export function project(
       decision: decision.public,
     },
     facilitator: {
-      meta: { workshop, links: linkViews(state) },
+      meta: { workshop, links: linkViews(state), report: reportOf(state) },
       boards: facilitatorBoards,
       notes: facilitatorNotes,
       themes: facilitatorThemes,
@@ -539,6 +546,7 @@ export class LiveProjection {
     const statementIds = new Set<string>();
     let workshop = false;
     let links = false;
+    let report = false;
     /** Décision changed (its views are small: worked out again whole, written key by key). */
     let decision = false;
     /** Participants whose own ballots may have changed (every one: allBallots). */
@@ -602,6 +610,9 @@ export class LiveProjection {
           links = true;
           break;
         case 'facilitatorKeyRotated':
+          break;
+        case 'reportDetailsSet':
+          report = true;
           break;
         case 'statementAdded':
           statementIds.add(e.statement.id);
@@ -691,6 +702,7 @@ export class LiveProjection {
       out.facilitator.meta.set('workshop', view);
     }
     if (links) out.facilitator.meta.set('links', linkViews(next));
+    if (report) out.facilitator.meta.set('report', reportOf(next));
     for (const id of views) {
       const n = next.notes[id];
       const author = (n ?? prev.notes[id])?.author;

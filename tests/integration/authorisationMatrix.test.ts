@@ -164,6 +164,11 @@ const MATRIX: Record<Exclude<CommandType, 'createWorkshop'>, Case> = {
     command: () => ({ type: 'setObjectives', objectives: 'Se connaître' }),
     check: (_sc, _before, after) => expect(after.objectives).toBe('Se connaître'),
   },
+  setReportDetails: {
+    expected: FACILITATOR_ONLY,
+    command: () => ({ type: 'setReportDetails', keyMessages: ['Se parler tôt'] }),
+    check: (_sc, _before, after) => expect(after.report?.keyMessages).toEqual(['Se parler tôt']),
+  },
   addBoard: {
     expected: FACILITATOR_ONLY,
     command: () => ({ type: 'addBoard', stage: 'dream', title: 'Vision', columns: ['Rêves'] }),

@@ -113,6 +113,8 @@ function commandFor(
       return { type: 'setTimer', action: 'start', durationMs: 120_000 };
     case 'setObjectives':
       return { type: 'setObjectives', objectives: 'Mieux se connaître' };
+    case 'setReportDetails':
+      return { type: 'setReportDetails', presenters: 'Dre Tremblay' };
     case 'addBoard':
       return { type: 'addBoard', stage: 'dream', title: 'Vision', columns: [] };
     case 'renameBoard':
@@ -360,6 +362,7 @@ const MATRIX: Record<Exclude<CommandType, 'createWorkshop'>, Record<Role, string
   moderateNote: FACILITATOR_ONLY,
   setTimer: FACILITATOR_ONLY,
   setObjectives: FACILITATOR_ONLY,
+  setReportDetails: FACILITATOR_ONLY,
   addBoard: FACILITATOR_ONLY,
   renameBoard: FACILITATOR_ONLY,
   moveBoard: FACILITATOR_ONLY,
@@ -492,6 +495,8 @@ function ruleFor(type: Cell, role: Role, expected: string): string {
       return expected === OK ? '[B8]' : '[G3]';
     case 'setTimer':
       return expected === OK ? '[TM1]' : '[G3]';
+    case 'setReportDetails':
+      return expected === OK ? '[EX18]' : '[G3]';
     case 'setObjectives':
     case 'addBoard':
     case 'renameBoard':

@@ -48,6 +48,7 @@ const WEIGHTS: Record<CommandType, number> = {
   setQuestion: 1,
   setStagePrompt: 1,
   setObjectives: 1,
+  setReportDetails: 1,
   addColumn: 2,
   renameColumn: 1,
   removeColumn: 4,
@@ -384,6 +385,8 @@ function plainCommandFor(state: Workshop, s: Step): Command {
       return { type: 'setStagePrompt', stage: stage as never, prompt: s.text };
     case 'setObjectives':
       return { type: 'setObjectives', objectives: s.text };
+    case 'setReportDetails':
+      return { type: 'setReportDetails', noteTakers: s.text, keyMessages: [s.text] };
     case 'addColumn':
       return { type: 'addColumn', boardId: boardId as never, title: s.text };
     case 'renameColumn':

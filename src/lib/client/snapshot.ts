@@ -1,4 +1,5 @@
 import type * as Y from 'yjs';
+import type { ReportDetails } from '../domain/model';
 import {
   MAPS,
   type CandidateView,
@@ -18,6 +19,7 @@ export const EMPTY_SNAPSHOT: ReplicaSnapshot = {
   workshop: null,
   me: null,
   links: [],
+  report: null,
   boards: {},
   notes: {},
   themes: {},
@@ -32,6 +34,7 @@ export function readSnapshot(doc: Y.Doc): ReplicaSnapshot {
     workshop: (doc.getMap(MAPS.meta).get('workshop') as WorkshopView | undefined) ?? null,
     me: (doc.getMap(MAPS.meta).get('me') as ParticipantView | undefined) ?? null,
     links: (doc.getMap(MAPS.meta).get('links') as LinkView[] | undefined) ?? [],
+    report: (doc.getMap(MAPS.meta).get('report') as ReportDetails | undefined) ?? null,
     boards: doc.getMap(MAPS.boards).toJSON() as ReplicaSnapshot['boards'],
     notes: doc.getMap(MAPS.notes).toJSON() as ReplicaSnapshot['notes'],
     themes: doc.getMap(MAPS.themes).toJSON() as ReplicaSnapshot['themes'],
@@ -380,6 +383,7 @@ export class SnapshotReader {
       workshop: prev.workshop,
       me: prev.me,
       links: prev.links,
+      report: prev.report,
       boards: prev.boards,
       themes: prev.themes,
       participants: prev.participants,
@@ -393,6 +397,7 @@ export class SnapshotReader {
         fields.workshop = (map.get('workshop') as WorkshopView | undefined) ?? null;
         fields.me = (map.get('me') as ParticipantView | undefined) ?? null;
         fields.links = (map.get('links') as LinkView[] | undefined) ?? [];
+        fields.report = (map.get('report') as ReportDetails | undefined) ?? null;
       } else if (name === MAPS.notes) {
         const delta = new Map<string, NoteView | undefined>();
         for (const key of keys) {

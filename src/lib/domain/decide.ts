@@ -8,6 +8,7 @@ import {
 import { deleteWorkshop } from './commands/deleteWorkshop';
 import { moderateNote, setBoardSetting } from './commands/boardSettings';
 import { addBoard, moveBoard, removeBoard, renameBoard, setObjectives } from './commands/boards';
+import { setReportDetails } from './commands/report';
 import { createWorkshop } from './commands/createWorkshop';
 import type { Decision, Handler } from './commands/decision';
 import { deleteNote } from './commands/deleteNote';
@@ -93,6 +94,7 @@ const handlers: { [T in CommandType]: Handler<T> } = {
   moderateNote,
   setTimer,
   setObjectives,
+  setReportDetails,
   addBoard,
   renameBoard,
   moveBoard,
@@ -288,6 +290,8 @@ export function apply(state: Workshop | null, event: WorkshopEvent): Workshop {
       return { ...state, timer: event.timer };
     case 'objectivesSet':
       return { ...state, objectives: event.objectives };
+    case 'reportDetailsSet':
+      return { ...state, report: event.report };
     case 'boardAdded': {
       const stage = state.stages[event.board.stage];
       return {

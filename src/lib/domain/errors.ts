@@ -47,6 +47,7 @@ export const ERRORS = {
   UNKNOWN_SESSION: 'There is no such session.',
   BAD_DATE: 'A date is written YYYY-MM-DD.',
   TOO_MANY_SESSIONS: 'This workshop cannot have more sessions.',
+  TOO_MANY_REPORT_ITEMS: 'A list of the report cannot hold more items.',
   TOO_MANY_STATEMENTS: 'This workshop cannot have more vision statements.',
   STATEMENT_LOCKED: 'This statement is locked: nobody writes in it for now.',
   STATEMENT_NOT_ACTIVE: 'Vision statements are written during the Dream stage.',

@@ -1,4 +1,5 @@
 import type {
+  ReportDetails,
   Board,
   Candidate,
   DotVote,
@@ -69,6 +70,8 @@ export type WorkshopEvent =
    */
   | { type: 'statementWritten'; statementId: string; update: string; text: string; at: number }
   | { type: 'visionHistoryMerged'; count: number; update: string }
+  /** The report's own parts, whole, as they now read. */
+  | { type: 'reportDetailsSet'; report: ReportDetails }
   | { type: 'sessionStarted'; session: WorkshopSession }
   | { type: 'sessionEnded'; sessionId: string; at: number }
   | { type: 'sessionRenamed'; sessionId: string; label: string; date: string }

@@ -14,6 +14,7 @@ export { candidatesInOrder } from './commands/candidates';
 export { ballotDots, currentShortlist, defaultBudget } from './commands/dotVote';
 export { computedShortlist, dotTotals, rankingOrder } from './commands/decisionMath';
 export { prioritiesInOrder } from './commands/priorities';
+export { EMPTY_REPORT, reportOf } from './commands/report';
 export type { PriorityChanges } from './events';
 export { DECISION_EVENT_TYPES } from './events';
 export { BOARD_SETTINGS } from './commands/types';

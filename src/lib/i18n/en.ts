@@ -317,6 +317,7 @@ export const en: Catalog = {
   'error.UNKNOWN_SESSION': 'There is no such session.',
   'error.BAD_DATE': 'A date is written YYYY-MM-DD.',
   'error.TOO_MANY_SESSIONS': 'This workshop cannot have more sessions.',
+  'error.TOO_MANY_REPORT_ITEMS': 'A list of the report cannot hold more items.',
   'error.TOO_MANY_STATEMENTS': 'This workshop cannot have more vision statements.',
   'error.STATEMENT_LOCKED': 'This statement is locked: nobody writes in it for now.',
   'error.STATEMENT_NOT_ACTIVE': 'Vision statements are written during the Dream stage.',

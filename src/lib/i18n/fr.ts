@@ -320,6 +320,7 @@ export const fr = {
   'error.UNKNOWN_SESSION': 'Cette séance n’existe pas.',
   'error.BAD_DATE': 'Une date s’écrit AAAA-MM-JJ.',
   'error.TOO_MANY_SESSIONS': 'Cet atelier ne peut pas compter plus de séances.',
+  'error.TOO_MANY_REPORT_ITEMS': 'Une liste du compte rendu ne peut pas compter plus d’éléments.',
   'error.TOO_MANY_STATEMENTS': 'Cet atelier ne peut pas avoir plus d’énoncés de vision.',
   'error.STATEMENT_LOCKED': 'Cet énoncé est verrouillé : personne n’y écrit pour l’instant.',
   'error.STATEMENT_NOT_ACTIVE': 'Les énoncés de vision s’écrivent pendant l’étape Devenir.',

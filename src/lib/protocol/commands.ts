@@ -115,6 +115,18 @@ const wire = {
     type: v.literal('setObjectives'),
     objectives: text(LIMITS.objectivesLength),
   }),
+  setReportDetails: v.strictObject({
+    type: v.literal('setReportDetails'),
+    presenters: v.optional(text(LIMITS.reportPeopleLength)),
+    facilitators: v.optional(text(LIMITS.reportPeopleLength)),
+    noteTakers: v.optional(text(LIMITS.reportPeopleLength)),
+    otherInfo: v.optional(
+      v.pipe(v.array(text(LIMITS.reportItemLength)), v.maxLength(LIMITS.reportListItems * 2)),
+    ),
+    keyMessages: v.optional(
+      v.pipe(v.array(text(LIMITS.reportItemLength)), v.maxLength(LIMITS.reportListItems * 2)),
+    ),
+  }),
   addBoard: v.strictObject({
     type: v.literal('addBoard'),
     stage,

@@ -3,6 +3,7 @@ import type {
   Column,
   Language,
   PriorityStatus,
+  ReportDetails,
   Sector,
   SourceKind,
   StageId,
@@ -30,7 +31,8 @@ export function audienceKey(audience: Audience, participantId?: string): Audienc
 /** Names of the top-level maps in every replica Y.Doc. */
 export const MAPS = {
   /**
-   * key 'workshop' → WorkshopView (public, facilitator); 'links' → LinkView[] (facilitator);
+   * key 'workshop' → WorkshopView (public, facilitator); 'links' → LinkView[] and 'report' →
+   * ReportDetails (facilitator);
    * 'me' → ParticipantView (private)
    */
   meta: 'meta',
@@ -271,6 +273,8 @@ export interface ReplicaSnapshot {
   me: ParticipantView | null;
   /** Facilitator replica only: co-facilitator links. */
   links: LinkView[];
+  /** Facilitator replica only: the report's own parts (null elsewhere). */
+  report: ReportDetails | null;
   boards: Record<string, BoardView>;
   notes: Record<string, NoteView>;
   themes: Record<string, ThemeView>;

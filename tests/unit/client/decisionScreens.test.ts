@@ -106,6 +106,7 @@ function snapshot(): ReplicaSnapshot {
     workshop: { stages } as unknown as WorkshopView,
     me: null,
     links: [],
+    report: null,
     boards: {},
     notes: {
       n1: note('n1', 'dream', 'Une idée ancienne', 1),

@@ -75,6 +75,15 @@ export type Command =
   | { type: 'moderateNote'; noteId: NoteId; moderated: boolean }
   | { type: 'setTimer'; action: TimerAction; durationMs?: number }
   | { type: 'setObjectives'; objectives: string }
+  /** The report's own parts (ReportDetails); only the fields given change. */
+  | {
+      type: 'setReportDetails';
+      presenters?: string;
+      facilitators?: string;
+      noteTakers?: string;
+      otherInfo?: string[];
+      keyMessages?: string[];
+    }
   | { type: 'addBoard'; stage: StageId; title: string; columns: string[] }
   | { type: 'renameBoard'; boardId: BoardId; title: string }
   | { type: 'moveBoard'; boardId: BoardId; direction: 'up' | 'down' }
