@@ -639,6 +639,9 @@ export class LiveProjection {
         case 'attendanceRecorded':
           workshop = true;
           break;
+        case 'researchSaltSet':
+          // server-only: no screen shows it
+          break;
         default: {
           // A removal, a column, board or theme going, the workshop's creation or deletion.
           if (!isDecisionEvent(e)) return null;

@@ -194,6 +194,8 @@ function commandFor(
       };
     case 'recordAttendance':
       return { type: 'recordAttendance', participantIds: [] };
+    case 'setResearchSalt':
+      return { type: 'setResearchSalt', salt: 'sel-de-recherche-0123456789' };
     default:
       return decisionCommand(type, sc);
   }
@@ -462,6 +464,15 @@ const MATRIX: Record<Exclude<CommandType, 'createWorkshop'>, Record<Role, string
     projector: 'NOT_ALLOWED',
     nobody: 'NO_SESSION',
   },
+  // Server-only (never on the wire): the research export's key, drawn by the server as nobody.
+  setResearchSalt: {
+    facilitator: 'NOT_ALLOWED',
+    'co-facilitator': 'NOT_ALLOWED',
+    author: 'NOT_ALLOWED',
+    'other participant': 'NOT_ALLOWED',
+    projector: 'NOT_ALLOWED',
+    nobody: OK,
+  },
   // Server-only (never on the wire): the scene has no history to merge, whoever asks.
   mergeVisionHistory: {
     facilitator: 'BAD_REQUEST',
@@ -551,6 +562,8 @@ function ruleFor(type: Cell, role: Role, expected: string): string {
       return '[SE1]';
     case 'recordAttendance':
       return '[SE3]';
+    case 'setResearchSalt':
+      return '[EX40]';
     case 'addCandidate':
     case 'editCandidate':
     case 'removeCandidate':

@@ -106,6 +106,7 @@ const WEIGHTS: Record<CommandType, number> = {
   endSession: 1,
   renameSession: 1,
   recordAttendance: 2,
+  setResearchSalt: 1,
 };
 /**
  * The Décision model-based test's mix (tests/unit/decision.test.ts): Décision's commands with
@@ -201,6 +202,7 @@ export function actorFor(state: Workshop, s: Step): Actor {
   if (first?.actor) return first.actor;
   // the server records attendance as nobody in particular (anyone else is refused)
   if (s.type === 'recordAttendance' && s.actor % 4 !== 0) return { role: 'nobody' };
+  if (s.type === 'setResearchSalt' && s.actor % 4 !== 0) return { role: 'nobody' };
   // ballots are mostly cast by participants (anyone else is refused)
   if ((s.type === 'castDots' || s.type === 'submitRanking') && s.actor % 4 !== 0) {
     return participantActor(pick(participants, s.actor, s.known));
@@ -531,6 +533,9 @@ function plainCommandFor(state: Workshop, s: Step): Command {
         type: 'recordAttendance',
         participantIds: [pick(participants, a, k), pick(participants, b, 1)],
       };
+    case 'setResearchSalt':
+      // sometimes too short (refused)
+      return { type: 'setResearchSalt', salt: s.flag ? 'court' : `sel-${a}-${b}-0123456789` };
     case 'mergeVisionHistory':
       // sometimes more than the history holds, sometimes just one (both refused)
       return {

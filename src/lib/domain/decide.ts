@@ -25,6 +25,7 @@ import { setStage } from './commands/setStage';
 import { setStagePrompt } from './commands/setStagePrompt';
 import { setTimer } from './commands/setTimer';
 import { endSession, recordAttendance, renameSession, startSession } from './commands/sessions';
+import { setResearchSalt } from './commands/researchSalt';
 import {
   addStatement,
   deleteStatement,
@@ -144,6 +145,7 @@ const handlers: { [T in CommandType]: Handler<T> } = {
   endSession,
   renameSession,
   recordAttendance,
+  setResearchSalt,
 };
 
 /** Decide what a command does to a workshop: the events it produces, or why it is refused. */
@@ -485,6 +487,8 @@ export function apply(state: Workshop | null, event: WorkshopEvent): Workshop {
         sessions: { ...state.sessions, [session.id]: { ...session, attendance } },
       };
     }
+    case 'researchSaltSet':
+      return { ...state, researchSalt: event.salt };
     default:
       return applyDecision(state, event);
   }

@@ -77,6 +77,8 @@ export type WorkshopEvent =
   | { type: 'sessionRenamed'; sessionId: string; label: string; date: string }
   /** These participants were connected while the session ran (added to its attendance). */
   | { type: 'attendanceRecorded'; sessionId: string; participantIds: string[] }
+  /** The research export's pseudonym key (server-only: projected nowhere). */
+  | { type: 'researchSaltSet'; salt: string }
   | { type: 'candidateAdded'; candidate: Candidate }
   | { type: 'candidateEdited'; candidateId: string; title: string; description: string }
   /** Its dots, its place in an open ranking and in every ranking ballot go with it. */

@@ -395,6 +395,12 @@ export interface Workshop {
   boards: Record<string, Board>;
   notes: Record<string, Note>;
   participants: Record<string, Participant>;
+  /**
+   * The key the research export orders its pseudonyms by (HMAC-SHA256 of each participant id),
+   * drawn by the server at the first research export. Never leaves the server: no replica, no
+   * other export, no screen.
+   */
+  researchSalt?: string;
   /** Set when the main facilitator deletes the workshop; the server then erases its data. */
   deletedAt?: number;
 }

@@ -156,9 +156,15 @@ export type Command =
   | { type: 'endSession' }
   | { type: 'renameSession'; sessionId: string; label: string; date: string }
   /** Server-only: participants seen connected while the current session runs. */
-  | { type: 'recordAttendance'; participantIds: string[] };
+  | { type: 'recordAttendance'; participantIds: string[] }
+  /** Server-only: the research export's pseudonym key, drawn by the server (set once). */
+  | { type: 'setResearchSalt'; salt: string };
 
 export type CommandType = Command['type'];
 /** Commands only the server gives (the wire schemas leave them out). */
-export type ServerOnlyCommandType = 'writeStatement' | 'mergeVisionHistory' | 'recordAttendance';
+export type ServerOnlyCommandType =
+  | 'writeStatement'
+  | 'mergeVisionHistory'
+  | 'recordAttendance'
+  | 'setResearchSalt';
 export type CommandOf<T extends CommandType> = Extract<Command, { type: T }>;
