@@ -2,6 +2,7 @@
  * The whole workshop as one Markdown document, readable as plain text and rendered alike. User
  * text never makes Markdown of its own: see `escapeMarkdown`.
  */
+import { reportOf } from '../domain/commands/report';
 import { STAGES, type Workshop } from '../domain/model';
 import {
   boardsInOrder,
@@ -62,6 +63,11 @@ export function workshopMarkdown(state: Workshop): string {
       .map((x) => `- ${e(sessionName(language, sessions, x.id))}${md.colon}${x.date}`)
       .join('\n'),
   );
+  const report = reportOf(state);
+  const people = (['presenters', 'facilitators', 'noteTakers'] as const)
+    .filter((field) => report[field] !== '')
+    .map((field) => `- **${md[field]}**${md.colon}${e(report[field])}`);
+  if (people.length > 0) push(people.join('\n'));
 
   const boards = boardsInOrder(state);
   const themeTitle = (id: string) => state.themes?.[id]?.title;
@@ -107,6 +113,11 @@ export function workshopMarkdown(state: Workshop): string {
       }
     }
     if (stage === 'decide') pushDecision(state, push);
+  }
+  // What the people running the workshop wrote for the report, last, as in a workshop's notes.
+  for (const field of ['otherInfo', 'keyMessages'] as const) {
+    const items = report[field].map(e).filter((x) => x !== '');
+    if (items.length > 0) push(`## ${md[field]}`, items.map((x) => `- ${x}`).join('\n'));
   }
   return out.join('\n\n') + '\n';
 }

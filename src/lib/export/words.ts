@@ -40,6 +40,11 @@ export interface ExportWords {
     question: string;
     objectives: string;
     sessions: string;
+    presenters: string;
+    facilitators: string;
+    noteTakers: string;
+    otherInfo: string;
+    keyMessages: string;
     unthemed: string;
     answeredBy: string;
     links: string;
@@ -107,6 +112,11 @@ const fr: ExportWords = {
     question: 'Question',
     objectives: 'Objectifs',
     sessions: 'Séances',
+    presenters: 'Présentation',
+    facilitators: 'Animation',
+    noteTakers: 'Prise de notes',
+    otherInfo: 'Autres informations pertinentes',
+    keyMessages: 'Messages clés à partager',
     unthemed: 'Notes hors thème',
     answeredBy: 'levée par',
     links: 'Freins et leviers',
@@ -174,6 +184,11 @@ const en: ExportWords = {
     question: 'Question',
     objectives: 'Objectives',
     sessions: 'Sessions',
+    presenters: 'Presented by',
+    facilitators: 'Facilitated by',
+    noteTakers: 'Notes taken by',
+    otherInfo: 'Other relevant information',
+    keyMessages: 'Key messages to share',
     unthemed: 'Notes outside themes',
     answeredBy: 'lifted by',
     links: 'Barriers and enablers',

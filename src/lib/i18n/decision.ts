@@ -157,6 +157,15 @@ export const decisionFr = {
   'decision.rank.moved': '« {title} » est maintenant en position {place}.',
   'decision.projector.open': 'Vote en cours',
   'decision.projector.rankingOpen': 'Classement en cours',
+  'report.details.title': 'Compte rendu',
+  'report.details.explain':
+    'Ce que le compte rendu imprimé et le Markdown reprennent tel que vous l’écrivez ici.',
+  'report.details.presenters': 'Présentation par',
+  'report.details.facilitators': 'Animation par',
+  'report.details.noteTakers': 'Prise de notes par',
+  'report.details.keyMessages': 'Messages clés à partager',
+  'report.details.otherInfo': 'Autres informations pertinentes',
+  'report.details.onePerLine': 'un élément par ligne',
 } as const satisfies Record<string, Message>;
 
 export type DecisionKey = keyof typeof decisionFr;
@@ -312,6 +321,15 @@ export const decisionEn: Record<DecisionKey, Message> = {
   'decision.rank.moved': '“{title}” is now number {place}.',
   'decision.projector.open': 'Voting in progress',
   'decision.projector.rankingOpen': 'Ranking in progress',
+  'report.details.title': 'Workshop report',
+  'report.details.explain':
+    'The printed report and the Markdown show these as you write them here.',
+  'report.details.presenters': 'Presented by',
+  'report.details.facilitators': 'Facilitated by',
+  'report.details.noteTakers': 'Notes taken by',
+  'report.details.keyMessages': 'Key messages to share',
+  'report.details.otherInfo': 'Other relevant information',
+  'report.details.onePerLine': 'one item per line',
 };
 
 addMessages('fr', decisionFr);

@@ -112,7 +112,14 @@ describe('Exports: JSON', () => {
 
   it('[EX13] export → import → export gives the same document, and the same notes CSV (the figures that come from ballots cannot follow: ballots stay secret)', () => {
     const { s } = withSecrets();
+    run(s, facilitator, {
+      type: 'setReportDetails',
+      facilitators: 'Chloé',
+      keyMessages: ['Se parler tôt'],
+    });
     const first = workshopJson(s.state);
+    // [EX18] what was written for the report travels too
+    expect(first.workshop.report).toEqual(s.state.report);
     const result = importWorkshop(JSON.parse(JSON.stringify(first)), testContext());
     if (!result.ok) throw new Error(result.error.message);
     const again = result.value.state;

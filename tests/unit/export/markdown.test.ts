@@ -81,4 +81,29 @@ describe('Exports: Markdown', () => {
     }
     expect(rows[0]).toBe('| a \\| b | 3 |');
   });
+
+  it('[EX18] what the facilitator wrote for the report: who presented, facilitated and took notes after the sessions; other information and key messages last, as lists, escaped', () => {
+    const { s } = scene();
+    expect(workshopMarkdown(s.state)).not.toContain('Messages clés');
+    run(s, facilitator, {
+      type: 'setReportDetails',
+      presenters: 'Dre <b>Roy</b>',
+      noteTakers: 'Léa',
+      otherInfo: ['Prochaine rencontre en mars'],
+      keyMessages: ['# Se parler tôt', 'Un dossier [partagé](x)'],
+    });
+    const md = workshopMarkdown(s.state);
+    expect(md).toContain(
+      '- **Présentation** : Dre \\<b\\>Roy\\</b\\>\n- **Prise de notes** : Léa\n',
+    );
+    expect(md).not.toContain('**Animation**');
+    expect(md.indexOf('## Séances')).toBeLessThan(md.indexOf('**Présentation**'));
+    expect(md.indexOf('## Décision')).toBeLessThan(
+      md.indexOf('## Autres informations pertinentes'),
+    );
+    expect(md).toMatch(
+      /## Messages clés à partager\n\n- \\# Se parler tôt\n- Un dossier \\\[partagé\\\]\(x\)\n$/,
+    );
+    expect(workshopMarkdown({ ...s.state, language: 'en' })).toContain('## Key messages to share');
+  });
 });
