@@ -1,5 +1,12 @@
 import * as v from 'valibot';
-import { execute, type Command, type ParticipantId } from '../src/lib/domain/index';
+import {
+  execute,
+  type Command,
+  type ParticipantId,
+  type Result,
+  type Workshop,
+  type WorkshopEvent,
+} from '../src/lib/domain/index';
 import type { Ack } from '../src/lib/protocol/ack';
 import { normaliseCode } from '../src/lib/protocol/codes';
 import { envelopeSchema, parseCommand, type ClientCommand } from '../src/lib/protocol/commands';
@@ -38,6 +45,18 @@ const ENDS_SESSIONS = new Set<string>([
   'revokeCoFacilitatorLink',
   'rotateFacilitatorKey',
 ]);
+
+/** What the server draws for a new workshop: its join code and its facilitator key, hashed. */
+export interface CreationSecrets {
+  joinCode: string;
+  facilitatorKeyHash: string;
+}
+
+/** A new workshop and the events that record it (one `workshopCreated`). */
+export interface NewWorkshop {
+  state: Workshop;
+  events: WorkshopEvent[];
+}
 
 function refuse(code: Refusal['code'], message?: string): Ack<never> {
   return { ok: false, error: refusal(code, message) };
@@ -115,22 +134,42 @@ export class CommandService {
     op: string,
   ): Promise<Ack<unknown>> | Ack<unknown> {
     if (session.workshopId !== null) return refuse('NOT_ALLOWED');
-    const refused = this.#access.creationRefused(session.address, command.createToken);
+    return this.createFor(session.address, command.createToken, op, (secrets, now) => {
+      const result = execute(null, { role: 'nobody' }, { ...command, ...secrets }, { now, newId });
+      return result.ok
+        ? { ok: true, value: { state: result.value.state, events: result.value.decision.events } }
+        : result;
+    });
+  }
+
+  /**
+   * The one way a workshop comes to be, for a visitor at `address`: a createWorkshop command
+   * or an import (server/imports.ts). The creation token and the address's budget of creations
+   * are checked first; then a facilitator key and a fresh join code are drawn here, `make` gives
+   * the workshop (or why not), and it is recorded as one record and added to the rooms.
+   */
+  createFor(
+    address: string,
+    createToken: string | undefined,
+    op: string,
+    make: (secrets: CreationSecrets, now: number) => Result<NewWorkshop>,
+  ): Promise<Ack<unknown>> | Ack<unknown> {
+    const refused = this.#access.creationRefused(address, createToken);
     if (refused) return { ok: false, error: refused };
     // A retried creation (same op id) gets the first answer, not a second workshop, and does
     // not spend another creation from the address's budget.
-    const key = `${session.address}:${op}`;
+    const key = `${address}:${op}`;
     const seen = this.#created.get(key);
     if (seen) return seen;
     const { creations } = this.#access.limits;
-    if (!creations.take(session.address)) {
-      const minutes = Math.ceil(creations.retryAfter(session.address) / 60);
+    if (!creations.take(address)) {
+      const minutes = Math.ceil(creations.retryAfter(address) / 60);
       return refuse(
         'RATE_LIMITED',
         `Too many workshops created from here: try again in ${minutes} min.`,
       );
     }
-    const result = this.#createWorkshop(command, op);
+    const result = this.#createWorkshop(make, op);
     this.#created.set(key, result);
     // The last 1000 answers are kept; one that threw is forgotten, so a retry tries again.
     result.catch(() => this.#created.delete(key));
@@ -139,27 +178,22 @@ export class CommandService {
   }
 
   async #createWorkshop(
-    command: Extract<ClientCommand, { type: 'createWorkshop' }>,
+    make: (secrets: CreationSecrets, now: number) => Result<NewWorkshop>,
     op: string,
   ): Promise<Ack<unknown>> {
     const key = randomSecret(16);
     const joinCode = this.#rooms.freshJoinCode();
     const now = this.#now();
-    const result = execute(
-      null,
-      { role: 'nobody' },
-      { ...command, joinCode, facilitatorKeyHash: hashSecret(key) },
-      { now, newId },
-    );
+    const result = make({ joinCode, facilitatorKeyHash: hashSecret(key) }, now);
     if (!result.ok) return result;
-    const workshop = result.value.state;
+    const { state: workshop, events } = result.value;
     const reply = { workshopId: workshop.id, joinCode };
     try {
       await this.#store.append(workshop.id, {
         op,
         actor: 'nobody',
         at: now,
-        events: result.value.decision.events,
+        events,
         reply,
       });
     } catch (error) {

@@ -5,6 +5,7 @@ import { ERRORS } from '../src/lib/domain/index';
 import { Access, refusal, visionActor } from './access/index';
 import { askerKey } from './access/limits';
 import { ExportService } from './exports';
+import { ImportService } from './imports';
 import { OpenSessions, type OpenSession } from './access/sessions';
 import { stillValid } from './access/session';
 import { CommandService, type WorkshopEffects } from './commands';
@@ -55,6 +56,8 @@ export interface RealtimeOptions {
    * is put away and loaded again when someone comes back (null: never).
    */
   idleUnloadMs?: number | null;
+  /** A tighter cap or body time for `POST /import` (tests; see server/imports.ts). */
+  importLimits?: { maxBytes?: number; bodyMs?: number };
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -102,6 +105,7 @@ export class Realtime implements WorkshopEffects {
   readonly sessions = new OpenSessions();
   readonly commands: CommandService;
   readonly exports: ExportService;
+  readonly imports: ImportService;
   readonly yjs: YjsEndpoint;
   readonly store: WorkshopStore;
   readonly maxMessageBytes: number;
@@ -147,6 +151,13 @@ export class Realtime implements WorkshopEffects {
       now: this.now,
     });
     this.exports = new ExportService(this.rooms, this.now);
+    this.imports = new ImportService({
+      access: this.access,
+      commands: this.commands,
+      addressOf: (req) => this.addressOf(req),
+      now: this.now,
+      ...options.importLimits,
+    });
     this.yjs = new YjsEndpoint(
       {
         epoch: this.epoch,
@@ -343,9 +354,9 @@ export class Realtime implements WorkshopEffects {
     if (workshopId !== null) this.rooms.get(workshopId)?.touch(this.now());
   }
 
-  /** HTTP requests the realtime side answers itself (downloads); false: not ours. */
+  /** HTTP requests the realtime side answers itself (downloads, imports); false: not ours. */
   serveHttp(req: IncomingMessage, res: ServerResponse): boolean {
-    return this.exports.serve(req, res);
+    return this.exports.serve(req, res) || this.imports.serve(req, res);
   }
 
   /** What socket.io's handlers may ask of the server, and nothing more. */
