@@ -81,15 +81,26 @@ export function themesOf(state: Workshop, boardId: string) {
     .sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1));
 }
 
-/** Décision's figures: dot totals (when a vote has ballots) and the ranking's result. */
+/**
+ * Décision's figures: dot totals and the ranking's result, each once its vote is closed and
+ * revealed, and null until then (`pending` says a vote exists whose figures wait). An export is
+ * a file that travels: while a vote runs, a figure that moves when one person casts would tell
+ * who cast what, and the room sees turnout only (DC's secrecy); the console's peek is for the
+ * screen of whoever runs the room, not for a file.
+ */
 export interface DecisionFigures {
   dots: Record<string, number> | null;
   ranking: Ranking | null;
+  dotsPending: boolean;
+  rankingPending: boolean;
 }
 
+const revealed = (vote: { status: 'open' | 'closed'; revealed: boolean } | undefined) =>
+  vote !== undefined && vote.status === 'closed' && vote.revealed;
+
 export function decisionFigures(state: Workshop): DecisionFigures {
-  const dots = state.dotVote ? dotTotals(state) : null;
-  const ranking = state.ranking
+  const dots = revealed(state.dotVote) ? dotTotals(state) : null;
+  const ranking = revealed(state.ranking)
     ? rankShortlist(
         state.ranking.items,
         Object.entries(state.rankings ?? {}).map(([voter, order]) => ({
@@ -99,7 +110,12 @@ export function decisionFigures(state: Workshop): DecisionFigures {
         })),
       )
     : null;
-  return { dots, ranking };
+  return {
+    dots,
+    ranking,
+    dotsPending: state.dotVote !== undefined && dots === null,
+    rankingPending: state.ranking !== undefined && ranking === null,
+  };
 }
 
 /** A number for people to read: at most `digits` decimals, the language's decimal mark. */

@@ -130,7 +130,7 @@ function pushDecision(state: Workshop, push: (...blocks: string[]) => void): voi
   const n = (value: number | null | undefined) =>
     value === null || value === undefined ? '' : formatNumber(value, language, 2);
   const title = (id: string) => e(state.candidates?.[id]?.title ?? '');
-  const { dots, ranking } = decisionFigures(state);
+  const { dots, ranking, dotsPending, rankingPending } = decisionFigures(state);
   const order = state.candidateOrder ?? [];
   if (order.length > 0) {
     push(`### ${md.candidates}`, order.map((id) => `- ${title(id)}`).join('\n'));
@@ -144,6 +144,8 @@ function pushDecision(state: Workshop, push: (...blocks: string[]) => void): voi
       ),
     );
   }
+  if (dotsPending) push(`### ${md.dotVote}`, md.notRevealed);
+  if (rankingPending) push(`### ${md.ranking}`, md.notRevealed);
   if (ranking && ranking.ballots > 0) {
     push(
       `### ${md.ranking}`,

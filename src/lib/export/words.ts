@@ -40,6 +40,8 @@ export interface ExportWords {
     question: string;
     objectives: string;
     sessions: string;
+    /** A vote whose figures are not out yet. */
+    notRevealed: string;
     presenters: string;
     facilitators: string;
     noteTakers: string;
@@ -112,6 +114,7 @@ const fr: ExportWords = {
     question: 'Question',
     objectives: 'Objectifs',
     sessions: 'Séances',
+    notRevealed: 'Résultats à venir : ils paraissent une fois le vote fermé et dévoilé.',
     presenters: 'Présentation',
     facilitators: 'Animation',
     noteTakers: 'Prise de notes',
@@ -184,6 +187,7 @@ const en: ExportWords = {
     question: 'Question',
     objectives: 'Objectives',
     sessions: 'Sessions',
+    notRevealed: 'Results to come: they appear once the vote is closed and revealed.',
     presenters: 'Presented by',
     facilitators: 'Facilitated by',
     noteTakers: 'Notes taken by',

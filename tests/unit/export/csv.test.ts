@@ -197,4 +197,47 @@ describe('Exports: CSV', () => {
     expect(note.anonymous).toBe(true);
     expect(note.group).toBeUndefined();
   });
+
+  it('[EX19] a vote’s figures leave in a file only once it is closed and revealed: while it runs or stays hidden, no dots, Borda, mean rank, approval or W in the CSV, and the Markdown says the results are to come', () => {
+    const { s } = scene();
+    const shown = s.state;
+    const figures = decisionFigures(shown);
+    expect(figures.dots).not.toBeNull();
+    expect(figures.ranking).not.toBeNull();
+    const hidden = [
+      { ...shown, ranking: { ...shown.ranking!, revealed: false } },
+      { ...shown, ranking: { ...shown.ranking!, status: 'open' as const, revealed: false } },
+    ];
+    const rows = (state: typeof shown) => readCsv(prioritiesCsv(state), ';');
+    const full = rows(shown);
+    const bordaColumn = full[0]!.indexOf('Points Borda');
+    expect(bordaColumn).toBe(3);
+    expect(full[0]![bordaColumn + 4]).toBe('Accord (W de Kendall)');
+    expect(full[1]![bordaColumn]).not.toBe('');
+    for (const state of hidden) {
+      const f = decisionFigures(state);
+      expect(f.ranking).toBeNull();
+      expect(f.rankingPending).toBe(true);
+      expect(f.dots).toEqual(figures.dots);
+      const cells = rows(state);
+      for (const row of cells.slice(1)) {
+        // Borda, mean rank, approval, W: empty; the dots of the revealed dot vote stay
+        expect(row.slice(bordaColumn, bordaColumn + 3)).toEqual(['', '', '']);
+        expect(row[bordaColumn + 4]).toBe('');
+      }
+      const md = workshopMarkdown(state);
+      expect(md).toContain('### Classement\n\nRésultats à venir');
+      expect(md).not.toContain('**Accord**');
+    }
+    const dotsHidden = {
+      ...shown,
+      dotVote: { ...shown.dotVote!, status: 'open' as const, revealed: false },
+      ranking: undefined,
+    };
+    expect(decisionFigures(dotsHidden)).toMatchObject({ dots: null, dotsPending: true });
+    const md = workshopMarkdown(dotsHidden);
+    expect(md).toContain('### Vote par gommettes\n\nRésultats à venir');
+    expect(md).not.toMatch(/\| Proposition \| Gommettes \|/);
+    expect(workshopMarkdown(shown)).not.toContain('Résultats à venir');
+  });
 });
