@@ -13,3 +13,10 @@ export {
   type WorkshopExport,
 } from './json';
 export { exportSessions, type ExportSession } from './common';
+export {
+  RESEARCH_FORMAT,
+  RESEARCH_VERSION,
+  researchExport,
+  type ResearchExport,
+  type ResearchOptions,
+} from './research';

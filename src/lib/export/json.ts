@@ -28,6 +28,7 @@ export type ExportedWorkshop = Omit<
   | 'facilitatorKeyHash'
   | 'coFacilitators'
   | 'visionHistory'
+  | 'researchSalt'
   | 'deletedAt'
   | 'participants'
 > & { participants: Record<string, Omit<Participant, 'tokenHash' | 'rejoinCodeHash'>> };
