@@ -1,37 +1,20 @@
+import { parse } from 'csv-parse/sync';
 import { expect } from 'vitest';
 
 const BOM = '\uFEFF';
 
-/** Reads CSV text back the way RFC 4180 says (quotes doubled inside quoted cells). */
+/**
+ * Reads CSV text back with a well-kept CSV parser (csv-parse, strict RFC 4180 quoting), after
+ * checking the BOM and CRLF line ends Excel needs: what a spreadsheet would read.
+ */
 export function readCsv(text: string, separator: string): string[][] {
   expect(text.startsWith(BOM)).toBe(true);
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  const body = text.slice(1);
-  const endCell = () => {
-    row.push(cell);
-    cell = '';
-  };
-  for (let i = 0; i < body.length; i++) {
-    const c = body[i]!;
-    if (quoted) {
-      if (c === '"' && body[i + 1] === '"') {
-        cell += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else cell += c;
-    } else if (c === '"') quoted = true;
-    else if (c === separator) endCell();
-    else if (c === '\r' && body[i + 1] === '\n') {
-      endCell();
-      rows.push(row);
-      row = [];
-      i++;
-    } else cell += c;
-  }
-  expect(cell).toBe('');
-  expect(row).toEqual([]);
-  return rows;
+  expect(text.endsWith('\r\n')).toBe(true);
+  return parse(text, {
+    bom: true,
+    delimiter: separator,
+    record_delimiter: '\r\n',
+    relax_quotes: false,
+    relax_column_count: false,
+  }) as string[][];
 }
