@@ -7,7 +7,11 @@ import {
   prioritiesCsv,
   workshopJson,
   workshopMarkdown,
+  workshopReport,
+  PAPERS,
+  type ReportOptions,
 } from '../src/lib/export/index';
+import { LANGUAGES } from '../src/lib/domain/model';
 import type { Ack } from '../src/lib/protocol/ack';
 import { PROTOCOL_VERSION } from '../src/lib/protocol/version';
 import { refusal, stillValid, type SessionData } from './access/index';
@@ -20,7 +24,26 @@ const FORMATS = {
   'notes.csv': { type: 'text/csv; charset=utf-8', csv: notesCsv },
   'workshop.md': { type: 'text/markdown; charset=utf-8' },
   'workshop.json': { type: 'application/json; charset=utf-8' },
+  // Opens in a tab, for the browser's print to PDF (see REPORT_HEADERS).
+  'report.html': { type: 'text/html; charset=utf-8' },
 } as const;
+
+/**
+ * The report is HTML made of user text: escaped, and served under a policy that allows nothing
+ * but its own inline styles (and data: images), so that even a mistake in escaping runs nothing
+ * and loads nothing.
+ */
+const REPORT_HEADERS = {
+  'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; img-src data:",
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'no-referrer',
+};
+
+/** The report's options, from the link's query: `?language=en&paper=letter` (both optional). */
+const reportQuery = v.strictObject({
+  language: v.optional(v.picklist(LANGUAGES)),
+  paper: v.optional(v.picklist(PAPERS)),
+});
 
 export type ExportFormat = keyof typeof FORMATS;
 export const EXPORT_FORMATS = Object.keys(FORMATS) as ExportFormat[];
@@ -107,10 +130,33 @@ export class ExportService {
       return true;
     }
     const state = room.durable;
+    const filename = fileName(state, pending.format);
+    if (pending.format === 'report.html') {
+      const query = v.safeParse(
+        reportQuery,
+        Object.fromEntries(new URLSearchParams(url.split('?')[1] ?? '')),
+      );
+      if (!query.success) {
+        res.writeHead(400, {
+          'Content-Type': 'text/plain; charset=utf-8',
+          'Cache-Control': 'no-store',
+        });
+        res.end('Unknown report option: language is fr or en, paper is a4 or letter.');
+        return true;
+      }
+      res.writeHead(200, {
+        'Content-Type': FORMATS[pending.format].type,
+        'Content-Disposition': contentDisposition(filename, 'inline'),
+        'Cache-Control': 'no-store',
+        ...REPORT_HEADERS,
+      });
+      res.end(workshopReport(state, query.output satisfies ReportOptions));
+      return true;
+    }
     const body = render(state, pending.format, pending.separator);
     res.writeHead(200, {
       'Content-Type': FORMATS[pending.format].type,
-      'Content-Disposition': contentDisposition(fileName(state, pending.format)),
+      'Content-Disposition': contentDisposition(filename),
       'Cache-Control': 'no-store',
     });
     res.end(body);
@@ -125,7 +171,11 @@ export class ExportService {
   }
 }
 
-function render(state: Workshop, format: ExportFormat, separator: ';' | ',' | undefined): string {
+function render(
+  state: Workshop,
+  format: Exclude<ExportFormat, 'report.html'>,
+  separator: ';' | ',' | undefined,
+): string {
   switch (format) {
     case 'priorities.csv':
     case 'notes.csv':
@@ -153,6 +203,9 @@ export function fileName(state: Workshop, format: ExportFormat): string {
   return `${slug}-${what}.${ext}`;
 }
 
-function contentDisposition(filename: string): string {
-  return `attachment; filename="${filename}"`;
+function contentDisposition(
+  filename: string,
+  kind: 'attachment' | 'inline' = 'attachment',
+): string {
+  return `${kind}; filename="${filename}"`;
 }

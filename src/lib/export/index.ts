@@ -14,6 +14,15 @@ export {
 } from './json';
 export { exportSessions, type ExportSession } from './common';
 export {
+  attendanceByGroup,
+  escapeHtml,
+  PAPERS,
+  workshopReport,
+  type Paper,
+  type ReportOptions,
+  type SessionAttendance,
+} from './report';
+export {
   RESEARCH_FORMAT,
   RESEARCH_VERSION,
   researchExport,

@@ -15,6 +15,13 @@ export const decisionFr = {
   'export.notes': 'Notes (CSV)',
   'export.markdown': 'Atelier (Markdown)',
   'export.json': 'Atelier (JSON)',
+  'export.report': 'Ouvrir le rapport d’atelier',
+  'export.report.explain':
+    'Le rapport d’atelier s’ouvre dans un nouvel onglet, mis en page pour l’impression : imprimez-le ou enregistrez-le en PDF depuis le navigateur.',
+  'export.report.language': 'Langue du rapport',
+  'export.report.paper': 'Papier',
+  'export.report.a4': 'A4',
+  'export.report.letter': 'Lettre (US)',
   'decision.candidates': 'Propositions',
   'decision.candidates.empty':
     'Aucune proposition pour l’instant : partez d’un thème, d’une idée ou d’un énoncé, ou écrivez-en une.',
@@ -181,6 +188,13 @@ export const decisionEn: Record<DecisionKey, Message> = {
   'export.notes': 'Notes (CSV)',
   'export.markdown': 'Workshop (Markdown)',
   'export.json': 'Workshop (JSON)',
+  'export.report': 'Open the workshop report',
+  'export.report.explain':
+    'The workshop report opens in a new tab, laid out for print: print it or save it as a PDF from the browser.',
+  'export.report.language': 'Report language',
+  'export.report.paper': 'Paper',
+  'export.report.a4': 'A4',
+  'export.report.letter': 'US Letter',
   'decision.candidates': 'Candidates',
   'decision.candidates.empty':
     'No candidates yet: start from a theme, an idea or a statement, or write one.',
