@@ -94,6 +94,57 @@ describe('sessions', () => {
     expect(s.state.notes[after]!.sessionId).toBeUndefined();
   });
 
+  it('[SE7] the dot vote, the ranking and the priorities carry the session they were opened or adopted in; a theme of the first session becomes a candidate of the third', () => {
+    const s = newWorkshop();
+    const alice = join(s, 'Alice');
+    const first = run(s, facilitator, start('Découverte', '2026-03-04')).reply!.sessionId!;
+    const note = postNote(s, alice, 'define', 'Un seul dossier');
+    const theme = run(s, facilitator, {
+      type: 'createTheme',
+      boardId: boardOf(s.state, 'define').id,
+      title: 'Dossier partagé',
+      noteIds: [note],
+    }).reply!.themeId!;
+    run(s, facilitator, { type: 'endSession' });
+    run(s, facilitator, start('Devenir', '2026-05-06'));
+    run(s, facilitator, { type: 'endSession' });
+    const third = run(s, facilitator, start('Décision', '2026-09-10')).reply!.sessionId!;
+    const fromTheme = run(s, facilitator, {
+      type: 'addCandidate',
+      title: '',
+      description: '',
+      sources: [{ kind: 'theme', id: theme }],
+    }).reply!.candidateId!;
+    const other = run(s, facilitator, {
+      type: 'addCandidate',
+      title: 'Autre',
+      description: '',
+      sources: [],
+    }).reply!.candidateId!;
+    expect(s.state.themes![theme]!.sessionId).toBe(first);
+    expect(s.state.candidates![fromTheme]).toMatchObject({
+      sessionId: third,
+      title: 'Dossier partagé',
+      sources: [expect.objectContaining({ kind: 'theme', id: theme })],
+    });
+    run(s, facilitator, { type: 'openDotVote', budget: 2, cap: 2 });
+    run(s, alice, { type: 'castDots', candidateId: fromTheme, dots: 1 });
+    run(s, alice, { type: 'castDots', candidateId: other, dots: 1 });
+    run(s, facilitator, { type: 'closeDotVote' });
+    run(s, facilitator, { type: 'revealDotVote' });
+    run(s, facilitator, { type: 'openRanking' });
+    run(s, alice, { type: 'submitRanking', order: [fromTheme, other] });
+    run(s, facilitator, { type: 'closeRanking' });
+    run(s, facilitator, { type: 'revealRanking' });
+    run(s, facilitator, { type: 'adoptPriorities' });
+    expect(s.state.dotVote!.sessionId).toBe(third);
+    expect(s.state.ranking!.sessionId).toBe(third);
+    const priorities = Object.values(s.state.priorities!);
+    expect(priorities.length).toBeGreaterThan(0);
+    for (const p of priorities) expect(p.sessionId).toBe(third);
+    expect(replay(s)).toEqual(s.state);
+  });
+
   it('[SE3] attendance: the server records, as nobody in particular, who was connected while a session runs; those already there, unknown or removed people are left out', () => {
     const s = newWorkshop();
     const alice = join(s, 'Alice');

@@ -222,6 +222,8 @@ export interface DotVote {
   peek: boolean;
   openedAt: number;
   closedAt?: number;
+  /** The session it was opened in (absent: none ran, or made before sessions). */
+  sessionId?: string;
 }
 
 /**
@@ -245,6 +247,8 @@ export interface RankingVote {
   round: number;
   openedAt: number;
   closedAt?: number;
+  /** The session it was opened in (absent: none ran, or made before sessions). */
+  sessionId?: string;
 }
 
 /**
@@ -302,6 +306,8 @@ export interface Priority {
   moves: PriorityMove[];
   createdAt: number;
   updatedAt?: number;
+  /** The session it was adopted in (absent: none ran, or made before sessions). */
+  sessionId?: string;
 }
 
 export interface Participant {

@@ -95,8 +95,11 @@ export interface DecisionFigures {
   rankingPending: boolean;
 }
 
-const revealed = (vote: { status: 'open' | 'closed'; revealed: boolean } | undefined) =>
-  vote !== undefined && vote.status === 'closed' && vote.revealed;
+function revealed<T extends { status: 'open' | 'closed'; revealed: boolean }>(
+  vote: T | undefined,
+): vote is T {
+  return vote !== undefined && vote.status === 'closed' && vote.revealed;
+}
 
 export function decisionFigures(state: Workshop): DecisionFigures {
   const dots = revealed(state.dotVote) ? dotTotals(state) : null;

@@ -1,3 +1,4 @@
+import { inSession } from './sessions';
 import { fail, ok, type Result } from '../errors';
 import {
   DOT_CAP_DEFAULT,
@@ -73,6 +74,7 @@ export const openDotVote: Handler<'openDotVote'> = (state, actor, command, ctx) 
     revealed: false,
     peek: false,
     openedAt: ctx.now,
+    ...inSession(ws.value),
   };
   return ok({ events: [{ type: 'dotVoteOpened', vote }] });
 };

@@ -1,3 +1,4 @@
+import { inSession } from './sessions';
 import { fail, ok, type Result } from '../errors';
 import type { PriorityChanges } from '../events';
 import { LIMITS, PRIORITY_STATUSES, type Actor, type Priority, type Workshop } from '../model';
@@ -57,6 +58,7 @@ export const adoptPriorities: Handler<'adoptPriorities'> = (state, actor, comman
         status: 'proposed',
         moves: [],
         createdAt: ctx.now,
+        ...inSession(ws.value),
       };
     });
   return ok({ events: [{ type: 'prioritiesAdopted', priorities }] });

@@ -1,3 +1,4 @@
+import { inSession } from './sessions';
 import { fail, ok, type Result } from '../errors';
 import { LIMITS, type Actor, type RankingVote, type Workshop } from '../model';
 import type { Handler } from './decision';
@@ -31,6 +32,7 @@ export const openRanking: Handler<'openRanking'> = (state, actor, _command, ctx)
     revealed: false,
     round: (ws.value.rankingRounds ?? 0) + 1,
     openedAt: ctx.now,
+    ...inSession(ws.value),
   };
   return ok({ events: [{ type: 'rankingOpened', ranking }] });
 };
