@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import * as v from 'valibot';
 import type { Workshop } from '../src/lib/domain/index';
@@ -17,6 +18,8 @@ import { PROTOCOL_VERSION } from '../src/lib/protocol/version';
 import { refusal, stillValid, type SessionData } from './access/index';
 import { randomSecret } from './crypto';
 import type { RoomRegistry } from './registry';
+import type { WorkshopRoom } from './workshopRoom';
+import { researchExport } from '../src/lib/export/research';
 
 /** What a console may download, and how each is made from the workshop's durable state. */
 const FORMATS = {
@@ -24,6 +27,8 @@ const FORMATS = {
   'notes.csv': { type: 'text/csv; charset=utf-8', csv: notesCsv },
   'workshop.md': { type: 'text/markdown; charset=utf-8' },
   'workshop.json': { type: 'application/json; charset=utf-8' },
+  // De-identified, with the calculation trail (src/lib/export/research.ts).
+  'research.json': { type: 'application/json; charset=utf-8' },
   // Opens in a tab, for the browser's print to PDF (see REPORT_HEADERS).
   'report.html': { type: 'text/html; charset=utf-8' },
 } as const;
@@ -52,12 +57,15 @@ const requestSchema = v.strictObject({
   v: v.literal(PROTOCOL_VERSION),
   format: v.picklist(EXPORT_FORMATS),
   separator: v.optional(v.picklist([';', ','])),
+  /** The research export's times to the day only. */
+  coarsenTimes: v.optional(v.literal('day')),
 });
 
 interface Pending {
   workshopId: string;
   format: ExportFormat;
   separator: ';' | ',' | undefined;
+  coarsenTimes: 'day' | undefined;
   expires: number;
 }
 
@@ -105,6 +113,7 @@ export class ExportService {
       workshopId: room.durable.id,
       format: parsed.output.format,
       separator: parsed.output.separator,
+      coarsenTimes: parsed.output.coarsenTimes,
       expires: this.now() + TICKET_MS,
     });
     const filename = fileName(room.durable, parsed.output.format);
@@ -127,6 +136,10 @@ export class ExportService {
         'Cache-Control': 'no-store',
       });
       res.end('This download link has expired: ask for the export again from the console.');
+      return true;
+    }
+    if (pending.format === 'research.json') {
+      void this.#serveResearch(room, pending.coarsenTimes, res);
       return true;
     }
     const state = room.durable;
@@ -163,6 +176,52 @@ export class ExportService {
     return true;
   }
 
+  /**
+   * The research export orders its pseudonyms by HMAC-SHA256 under the workshop's research salt:
+   * a secret drawn at its first research export and recorded like any command (through the room,
+   * as nobody in particular) before the file is made, so that every later export, after a
+   * restart too, gives everyone the same pseudonym. It never leaves the server.
+   */
+  async #serveResearch(
+    room: WorkshopRoom,
+    coarsenTimes: 'day' | undefined,
+    res: ServerResponse,
+  ): Promise<void> {
+    try {
+      if (room.durable.researchSalt === undefined) {
+        const salt = randomSecret(32);
+        const ack = await room.record(
+          { role: 'nobody' },
+          { type: 'setResearchSalt', salt },
+          'server',
+        );
+        if (!ack.ok) throw new Error(`the research salt was refused: ${ack.error.code}`);
+      }
+      const state = room.durable;
+      const salt = state.researchSalt;
+      if (salt === undefined) throw new Error('no research salt after recording one');
+      const doc = researchExport(state, {
+        keyedHash: (id) => createHmac('sha256', salt).update(id, 'utf8').digest('hex'),
+        ...(coarsenTimes ? { coarsenTimes } : {}),
+      });
+      res.writeHead(200, {
+        'Content-Type': FORMATS['research.json'].type,
+        'Content-Disposition': `attachment; filename="${fileName(state, 'research.json')}"`,
+        'Cache-Control': 'no-store',
+      });
+      res.end(`${JSON.stringify(doc, null, 2)}\n`);
+    } catch (error) {
+      console.error('research export failed', error instanceof Error ? error.message : error);
+      if (!res.headersSent) {
+        res.writeHead(500, {
+          'Content-Type': 'text/plain; charset=utf-8',
+          'Cache-Control': 'no-store',
+        });
+      }
+      res.end('The research export failed: ask for it again from the console.');
+    }
+  }
+
   #dropExpired(): void {
     const now = this.now();
     for (const [ticket, pending] of this.#pending) {
@@ -186,6 +245,9 @@ function render(
       return workshopMarkdown(state);
     case 'workshop.json':
       return `${JSON.stringify(workshopJson(state), null, 2)}\n`;
+    case 'research.json':
+      // served by #serveResearch, which may record the research salt first
+      throw new Error('the research export is not rendered here');
   }
 }
 

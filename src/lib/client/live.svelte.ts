@@ -426,12 +426,14 @@ export class LiveWorkshop {
   async exportLink(
     format: string,
     separator?: ';' | ',',
+    options: { coarsenTimes?: 'day' } = {},
   ): Promise<Ack<{ path: string; filename: string }>> {
     try {
       return (await this.#socket.timeout(ACK_TIMEOUT_MS).emitWithAck('export', {
         v: PROTOCOL_VERSION,
         format,
         ...(separator ? { separator } : {}),
+        ...(options.coarsenTimes ? { coarsenTimes: options.coarsenTimes } : {}),
       })) as Ack<{ path: string; filename: string }>;
     } catch {
       return { ok: false, error: { code: 'INTERNAL', message: 'No answer from the server.' } };

@@ -15,6 +15,10 @@ export const decisionFr = {
   'export.notes': 'Notes (CSV)',
   'export.markdown': 'Atelier (Markdown)',
   'export.json': 'Atelier (JSON)',
+  'export.research': 'Données de recherche (JSON dépersonnalisé)',
+  'export.research.explain':
+    'Pour la recherche : des pseudonymes (P01, P02…) au lieu des personnes, les secteurs en groupes d’au moins trois, et les bulletins avec les formules, pour refaire chaque calcul.',
+  'export.research.days': 'Dates seulement (sans l’heure)',
   'export.report': 'Ouvrir le rapport d’atelier',
   'export.report.explain':
     'Le rapport d’atelier s’ouvre dans un nouvel onglet, mis en page pour l’impression : imprimez-le ou enregistrez-le en PDF depuis le navigateur.',
@@ -188,6 +192,10 @@ export const decisionEn: Record<DecisionKey, Message> = {
   'export.notes': 'Notes (CSV)',
   'export.markdown': 'Workshop (Markdown)',
   'export.json': 'Workshop (JSON)',
+  'export.research': 'Research data (de-identified JSON)',
+  'export.research.explain':
+    'For research: pseudonyms (P01, P02…) instead of people, sectors in groups of three or more, and the ballots with the formulas, to redo every calculation.',
+  'export.research.days': 'Dates only (no time of day)',
   'export.report': 'Open the workshop report',
   'export.report.explain':
     'The workshop report opens in a new tab, laid out for print: print it or save it as a PDF from the browser.',
