@@ -17,8 +17,12 @@ export const IMPORT_MAX_BYTES = 2 * 1024 * 1024;
 /** How long the whole body may take to arrive: a slow sender does not hold a request open. */
 export const IMPORT_BODY_MS = 15_000;
 
-/** Imports read or checked at once, all addresses together (each may hold up to 2 MB). */
-const MAX_IN_FLIGHT = 4;
+/**
+ * Imports read or checked at once (each may hold up to 2 MB): per address, so that slow senders
+ * from one place hold up nobody else's, and all addresses together.
+ */
+const IN_FLIGHT_PER_ADDRESS = 2;
+const MAX_IN_FLIGHT = 8;
 
 /** The header that carries the creation token, when the server asks for one. */
 export const CREATE_TOKEN_HEADER = 'x-create-token';
@@ -77,6 +81,7 @@ export class ImportService {
   readonly #bodyMs: number;
   readonly #now: () => number;
   #inFlight = 0;
+  readonly #inFlightBy = new Map<string, number>();
 
   constructor(options: ImportOptions) {
     this.#access = options.access;
@@ -91,24 +96,32 @@ export class ImportService {
   serve(req: IncomingMessage, res: ServerResponse): boolean {
     const path = (req.url ?? '').split('?')[0];
     if (path !== IMPORT_PATH) return false;
-    const early = this.#before(req);
+    const address = this.#addressOf(req);
+    const early = this.#before(req, address);
     if (early) {
       // Whatever body was sent is not read: the connection closes after the answer.
       answer(res, early, true);
       return true;
     }
-    this.#inFlight += 1;
-    void this.#handle(req)
+    this.#hold(address, 1);
+    void this.#handle(req, address)
       .catch((): Answer => refused(500, refusal('INTERNAL')))
       .then((result) => {
-        this.#inFlight -= 1;
+        this.#hold(address, -1);
         answer(res, result, result.status !== 200);
       });
     return true;
   }
 
+  #hold(address: string, delta: 1 | -1): void {
+    this.#inFlight += delta;
+    const held = (this.#inFlightBy.get(address) ?? 0) + delta;
+    if (held > 0) this.#inFlightBy.set(address, held);
+    else this.#inFlightBy.delete(address);
+  }
+
   /** What is refused before a byte of the body is read. */
-  #before(req: IncomingMessage): Answer | null {
+  #before(req: IncomingMessage, address: string): Answer | null {
     if (req.method !== 'POST') {
       return refused(405, refusal('BAD_REQUEST', 'Send the export with POST.'), {
         Allow: 'POST',
@@ -126,9 +139,11 @@ export class ImportService {
     }
     const declared = Number(req.headers['content-length'] ?? 0);
     if (declared > this.#maxBytes) return tooLarge(this.#maxBytes);
-    const address = this.#addressOf(req);
-    // The home page's budget of commands: reading and checking a document costs that much.
-    if (!this.#access.limits.commands.take(`a:${address}|`) || this.#inFlight >= MAX_IN_FLIGHT) {
+    // Reading and checking a document costs the home page's budget of commands, and a place.
+    const busy =
+      this.#inFlight >= MAX_IN_FLIGHT ||
+      (this.#inFlightBy.get(address) ?? 0) >= IN_FLIGHT_PER_ADDRESS;
+    if (busy || !this.#access.limits.commands.take(`a:${address}|`)) {
       return refused(429, refusal('RATE_LIMITED'), { 'Retry-After': '5' });
     }
     return null;
@@ -150,7 +165,7 @@ export class ImportService {
     }
   }
 
-  async #handle(req: IncomingMessage): Promise<Answer> {
+  async #handle(req: IncomingMessage, address: string): Promise<Answer> {
     const body = await readBody(req, this.#maxBytes, this.#bodyMs);
     if (body === 'tooLarge') return tooLarge(this.#maxBytes);
     if (body === 'timeout') {
@@ -171,7 +186,7 @@ export class ImportService {
     const { state } = imported.value;
     const raw = req.headers[CREATE_TOKEN_HEADER];
     const token = typeof raw === 'string' ? raw : undefined;
-    const ack = await this.#commands.createFor(this.#addressOf(req), token, newId(), (secrets) => {
+    const ack = await this.#commands.createFor(address, token, newId(), (secrets) => {
       const workshop: Workshop = { ...state, ...secrets, visionHistory: visionHistoryFor(state) };
       if (workshop.visionHistory!.length === 0) delete workshop.visionHistory;
       return {

@@ -291,6 +291,16 @@ describe('importing a JSON export over the real server', () => {
       3000,
     );
     expect(slow).toMatch(/^HTTP\/1\.1 408/);
+    // two slow senders from one address hold its places: a third request is told to wait
+    const slowHead = `POST ${IMPORT_PATH} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 10\r\n\r\n{`;
+    const holders = [rawExchange(port, slowHead, 3000), rawExchange(port, slowHead, 3000)];
+    await new Promise((r) => setTimeout(r, 100));
+    const third = await post(url, '{}');
+    expect(third.status).toBe(429);
+    expect(third.body).toMatchObject({ ok: false, error: { code: 'RATE_LIMITED' } });
+    for (const reply of await Promise.all(holders)) expect(reply).toMatch(/^HTTP\/1\.1 408/);
+    // once they are cut, the place is free again
+    expect((await post(url, '{}')).status).toBe(400);
     // chunked, no length: cut once past the cap, without reading it all
     const status = await new Promise<number>((resolve, reject) => {
       const req = http.request(`${url}${IMPORT_PATH}`, {
