@@ -282,6 +282,14 @@ describe('importing a JSON export over the real server', () => {
     expect(roomCount()).toBe(2);
   });
 
+  it('[EX74] every request spends the home page’s budget of commands: past it, 429 before the body is read', async () => {
+    const { url } = await start({ limits: { commands: { capacity: 3, perSecond: 1 / 3600 } } });
+    for (let i = 0; i < 3; i++) expect((await post(url, '[]')).status).toBe(400);
+    const over = await post(url, '[]');
+    expect(over.status).toBe(429);
+    expect(over.body).toMatchObject({ ok: false, error: { code: 'RATE_LIMITED' } });
+  });
+
   it('[EX74] a body that stops coming is cut after the time allowed (408), a streamed one past the cap is cut (413), and the server goes on', async () => {
     const { url, port } = await start({ importLimits: { maxBytes: 64 * 1024, bodyMs: 400 } });
     // slowloris: headers and a few bytes, then nothing
