@@ -11,7 +11,9 @@ import {
   type ResearchExport,
 } from '../../../src/lib/export';
 import { decisionFigures } from '../../../src/lib/export/common';
+import { schemaProblem, type JsonSchema } from '../../../src/lib/export/jsonSchema';
 import { pseudonymOf } from '../../../src/lib/export/research';
+import schemaFile from '../../../schemas/research-export.v1.json';
 import {
   facilitator,
   join,
@@ -263,6 +265,38 @@ describe('Research export', () => {
       // nobody's join time either
       expect(text).not.toMatch(/joined/i);
     }
+  });
+
+  it('[EX42] every research file validates against schemas/research-export.v1.json, which admits no field it does not name', () => {
+    const schema = schemaFile as JsonSchema;
+    const { s } = scene();
+    const shown = votedWorkshop(
+      [
+        ['Alice', 0],
+        ['Bruno', 0],
+        ['Chloé', 0],
+        ['Dina', 1],
+        ['Émile', 1],
+        ['Fanny', 1],
+      ],
+      undefined,
+      7,
+    );
+    const docs = [
+      exported(withSalt(s)).doc,
+      exported(s.state, { coarsenTimes: 'day' }).doc,
+      exported(withSalt(shown.s)).doc,
+      exported(newWorkshop({}, testContext()).state).doc,
+    ];
+    run(shown.s, facilitator, { type: 'closeRanking' });
+    run(shown.s, facilitator, { type: 'revealRanking' });
+    docs.push(exported(shown.s.state).doc);
+    for (const doc of docs) expect(schemaProblem(schema, doc)).toBeNull();
+    expect(docs.at(-1)!.calculation.ranking.figures!.support.groups).toHaveLength(2);
+    // a field the schema does not name is refused: a name slipped in would not pass
+    const named = structuredClone(docs[0]!) as unknown as { participants: object[] };
+    Object.assign(named.participants[0]!, { name: 'Alice' });
+    expect(schemaProblem(schema, named)).toMatch(/participants\[0\]\.name: is not part/);
   });
 
   it('[EX43] k = 3: a pseudonym shows its group only while every present participant is in a shown group; small sectors show as "other"; attendance is counted per group, never per pseudonym', () => {
