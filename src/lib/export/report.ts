@@ -5,6 +5,9 @@
  * barriers, enablers and the links between them, the vision statements, Décision's results as
  * charts and figures, the priorities, other relevant information and the key messages to share.
  *
+ * Découverte opens a page (after the summary: title, sessions, people, objectives); the rest
+ * flows, each card, chart and table row kept whole.
+ *
  * Pure: the same state and options give the same bytes. No script, no external resource (the
  * server serves it under a policy that allows inline styles only). Every piece of user text goes
  * through `escapeHtml`.
@@ -197,7 +200,7 @@ function sessionsSection(
               )
               .join(' · ');
     return (
-      `<tr><td>${e(sessionName(language, sessions, session.id))}</td>` +
+      `<tr><td class="session">${e(sessionName(language, sessions, session.id))}</td>` +
       `<td class="nowrap">${e(longDate(session.date, language))}</td>` +
       `<td class="num">${a.total}</td><td>${detail}</td></tr>`
     );
@@ -405,7 +408,7 @@ function decisionSection(state: Workshop, language: Language, w: ReportWords): s
     const why = state.ranking ? w.rankingHidden : w.noRanking;
     parts.push(`<div class="block"><h3>${e(w.ranking)}</h3><p class="empty">${e(why)}</p></div>`);
   }
-  return section('decision', w.decision(WORDS[language].stage.decide), parts.join(''), 'stage');
+  return section('decision', w.decision(WORDS[language].stage.decide), parts.join(''));
 }
 
 function figure(svg: string, caption: string): string {
@@ -443,7 +446,7 @@ function styles(paper: Paper): string {
 html { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 body { margin: 0; color: #111; background: #fff; font: 10.5pt/1.45 Arial, "Liberation Sans", Helvetica, sans-serif; }
 main { max-width: 180mm; margin: 0 auto; padding: 12mm 0; }
-@media print { main { max-width: none; padding: 0; } }
+@media print { main { max-width: none; padding: 0 0.6mm; } }
 h1, h2, h3, h4, h5 { line-height: 1.25; break-after: avoid; page-break-after: avoid; }
 h1 { font-size: 22pt; margin: 0 0 3mm; }
 h2 { font-size: 15pt; margin: 8mm 0 3mm; padding-bottom: 1.5mm; border-bottom: 1.5pt solid #111; }
@@ -470,14 +473,18 @@ th, td { text-align: left; vertical-align: top; padding: 1.2mm 2mm; border-botto
 th { border-bottom: 1.2pt solid #111; font-weight: bold; }
 .num { text-align: right; white-space: nowrap; }
 .nowrap { white-space: nowrap; }
+td.session { min-width: 28mm; }
+.group { white-space: nowrap; }
+table.support td:first-child, table.ranking td:nth-child(2) { min-width: 45mm; }
+table.support th:last-child, table.support td:last-child { min-width: 34mm; }
 .arrow { width: 6mm; text-align: center; }
 dl.people { display: grid; grid-template-columns: max-content 1fr; gap: 1mm 4mm; margin: 0; }
 dl.people dt { font-weight: bold; }
 dl.people dd { margin: 0; }
 .stage { break-before: page; page-break-before: always; }
-.stage > h2 { margin-top: 0; }
+@media print { .stage > h2 { margin-top: 0; } }
 .board { margin-bottom: 4mm; }
-.theme, .statement, .priority, .block, figure.chart, .messages, .links table { break-inside: avoid; page-break-inside: avoid; }
+.theme, .statement, .priority, .agreement, figure.chart, .messages, .links table { break-inside: avoid; page-break-inside: avoid; }
 .theme { border: 0.8pt solid #555; border-left: 3pt solid #111; padding: 2.5mm 3.5mm 1.5mm; margin: 0 0 3mm; }
 .theme.loose { border-left-width: 0.8pt; border-style: dashed; }
 .theme ul { margin-bottom: 1mm; }

@@ -364,7 +364,7 @@ describe('Exports: the workshop report', () => {
     expect(workshopReport({ ...state, language: 'en' })).toBe(en);
   });
 
-  it('[EX56] prints on A4 or Letter: @page sets the size, margins fit both; cards, tables rows and charts are not cut, headings stay with what follows, Découverte and Décision open a page', () => {
+  it('[EX56] prints on A4 or Letter: @page sets the size, margins fit both; cards, tables rows and charts are not cut, headings stay with what follows, Découverte opens a page', () => {
     const { s } = scene();
     const a4 = workshopReport(s.state);
     const letter = workshopReport(s.state, { paper: 'letter' });
@@ -374,12 +374,12 @@ describe('Exports: the workshop report', () => {
     expect(a4.replace('size: A4', 'size: letter')).toBe(letter);
     expect(a4).toMatch(/h1, h2, h3, h4, h5 \{[^}]*break-after: avoid/);
     expect(a4).toMatch(
-      /\.theme, \.statement, \.priority, \.block, figure\.chart[^{]*\{ break-inside: avoid/,
+      /\.theme, \.statement, \.priority, \.agreement, figure\.chart[^{]*\{ break-inside: avoid/,
     );
     expect(a4).toMatch(/tr \{ break-inside: avoid/);
     expect(a4).toMatch(/\.stage \{ break-before: page/);
     expect(a4).toContain('<section id="discover" class="stage"');
-    expect(a4).toContain('<section id="decision" class="stage"');
+    expect(a4).toContain('<section id="decision" aria-labelledby');
   });
 
   it('[EX57] what is not written yet shows as such: the people and the lists the facilitator fills in, objectives, statements, votes', () => {
