@@ -23,6 +23,16 @@ export const decisionFr = {
   'export.report.explain':
     'Le rapport d’atelier s’ouvre dans un nouvel onglet, mis en page pour l’impression : imprimez-le ou enregistrez-le en PDF depuis le navigateur.',
   'export.report.language': 'Langue du rapport',
+  'import.title': 'Importer un atelier (fichier JSON)',
+  'import.hint':
+    'Un fichier exporté depuis la console (format JSON). Il devient un nouvel atelier, avec son propre code et son propre lien d’animation.',
+  'import.field.file': 'Fichier de l’atelier',
+  'import.submit': 'Importer l’atelier',
+  'import.importing': 'Importation…',
+  'import.error.noFile': 'Choisissez d’abord un fichier.',
+  'import.error.tooLarge': 'Ce fichier est trop gros (2 Mo au plus).',
+  'import.error.invalid': 'Ce fichier n’est pas un export d’atelier cocrea valide.',
+  'import.error.network': 'Le serveur n’a pas répondu. Vérifiez la connexion et réessayez.',
   'export.report.paper': 'Papier',
   'export.report.a4': 'A4',
   'export.report.letter': 'Lettre (US)',
@@ -200,6 +210,16 @@ export const decisionEn: Record<DecisionKey, Message> = {
   'export.report.explain':
     'The workshop report opens in a new tab, laid out for print: print it or save it as a PDF from the browser.',
   'export.report.language': 'Report language',
+  'import.title': 'Import a workshop (JSON file)',
+  'import.hint':
+    'A file exported from the console (JSON format). It becomes a new workshop, with its own code and its own facilitator link.',
+  'import.field.file': 'Workshop file',
+  'import.submit': 'Import the workshop',
+  'import.importing': 'Importing…',
+  'import.error.noFile': 'Choose a file first.',
+  'import.error.tooLarge': 'This file is too large (2 MB at most).',
+  'import.error.invalid': 'This file is not a valid cocrea workshop export.',
+  'import.error.network': 'The server did not answer. Check the connection and try again.',
   'export.report.paper': 'Paper',
   'export.report.a4': 'A4',
   'export.report.letter': 'US Letter',

@@ -43,16 +43,6 @@ export const en: Catalog = {
   'create.submit': 'Create the workshop',
   'create.creating': 'Creating…',
   'create.join': 'Taking part in a workshop? Enter its code',
-  'import.title': 'Import a workshop (JSON file)',
-  'import.hint':
-    'A file exported from the console (JSON format). It becomes a new workshop, with its own code and its own facilitator link.',
-  'import.field.file': 'Workshop file',
-  'import.submit': 'Import the workshop',
-  'import.importing': 'Importing…',
-  'import.error.noFile': 'Choose a file first.',
-  'import.error.tooLarge': 'This file is too large (2 MB at most).',
-  'import.error.invalid': 'This file is not a valid cocrea workshop export.',
-  'import.error.network': 'The server did not answer. Check the connection and try again.',
 
   'link.title': 'Your facilitator link',
   'link.warning':

@@ -46,16 +46,6 @@ export const fr = {
   'create.submit': 'Créer l’atelier',
   'create.creating': 'Création…',
   'create.join': 'Vous participez à un atelier ? Entrez son code',
-  'import.title': 'Importer un atelier (fichier JSON)',
-  'import.hint':
-    'Un fichier exporté depuis la console (format JSON). Il devient un nouvel atelier, avec son propre code et son propre lien d’animation.',
-  'import.field.file': 'Fichier de l’atelier',
-  'import.submit': 'Importer l’atelier',
-  'import.importing': 'Importation…',
-  'import.error.noFile': 'Choisissez d’abord un fichier.',
-  'import.error.tooLarge': 'Ce fichier est trop gros (2 Mo au plus).',
-  'import.error.invalid': 'Ce fichier n’est pas un export d’atelier cocrea valide.',
-  'import.error.network': 'Le serveur n’a pas répondu. Vérifiez la connexion et réessayez.',
 
   'link.title': 'Votre lien d’animation',
   'link.warning':
