@@ -405,7 +405,7 @@ function decisionSection(state: Workshop, language: Language, w: ReportWords): s
     }
     parts.push(`<div class="block"><h3>${e(w.support)}</h3>${supportBody}</div>`);
   } else {
-    const why = state.ranking ? w.rankingHidden : w.noRanking;
+    const why = !state.ranking ? w.noRanking : ranking ? w.noBallots : w.rankingHidden;
     parts.push(`<div class="block"><h3>${e(w.ranking)}</h3><p class="empty">${e(why)}</p></div>`);
   }
   return section('decision', w.decision(WORDS[language].stage.decide), parts.join(''));

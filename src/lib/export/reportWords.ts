@@ -50,6 +50,7 @@ export interface ReportWords {
   rankingCaption: (ballots: number) => string;
   rankingHidden: string;
   noRanking: string;
+  noBallots: string;
   place: string;
   candidate: string;
   borda: string;
@@ -130,6 +131,7 @@ const fr: ReportWords = {
     `Points Borda de chaque proposition, dans l’ordre du classement (${n} bulletin${n > 1 ? 's' : ''}).`,
   rankingHidden: 'Le classement sera donné une fois le vote fermé et dévoilé.',
   noRanking: 'Aucun classement.',
+  noBallots: 'Aucun bulletin n’a été déposé.',
   place: 'Rang',
   candidate: 'Proposition',
   borda: 'Points Borda',
@@ -210,6 +212,7 @@ const en: ReportWords = {
     `Borda points of each candidate, in ranking order (${n} ballot${n === 1 ? '' : 's'}).`,
   rankingHidden: 'The ranking will be given once the vote is closed and revealed.',
   noRanking: 'No ranking.',
+  noBallots: 'No ballots were cast.',
   place: 'Rank',
   candidate: 'Candidate',
   borda: 'Borda points',

@@ -414,6 +414,24 @@ describe('Exports: the workshop report', () => {
     );
   });
 
+  it('[EX64] a vote’s figures are in the report only once it is closed and revealed (decisionFigures): until then it says they are to come', () => {
+    const { s } = scene();
+    const state: Workshop = {
+      ...s.state,
+      dotVote: { ...s.state.dotVote!, revealed: false },
+      ranking: { ...s.state.ranking!, revealed: false },
+    };
+    const decision = sectionOf(workshopReport(state), 'decision');
+    expect(decision).not.toContain('<svg');
+    const text = textOf(decision);
+    expect(text).toContain('Les totaux seront donnés une fois le vote fermé et dévoilé.');
+    expect(text).toContain('Le classement sera donné une fois le vote fermé et dévoilé.');
+    expect(text).not.toMatch(/gommettes en tout|W de Kendall|votants/);
+    // revealed, but nobody ranked: said as such
+    const none = workshopReport({ ...s.state, rankings: {} });
+    expect(textOf(sectionOf(none, 'decision'))).toContain('Aucun bulletin n’a été déposé.');
+  });
+
   it('[EX58] a chart label is wrapped on words, a long word cut where its line ends, at most three lines', () => {
     expect(wrapLabel('Des relais dans chaque équipe', 12)).toEqual([
       'Des relais',
