@@ -161,7 +161,9 @@ describe('the research export over the real server', () => {
     // Asking draws nothing yet: only a download does, and nothing was downloaded.
     expect(server.realtime.rooms.get(w.workshopId)!.durable.researchSalt).toBeUndefined();
 
-    const first = await download(url, console_);
+    // Two first downloads at once: one salt drawn and kept, the same file twice.
+    const [first, twin] = await Promise.all([download(url, console_), download(url, console_)]);
+    expect(twin).toBe(first);
     const room = server.realtime.rooms.get(w.workshopId)!;
     const salt = room.durable.researchSalt!;
     expect(salt).toMatch(/^[A-Za-z0-9_-]{43}$/);
