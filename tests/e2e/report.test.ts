@@ -3,7 +3,7 @@ import path from 'node:path';
 import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import type { Browser, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { SEED, seedLikeWorkshop } from '../integration/reportScene';
+import { SEED, seedLikeWorkshop, sendPatiently } from '../integration/reportScene';
 import { SCREENSHOTS, useServerAndBrowser } from './helpers';
 import { LAPTOP, openScreen, shot } from './pages';
 
@@ -133,9 +133,18 @@ describe('the workshop report in Chromium', () => {
   it('[EX61] [EX62] [EX63] the console opens the report in a tab; printed to PDF on A4 (French) and Letter (English) it has every section, in order, charts whole, Découverte opening a page', async () => {
     const url = e2e.server.url;
     const w = await seedLikeWorkshop(url);
+    // a key message that would run if it were HTML
+    const HOSTILE = `<img src=x onerror="document.title='pwned'"><script>document.title='pwned'</script>`;
+    await sendPatiently(w.console_, {
+      type: 'setReportDetails',
+      keyMessages: [...SEED.keyMessages, HOSTILE],
+    });
     const console_ = await openScreen(e2e.browser, LAPTOP, e2e.contexts);
     await console_.goto(`${url}/console/${w.workshopId}#k=${w.facilitatorKey}`);
     await console_.getByTestId('join-code').waitFor();
+    const panel = console_.locator('section.exports').first();
+    await panel.scrollIntoViewIfNeeded();
+    await panel.screenshot({ path: path.join(SCREENSHOTS, 'report-console-panel.png') });
 
     for (const run of [
       { name: 'report-a4-fr', language: 'fr', paper: 'a4', size: [595.28, 841.89] },
@@ -151,6 +160,9 @@ describe('the workshop report in Chromium', () => {
         .selectOption(run.paper);
       const report = await openReport(console_);
       expect(await report.title()).toBe(SEED.title);
+      // the hostile message is text on the page, and ran nothing
+      await expect.poll(() => report.getByText(HOSTILE).count()).toBe(1);
+      expect(await report.locator('img').count()).toBe(0);
       // a document, not the app: no script, link, form or button; its own inline style applies
       // under its policy (inline styles only)
       expect(await report.locator('script, a, form, button, input, nav, link').count()).toBe(0);

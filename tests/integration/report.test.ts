@@ -33,7 +33,7 @@ const text = (html: string) =>
 describe('the workshop report over the real server', () => {
   const server = useTestServer();
 
-  it('[EX59] [EX60] a seed-like workshop’s report opens inline for whoever runs the room, with every section, in French or English, on A4 or Letter; nobody else gets it and it holds no secret', async () => {
+  it('[EX59] [EX60] a seed-like workshop’s report opens inline for whoever runs the room, with every section, in French or English, on A4 or Letter; nobody else gets it, it holds no secret, and what anyone wrote is text', async () => {
     const { url } = server.current;
     const w = await seedLikeWorkshop(url);
     const room = server.current.realtime.rooms.get(w.workshopId)!;
@@ -44,6 +44,12 @@ describe('the workshop report over the real server', () => {
       key: coKey,
     });
     const co = await connect(url, { workshopId: w.workshopId, key: coKey });
+    // what the facilitator writes is text too, however it looks
+    const HOSTILE = '</style><script>alert(1)</script>" onload="x ]]> =HYPERLINK("http://x")';
+    await sendPatiently(w.console_, {
+      type: 'setReportDetails',
+      otherInfo: [...SEED.otherInfo, HOSTILE],
+    });
 
     for (const [socket, query] of [
       [w.console_, '?language=fr&paper=a4'],
@@ -137,6 +143,10 @@ describe('the workshop report over the real server', () => {
         ...PEOPLE.map(([name]) => name),
       ];
       for (const secret of secrets) expect(html).not.toContain(secret);
+      expect(html).not.toMatch(/<script|<\/style>[^\n]*<\/style>/);
+      expect(html).toContain(
+        '&lt;/style&gt;&lt;script&gt;alert(1)&lt;/script&gt;&quot; onload=&quot;x ]]&gt; =HYPERLINK(&quot;http://x&quot;)',
+      );
       // a link opens once
       expect((await fetch(`${url}${path}`)).status).toBe(404);
     }
