@@ -37,7 +37,7 @@ const EXPRESSIONS: Record<keyof Formulas, string> = {
   kendallW:
     'R_i = Σ_j ρ_ij; S = Σ_i (R_i − m(n+1)/2)²; t_j = n − k_j; T_j = t_j³ − t_j; W = 12 S / (m²(n³ − n) − m Σ_j T_j); null if m < 2, n < 2 or the denominator ≤ 0',
   agreementLevel: 'W < 0.1: none; W < 0.3: weak; W < 0.5: moderate; otherwise strong',
-  support: `per group g of voters: B_ig = Σ_{j in g} b_ij; sectors with fewer than ${MIN_GROUP} voters merge into '${GROUP.other}'; no group at all if '${GROUP.other}' then holds 1 or 2 voters`,
+  support: `per group g of voters: B_ig = Σ_{j in g} b_ij; g = the voter's sector, or '${GROUP.other}' for a sector with fewer than ${MIN_GROUP} voters and for voters without a sector; no group at all if '${GROUP.other}' then holds 1 or 2 voters`,
 };
 
 const WORDS: Record<Language, Record<keyof Formulas, string>> = {
@@ -58,7 +58,7 @@ const WORDS: Record<Language, Record<keyof Formulas, string>> = {
     agreementLevel:
       "L'accord en un mot : moins de 0,1 aucun, moins de 0,3 faible, moins de 0,5 modéré, sinon fort.",
     support:
-      "Soutien par secteur : les points de Borda des bulletins de chaque groupe de votants ; un secteur de moins de 3 votants rejoint « Autres secteurs », et aucun groupe n'est donné si celui-ci en compte 1 ou 2.",
+      "Soutien par secteur : les points de Borda des bulletins de chaque groupe de votants, le groupe d'un votant étant son secteur ; un secteur de moins de 3 votants rejoint « Autres secteurs », comme les votants sans secteur, et aucun groupe n'est donné si celui-ci en compte 1 ou 2 (on le refait depuis la matrice et le groupe de chaque pseudonyme, tant que ceux-ci sont donnés).",
   },
   en: {
     ballots:
@@ -77,7 +77,7 @@ const WORDS: Record<Language, Record<keyof Formulas, string>> = {
     agreementLevel:
       'Agreement in a word: under 0.1 none, under 0.3 weak, under 0.5 moderate, otherwise strong.',
     support:
-      "Support per sector: the Borda points of each group of voters' ballots; a sector of fewer than 3 voters joins 'Other sectors', and no group is given when that one holds 1 or 2.",
+      "Support per sector: the Borda points of each group of voters' ballots, a voter's group being their sector; a sector of fewer than 3 voters joins 'Other sectors', as do voters without a sector, and no group is given when that one holds 1 or 2 (recomputed from the matrix and each pseudonym's group, while those are given).",
   },
 };
 

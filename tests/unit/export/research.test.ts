@@ -134,6 +134,52 @@ function expectRecomputes(doc: ResearchExport) {
   expect(figures.results.map((r) => r.place)).toEqual(order.map((_, p) => p + 1));
 }
 
+/**
+ * Support per sector from the ranking matrix and each pseudonym's group (while groups are given):
+ * a voter counts in their sector while it has three voters or more, otherwise in "other", as do
+ * voters without a sector; no group at all when "other" holds one or two voters.
+ */
+function expectSupportRecomputes(doc: ResearchExport) {
+  if (doc.groupsWithheld) return false;
+  const OTHER = 'Autres secteurs';
+  const matrix = doc.calculation.ranking.ballots!;
+  const n = matrix.columns.length;
+  const groupOf = new Map(doc.participants.map((p) => [p.pseudonym, p.group]));
+  const key = (pseudonym: string) => {
+    const group = groupOf.get(pseudonym)!;
+    return group === OTHER || group === 'Non précisé' ? OTHER : group;
+  };
+  const voters = new Map<string, number>();
+  for (const row of matrix.rows)
+    voters.set(key(row.pseudonym), (voters.get(key(row.pseudonym)) ?? 0) + 1);
+  const merged = (k: string) => k === OTHER || voters.get(k)! < 3;
+  const otherSize = [...voters].filter(([k]) => merged(k)).reduce((a, [, v]) => a + v, 0);
+  const support = doc.calculation.ranking.figures!.support;
+  if (otherSize > 0 && otherSize < 3) {
+    expect(support).toEqual({ withheld: true, groups: [] });
+    return true;
+  }
+  const sums = new Map<string, { voters: number; borda: Record<string, number> }>();
+  for (const row of matrix.rows) {
+    const g = merged(key(row.pseudonym)) ? OTHER : key(row.pseudonym);
+    const entry = sums.get(g) ?? {
+      voters: 0,
+      borda: Object.fromEntries(matrix.columns.map((id) => [id, 0])),
+    };
+    const k = row.values.filter((r) => r !== null).length;
+    entry.voters += 1;
+    row.values.forEach((r, i) => {
+      entry.borda[matrix.columns[i]!]! += r === null ? (n - k - 1) / 2 : n - r;
+    });
+    sums.set(g, entry);
+  }
+  expect(support.withheld).toBe(false);
+  expect(
+    Object.fromEntries(support.groups.map((g) => [g.group, { voters: g.voters, borda: g.borda }])),
+  ).toEqual(Object.fromEntries(sums));
+  return true;
+}
+
 /** A small random generator, so that runs repeat. */
 function random(seed: number) {
   let x = seed >>> 0;
@@ -436,6 +482,7 @@ describe('Research export', () => {
     expect(doc.calculation.formulas.borda.words).toMatch(/Borda/);
 
     // And in rooms of every shape: partial ballots, ties, people who never ranked.
+    let supportChecked = 0;
     for (let seed = 1; seed <= 25; seed++) {
       const people = Array.from(
         { length: 3 + (seed % 11) },
@@ -446,10 +493,12 @@ describe('Research export', () => {
       run(room.s, facilitator, { type: 'revealRanking' });
       const again = exported(withSalt(room.s)).doc;
       expectRecomputes(again);
+      if (expectSupportRecomputes(again)) supportChecked += 1;
       expect(again.calculation.ranking.figures!.results.map((r) => r.id)).toEqual(
         decisionFigures(room.s.state).ranking!.order,
       );
     }
+    expect(supportChecked).toBeGreaterThan(15);
   });
 
   it("[EX46] a vote's ballots are in the file only once it is closed and revealed; until then its status says why", () => {
