@@ -278,6 +278,16 @@ describe('Research export', () => {
     const dinaRow = reversed.calculation.dotVote.ballots!.rows.find((r) => r.pseudonym === 'P05');
     const dinaDots = state.candidateOrder!.map((c) => state.dots![dina]?.[c] ?? 0);
     expect(dinaRow?.values).toEqual(dinaDots);
+    // Someone removed keeps their number, so nobody else's moves; they show no group.
+    const hugo = joinOrder[7]!;
+    run(s, facilitator, { type: 'removeParticipant', participantId: hugo as never });
+    const after = exported(s.state).doc;
+    expect(after.participants).toHaveLength(8);
+    expect(after.participants.filter((p) => p.removed)).toEqual([
+      { pseudonym: pseudonymOf(byHash.indexOf(hugo), 8), group: null, removed: true },
+    ]);
+    expect(after.calculation.dotVote.ballots).toEqual(first.doc.calculation.dotVote.ballots);
+    expect(after.sessions[0]!.attendance).toMatchObject({ total: 8, removed: 1 });
     // Widths: at least two digits, as many as the count needs.
     expect([pseudonymOf(0, 5), pseudonymOf(12, 13), pseudonymOf(6, 120)]).toEqual([
       'P01',
