@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { isRealtimeUpgrade, Realtime, setSharedRealtime, type RealtimeOptions } from './realtime';
 import { logRefused, printable, refuseUpgrade } from './transport/guard';
 import type { Config } from './config';
+import { createLogger, useLogger } from './log';
 import { DurableStore } from './store/durable';
 import type { WorkshopStore } from './store/types';
 
@@ -87,6 +88,8 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
 
 /** What the settings ask of the realtime side: `npm start` and `vite dev`/`preview` alike. */
 export async function realtimeOptionsFrom(config: Config): Promise<RealtimeOptions> {
+  // The process's log from here on: JSON lines on stdout, at the level LOG_LEVEL asks.
+  useLogger(createLogger(config.logLevel));
   return {
     store: await DurableStore.open(config.dataDir, {
       compactBytes: config.compactBytes,
@@ -96,6 +99,7 @@ export async function realtimeOptionsFrom(config: Config): Promise<RealtimeOptio
     createToken: config.createToken,
     trustProxy: config.trustProxy,
     retentionDays: config.retentionDays,
+    metricsToken: config.metricsToken,
   };
 }
 

@@ -14,6 +14,8 @@ import { PROTOCOL_VERSION } from '../src/lib/protocol/version';
 import { refusal, stillValid, type Access, type Refusal, type SessionData } from './access/index';
 import { askerKey, rejoinBudgets, slowDown, tooManyAttempts } from './access/limits';
 import { hashSecret, newId, randomSecret } from './crypto';
+import { addressTag, log } from './log';
+import { commandOutcome, commandType } from './metrics';
 import type { RoomRegistry } from './registry';
 import { VISITOR_SENDER } from './store/marks';
 import type { WorkshopStore } from './store/types';
@@ -36,6 +38,8 @@ export interface CommandServiceOptions {
   /** Called when a write to disk fails: the process can no longer promise durability. */
   onFatal: (error: unknown) => void;
   now: () => number;
+  /** Told of every command answered (the metrics): its type, outcome and time to answer. */
+  answered?: (type: string, outcome: string, seconds: number) => void;
 }
 
 /** Commands after which some open sessions may have lost their rights. */
@@ -75,6 +79,7 @@ export class CommandService {
   readonly #effects: WorkshopEffects;
   readonly #onFatal: (error: unknown) => void;
   readonly #now: () => number;
+  readonly #answered: (type: string, outcome: string, seconds: number) => void;
   /** Creations by address and op id, so a retried creation gets the first answer. */
   readonly #created = new Map<string, Promise<Ack<unknown>>>();
 
@@ -85,6 +90,7 @@ export class CommandService {
     this.#effects = options.effects;
     this.#onFatal = options.onFatal;
     this.#now = options.now;
+    this.#answered = options.answered ?? (() => {});
   }
 
   /** A session opened: a participant counts as connected in their room. */
@@ -99,8 +105,48 @@ export class CommandService {
     if (room && session.actor.role === 'participant') room.disconnect(session.actor.participantId);
   }
 
-  /** One command from a session, whatever its payload: always an answer, never a throw. */
+  /**
+   * One command from a session, whatever its payload: always an answer, never a throw. Each is
+   * logged once, with its type, workshop, the asker's role, outcome and time to answer, and the
+   * asker's address only as a tag (see addressTag); never its payload or anything it carries.
+   */
   async run(session: SessionData, payload: unknown): Promise<Ack<unknown>> {
+    const started = performance.now();
+    const role = session.actor.role === 'nobody' ? 'visitor' : session.actor.role;
+    const type = commandType(payload);
+    let ack: Ack<unknown>;
+    try {
+      ack = await this.#run(session, payload);
+    } catch (error) {
+      log().error({ err: error, type, workshopId: session.workshopId }, `command ${type} failed`);
+      ack = internalError();
+    }
+    const ms = performance.now() - started;
+    const outcome = commandOutcome(ack.ok ? 'ok' : ack.error.code);
+    this.#answered(type, outcome, ms / 1000);
+    // A refusal for going too fast costs its sender nothing: at info, one client could write
+    // as many lines as it liked (the metrics count them all).
+    const level = outcome === 'RATE_LIMITED' || outcome === 'TOO_MANY_ATTEMPTS' ? 'debug' : 'info';
+    const logger = log();
+    if (logger.isLevelEnabled(level)) {
+      const created = ack.ok ? (ack.value as { workshopId?: unknown } | null)?.workshopId : null;
+      const workshopId = session.workshopId ?? (typeof created === 'string' ? created : undefined);
+      logger[level](
+        {
+          type,
+          workshopId,
+          role,
+          outcome,
+          ms: Math.round(ms * 10) / 10,
+          from: addressTag(session.address),
+        },
+        `command ${type}: ${outcome}`,
+      );
+    }
+    return ack;
+  }
+
+  async #run(session: SessionData, payload: unknown): Promise<Ack<unknown>> {
     if (!this.#access.limits.commands.take(askerKey(session))) return refuse('RATE_LIMITED');
     const envelope = v.safeParse(envelopeSchema, payload);
     if (!envelope.success) {

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { parseLogLevel, type LogLevel } from './log';
 import { DEFAULT_COMPACT_BYTES, DEFAULT_COMPACT_RECORDS } from './store/types';
 
 /** Settings from the environment, with the defaults the README documents. */
@@ -21,6 +22,19 @@ export interface Config {
   compactBytes: number;
   /** Compact it also once it holds more than this many records. */
   compactRecords: number;
+  /** The least level a log line needs to be written (LOG_LEVEL; `silent` writes none). */
+  logLevel: LogLevel;
+  /** When set, `GET /metrics` answers whoever sends it as a bearer token (null: no endpoint). */
+  metricsToken: string | null;
+}
+
+/** METRICS_TOKEN: unset or empty for no endpoint; else a secret long enough not to be guessed. */
+function metricsToken(value: string | undefined): string | null {
+  if (value === undefined || value === '') return null;
+  if (value.length < 16 || /\s/.test(value)) {
+    throw new Error('METRICS_TOKEN must be at least 16 characters, without spaces');
+  }
+  return value;
 }
 
 /** TRUST_PROXY: unset, `0` or `false` for none, `true` for one, or a number of proxies. */
@@ -54,6 +68,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Config {
     retentionDays: retention,
     compactBytes,
     compactRecords,
+    logLevel: parseLogLevel(env.LOG_LEVEL),
+    metricsToken: metricsToken(env.METRICS_TOKEN),
   };
 }
 

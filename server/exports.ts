@@ -17,6 +17,7 @@ import type { Ack } from '../src/lib/protocol/ack';
 import { PROTOCOL_VERSION } from '../src/lib/protocol/version';
 import { refusal, stillValid, type SessionData } from './access/index';
 import { randomSecret } from './crypto';
+import { log } from './log';
 import type { RoomRegistry } from './registry';
 import type { WorkshopRoom } from './workshopRoom';
 import { researchExport } from '../src/lib/export/research';
@@ -211,7 +212,7 @@ export class ExportService {
       });
       res.end(`${JSON.stringify(doc, null, 2)}\n`);
     } catch (error) {
-      console.error('research export failed', error instanceof Error ? error.message : error);
+      log().error({ err: error }, 'a research export failed');
       if (!res.headersSent) {
         res.writeHead(500, {
           'Content-Type': 'text/plain; charset=utf-8',

@@ -10,6 +10,8 @@ import { OpenSessions, type OpenSession } from './access/sessions';
 import { stillValid } from './access/session';
 import { CommandService, type WorkshopEffects } from './commands';
 import { newId, randomSecret } from './crypto';
+import { log } from './log';
+import { Metrics, serverSources } from './metrics';
 import type { LimitName, RateLimit } from './rateLimit';
 import { RoomRegistry } from './registry';
 import type { WorkshopStore } from './store/types';
@@ -56,6 +58,8 @@ export interface RealtimeOptions {
    * is put away and loaded again when someone comes back (null: never).
    */
   idleUnloadMs?: number | null;
+  /** When set, `GET /metrics` answers with this bearer token (see server/metrics.ts). */
+  metricsToken?: string | null;
   /** A tighter cap or body time for `POST /import` (tests; see server/imports.ts). */
   importLimits?: { maxBytes?: number; bodyMs?: number };
 }
@@ -72,9 +76,9 @@ export function isRealtimeUpgrade(url: string | undefined): boolean {
 }
 
 function failStop(error: unknown): void {
-  console.error(
-    'cocrea: a write to disk failed; stopping so nothing unsaved is acknowledged',
-    error,
+  log().fatal(
+    { err: error },
+    'a write to disk failed; stopping so nothing unsaved is acknowledged',
   );
   process.exit(1);
 }
@@ -107,6 +111,7 @@ export class Realtime implements WorkshopEffects {
   readonly exports: ExportService;
   readonly imports: ImportService;
   readonly yjs: YjsEndpoint;
+  readonly metrics: Metrics;
   readonly store: WorkshopStore;
   readonly maxMessageBytes: number;
   readonly retentionDays: number | null;
@@ -125,6 +130,7 @@ export class Realtime implements WorkshopEffects {
     this.idleUnloadMs = options.idleUnloadMs === undefined ? IDLE_UNLOAD_MS : options.idleUnloadMs;
     this.now = options.now ?? Date.now;
     const onFatal = options.onFatal ?? failStop;
+    this.metrics = new Metrics(serverSources(this), { token: options.metricsToken ?? null });
     this.rooms = new RoomRegistry(
       this.store,
       (loaded) =>
@@ -149,6 +155,7 @@ export class Realtime implements WorkshopEffects {
       effects: this,
       onFatal,
       now: this.now,
+      answered: (type, outcome, seconds) => this.metrics.command(type, outcome, seconds),
     });
     this.exports = new ExportService(this.rooms, this.now);
     this.imports = new ImportService({
@@ -200,7 +207,7 @@ export class Realtime implements WorkshopEffects {
       await realtime.eraseInactive();
       realtime.#retentionTimer = setInterval(() => {
         realtime.eraseInactive().catch((error: unknown) => {
-          console.error('cocrea: erasing inactive workshops failed; retried later', error);
+          log().error({ err: error }, 'erasing inactive workshops failed; retried later');
         });
       }, RETENTION_CHECK_MS);
       realtime.#retentionTimer.unref();
@@ -209,7 +216,7 @@ export class Realtime implements WorkshopEffects {
       const every = Math.max(1000, Math.min(60_000, realtime.idleUnloadMs / 2));
       realtime.#idleTimer = setInterval(() => {
         realtime.unloadIdle().catch((error: unknown) => {
-          console.error('cocrea: putting idle workshops away failed; retried later', error);
+          log().error({ err: error }, 'putting idle workshops away failed; retried later');
         });
       }, every);
       realtime.#idleTimer.unref();
@@ -279,9 +286,9 @@ export class Realtime implements WorkshopEffects {
     setImmediate(() => {
       // If erasing the files fails, the next start finishes it (the deletion is on record).
       this.removeWorkshop(workshopId).catch((error: unknown) => {
-        console.error(
-          `cocrea: erasing workshop ${workshopId} failed; retried at next start`,
-          error,
+        log().error(
+          { err: error, workshopId },
+          `erasing workshop ${workshopId} failed; retried at next start`,
         );
       });
     });
@@ -328,6 +335,9 @@ export class Realtime implements WorkshopEffects {
       this.access.tickets.revoke(id, '');
       await this.rooms.sleep(id);
     }
+    if (idle.length > 0) {
+      log().debug({ workshops: idle.length }, `put ${idle.length} idle workshops away`);
+    }
     return idle;
   }
 
@@ -342,6 +352,12 @@ export class Realtime implements WorkshopEffects {
       .filter(([, lastActivityAt]) => lastActivityAt < before)
       .map(([id]) => id);
     for (const id of expired) await this.removeWorkshop(id, 'WORKSHOP_EXPIRED');
+    if (expired.length > 0) {
+      log().info(
+        { workshops: expired.length, retentionDays: this.retentionDays },
+        `erased ${expired.length} workshops without activity for ${this.retentionDays} days`,
+      );
+    }
     return expired;
   }
 
@@ -356,7 +372,9 @@ export class Realtime implements WorkshopEffects {
 
   /** HTTP requests the realtime side answers itself (downloads, imports); false: not ours. */
   serveHttp(req: IncomingMessage, res: ServerResponse): boolean {
-    return this.exports.serve(req, res) || this.imports.serve(req, res);
+    return (
+      this.metrics.serve(req, res) || this.exports.serve(req, res) || this.imports.serve(req, res)
+    );
   }
 
   /** What socket.io's handlers may ask of the server, and nothing more. */
@@ -442,6 +460,7 @@ export class Realtime implements WorkshopEffects {
       this.#io.removeAllListeners();
     }
     this.rooms.clear();
+    this.metrics.close();
     await this.store.close();
   }
 }

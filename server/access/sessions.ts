@@ -33,6 +33,11 @@ export class OpenSessions {
     return [...(this.#byWorkshop.get(workshopId) ?? [])];
   }
 
+  /** Every open session (the metrics count them by role). */
+  *all(): Generator<OpenSession> {
+    for (const open of this.#byWorkshop.values()) yield* open;
+  }
+
   /** How many sessions are open (tests). */
   get size(): number {
     let total = 0;

@@ -1,3 +1,4 @@
+import { channel } from 'node:diagnostics_channel';
 import path from 'node:path';
 import { nodeFs, syncDir, writeAll, type FileOps, type FsOps } from './fsOps';
 import { DamagedLogError, decodeRecords, encodeRecord, type DecodedLog } from './logCodec';
@@ -11,6 +12,16 @@ interface Pending {
 }
 
 let temps = 0;
+
+/** Each group commit's timing is published here (the metrics listen; nothing is sent without). */
+export const FLUSH_CHANNEL = 'cocrea:store:flush';
+export interface FlushTiming {
+  /** Write and fdatasync, in seconds. */
+  seconds: number;
+  records: number;
+  bytes: number;
+}
+const flushed = channel(FLUSH_CHANNEL);
 
 /**
  * An append-only file with group commit: every record appended while a flush is running (or in
@@ -84,6 +95,7 @@ export class AppendLog {
     this.#queue = [];
     if (batch.length === 0) return;
     const data = Buffer.concat(batch.map((p) => p.frame));
+    const started = performance.now();
     try {
       if (this.#failed) throw this.#failed.error;
       await this.#guard(async () => {
@@ -99,6 +111,14 @@ export class AppendLog {
     }
     this.#size += data.length;
     this.flushes++;
+    if (flushed.hasSubscribers) {
+      const timing: FlushTiming = {
+        seconds: (performance.now() - started) / 1000,
+        records: batch.length,
+        bytes: data.length,
+      };
+      flushed.publish(timing);
+    }
     for (const p of batch) p.onDurable?.();
     for (const p of batch) p.resolve();
   }

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Low } from 'lowdb';
 import { replayer, type Workshop } from '../../src/lib/domain/index';
+import { log } from '../log';
 import { AppendLog } from './appendLog';
 import { DurableJSONFile } from './durableJsonFile';
 import { nodeFs, syncDir, type FsOps } from './fsOps';
@@ -73,9 +74,9 @@ export interface DurableStoreOptions {
 const ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 function stopOnFailedCompaction(error: unknown): void {
-  console.error(
-    'cocrea: compacting a workshop log failed; stopping, since the disk can no longer be trusted',
-    error,
+  log().fatal(
+    { err: error },
+    'compacting a workshop log failed; stopping, since the disk can no longer be trusted',
   );
   process.exit(1);
 }

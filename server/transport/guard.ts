@@ -1,4 +1,5 @@
 import type { Duplex } from 'node:stream';
+import { log } from '../log';
 
 /*
  * Whatever a stranger sends ends in a refusal, never in an uncaught exception: every listener
@@ -19,10 +20,21 @@ export function printable(value: unknown, max = 120): string {
   return JSON.stringify(text.length > max ? `${text.slice(0, max)}…` : text);
 }
 
-/** One log line about input that was refused because handling it threw. */
+/**
+ * One log line (warn) about input that was refused because handling it threw: the reason cut
+ * short, and where it was thrown (the stack's frames, without the message they follow, which may
+ * quote what the client sent).
+ */
 export function logRefused(what: string, error: unknown): void {
   const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-  console.error(`cocrea: refused ${what} (${printable(reason, 200)})`);
+  const frames =
+    error instanceof Error
+      ? (error.stack ?? '')
+          .split('\n')
+          .filter((line) => line.startsWith('    at '))
+          .join('\n')
+      : undefined;
+  log().warn({ reason: printable(reason, 200), stack: frames }, `refused ${what}`);
 }
 
 /**

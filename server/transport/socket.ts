@@ -4,6 +4,7 @@ import type { Ack } from '../../src/lib/protocol/ack';
 import type { Welcome } from '../../src/lib/protocol/replica';
 import type { Refusal, SessionData } from '../access/index';
 import type { OpenSession } from '../access/sessions';
+import { log } from '../log';
 import { internalError } from '../workshopRoom';
 import { guarded, logRefused, printable } from './guard';
 
@@ -104,7 +105,7 @@ function sharedListeners(services: SocketServices, carrying: WeakSet<object>) {
       services.command(held.session, payload).then(
         (result) => ack(result),
         (error: unknown) => {
-          console.error('command failed', error);
+          log().error({ err: error }, 'a command failed');
           ack(internalError());
         },
       );

@@ -5,6 +5,7 @@ import * as encoding from 'lib0/encoding';
 import * as syncProtocol from 'y-protocols/sync';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import * as Y from 'yjs';
+import { log } from '../log';
 import {
   parseRoomName,
   VISION_HISTORY,
@@ -200,12 +201,12 @@ export class YjsEndpoint {
         try {
           this.#accept(ws, name, ticket ?? '');
         } catch (error) {
-          console.error('cocrea: a replica connection failed on its way in', error);
+          log().error({ err: error }, 'a replica connection failed on its way in');
           ws.close(CLOSE.INTERNAL, 'server error');
         }
       });
     } catch (error) {
-      console.error('cocrea: a replica upgrade failed', error);
+      log().error({ err: error }, 'a replica upgrade failed');
       socket.destroy();
     }
     return true;
@@ -406,6 +407,18 @@ export class YjsEndpoint {
       if (!name.startsWith(prefix)) continue;
       for (const conn of room.conns) conn.close(code, 'access withdrawn');
     }
+  }
+
+  /** Open connections by the audience of their room (the metrics). */
+  connectionsByAudience(): Record<'public' | 'facilitator' | 'private' | 'vision', number> {
+    const counts = { public: 0, facilitator: 0, private: 0, vision: 0 };
+    for (const room of this.#rooms.values()) {
+      // <workshop>.<audience key>.<epoch>: none of the three holds a dot.
+      const key = room.name.split('.')[1] ?? '';
+      const audience = key.startsWith('me-') ? 'private' : key;
+      if (audience in counts) counts[audience as keyof typeof counts] += room.conns.size;
+    }
+    return counts;
   }
 
   /** How many replica connections are open (for the benchmark and tests). */

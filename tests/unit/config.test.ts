@@ -14,6 +14,8 @@ describe('configuration from the environment', () => {
       retentionDays: null,
       compactBytes: 4 * 1024 * 1024,
       compactRecords: 500,
+      logLevel: 'info',
+      metricsToken: null,
     });
   });
 
@@ -45,6 +47,33 @@ describe('configuration from the environment', () => {
       expect(() => configFromEnv({ TRUST_PROXY: bad }), bad).toThrow(
         `TRUST_PROXY must be the number of proxies in front (0, 1, 2…) or true, not "${bad}"`,
       );
+    }
+  });
+
+  it('[OP40] LOG_LEVEL is a level name (any case), info by default; METRICS_TOKEN is a long secret or nothing', () => {
+    expect(configFromEnv({ LOG_LEVEL: '' }).logLevel).toBe('info');
+    for (const level of ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']) {
+      expect(configFromEnv({ LOG_LEVEL: level }).logLevel).toBe(level);
+    }
+    expect(configFromEnv({ LOG_LEVEL: ' WARN ' }).logLevel).toBe('warn');
+    for (const bad of ['verbose', '30', 'info,debug']) {
+      expect(() => configFromEnv({ LOG_LEVEL: bad }), bad).toThrow(
+        `LOG_LEVEL must be one of trace, debug, info, warn, error, fatal, silent, not "${bad}"`,
+      );
+    }
+    expect(configFromEnv({ METRICS_TOKEN: '' }).metricsToken).toBeNull();
+    const token = 'k7Hq2vX9pLm4Rt8Wz3Ny';
+    expect(configFromEnv({ METRICS_TOKEN: token }).metricsToken).toBe(token);
+    for (const bad of ['short', 'sixteen chars ok but spaced']) {
+      let message = '';
+      try {
+        configFromEnv({ METRICS_TOKEN: bad });
+      } catch (error) {
+        message = (error as Error).message;
+      }
+      expect(message).toBe('METRICS_TOKEN must be at least 16 characters, without spaces');
+      // The refusal never repeats the secret it refuses.
+      expect(message).not.toContain(bad);
     }
   });
 });
