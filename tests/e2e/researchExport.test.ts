@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { useServerAndBrowser } from './helpers';
-import { createFromHome, joinFromPhone, LAPTOP, openScreen, PHONE, post } from './pages';
+import { createFromHome, joinFromPhone, LAPTOP, openScreen, PHONE, post, shot } from './pages';
 
 const e2e = useServerAndBrowser();
 
@@ -23,6 +23,9 @@ describe('the research export in the browser', () => {
       expect(file.suggestedFilename()).toBe('bilan-partage-research.json');
       return readFile((await file.path())!, 'utf8');
     };
+    await console_
+      .getByRole('button', { name: 'Données de recherche (JSON dépersonnalisé)' })
+      .scrollIntoViewIfNeeded();
     const full = await research();
     const doc = JSON.parse(full);
     expect(doc).toMatchObject({ format: 'cocrea-research', version: 1, times: 'iso' });
@@ -32,6 +35,7 @@ describe('the research export in the browser', () => {
     expect(full).not.toContain('Aline');
 
     await console_.getByRole('checkbox', { name: 'Dates seulement (sans l’heure)' }).check();
+    await shot(console_, 'research-export-panel');
     const days = JSON.parse(await research());
     expect(days.times).toBe('day');
     expect(days.notes[0].time).toBe(doc.notes[0].time.slice(0, 10));
