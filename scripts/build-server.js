@@ -12,4 +12,16 @@ await build({
   sourcemap: true,
   logLevel: 'warning',
 });
-console.log('server bundled to dist/server.js');
+// The operator's command: backup, restore, verify (`npm run backup -- DIR`, `node dist/cocrea.js`).
+await build({
+  entryPoints: ['server/cli.ts'],
+  outfile: 'dist/cocrea.js',
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  packages: 'external',
+  banner: { js: '#!/usr/bin/env node' },
+  logLevel: 'warning',
+});
+console.log('server bundled to dist/server.js, backup and restore to dist/cocrea.js');

@@ -4,6 +4,7 @@ import { isRealtimeUpgrade, Realtime, setSharedRealtime, type RealtimeOptions } 
 import { logRefused, printable, refuseUpgrade } from './transport/guard';
 import type { Config } from './config';
 import { createLogger, useLogger } from './log';
+import { prepareDataDir } from './backup';
 import { DurableStore } from './store/durable';
 import type { WorkshopStore } from './store/types';
 
@@ -90,6 +91,8 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
 export async function realtimeOptionsFrom(config: Config): Promise<RealtimeOptions> {
   // The process's log from here on: JSON lines on stdout, at the level LOG_LEVEL asks.
   useLogger(createLogger(config.logLevel));
+  // The data directory's format: a new one marked, an older one upgraded, a newer one refused.
+  await prepareDataDir(config.dataDir);
   return {
     store: await DurableStore.open(config.dataDir, {
       compactBytes: config.compactBytes,

@@ -1,6 +1,7 @@
 /* Production entry: `npm start` runs the bundled form of this file (dist/server.js). */
 import { configFromEnv } from './config';
 import { startFromConfig } from './app';
+import { DataFormatError } from './store/format';
 import { DamagedLogError } from './store/logCodec';
 
 let config: ReturnType<typeof configFromEnv>;
@@ -15,8 +16,8 @@ try {
 const { handler } = await import(new URL('../build/handler.js', import.meta.url).href);
 
 const server = await startFromConfig(config, handler).catch((error: unknown) => {
-  if (!(error instanceof DamagedLogError)) throw error;
-  // Acknowledged records would be lost: say which file and what to do, and stop.
+  if (!(error instanceof DamagedLogError || error instanceof DataFormatError)) throw error;
+  // Acknowledged records would be lost, or the data is of another version: say so, and stop.
   console.error(`cocrea: ${error.message}`);
   process.exit(1);
 });

@@ -17,12 +17,12 @@ import {
   type WorkshopStore,
 } from './types';
 
-interface IndexData {
+export interface IndexData {
   version: 1;
   workshops: Array<{ id: string; createdAt: number }>;
 }
 
-interface SnapshotData {
+export interface SnapshotData {
   version: 1;
   /** The last log sequence number the snapshot includes. */
   seq: number;
@@ -34,7 +34,30 @@ interface SnapshotData {
   lastAt?: number;
 }
 
-type StoredRecord = LogRecord & { seq: number };
+export type StoredRecord = LogRecord & { seq: number };
+
+/** What a workshop without a snapshot starts from. */
+export const EMPTY_SNAPSHOT: SnapshotData = { version: 1, seq: 0, state: null, acks: [] };
+
+/**
+ * A workshop as its snapshot and the log records after it give it: start-up and the backup's
+ * check (which reads a copy, read-only) rebuild it the same way. Records the snapshot already
+ * holds (a crash between snapshot and log cut) are skipped.
+ */
+export function rebuildWorkshop(snapshot: SnapshotData, records: StoredRecord[]) {
+  const acks = [...snapshot.acks];
+  const marks = new SenderMarks(snapshot.marks ?? []);
+  const tail = records.filter((r) => r.seq > snapshot.seq);
+  // Nobody sees the states between the snapshot and the end of the log: notes are not copied.
+  const state = replay(snapshot.state, tail, acks, replayer(), marks);
+  let seq = snapshot.seq;
+  let lastAt = snapshot.lastAt ?? snapshot.state?.createdAt ?? 0;
+  for (const r of tail) {
+    seq = Math.max(seq, r.seq);
+    lastAt = Math.max(lastAt, r.at);
+  }
+  return { state, acks, marks, seq, lastAt, replayed: tail.length };
+}
 
 interface OpenWorkshop {
   log: AppendLog;
@@ -215,22 +238,14 @@ export class DurableStore implements WorkshopStore {
     await this.#removeTemps(dir);
     const snapshot = new Low<SnapshotData>(
       new DurableJSONFile(path.join(dir, 'snapshot.json'), this.fs),
-      { version: 1, seq: 0, state: null, acks: [] },
+      { ...EMPTY_SNAPSHOT },
     );
     await snapshot.read();
     const { log, decoded } = await AppendLog.open(path.join(dir, 'log'), this.fs);
-    const acks = [...snapshot.data.acks];
-    const marks = new SenderMarks(snapshot.data.marks ?? []);
-    let seq = snapshot.data.seq;
-    // Records already in the snapshot (a crash between snapshot and log cut) are skipped.
-    const tail = (decoded.records as StoredRecord[]).filter((r) => r.seq > snapshot.data.seq);
-    // Nobody sees the states between the snapshot and the end of the log: notes are not copied.
-    const state = replay(snapshot.data.state, tail, acks, replayer(), marks);
-    let lastAt = snapshot.data.lastAt ?? snapshot.data.state?.createdAt ?? 0;
-    for (const r of tail) {
-      seq = Math.max(seq, r.seq);
-      lastAt = Math.max(lastAt, r.at);
-    }
+    const { state, acks, marks, seq, lastAt, replayed } = rebuildWorkshop(
+      snapshot.data,
+      decoded.records as StoredRecord[],
+    );
     const open: OpenWorkshop = {
       log,
       snapshot,
@@ -245,7 +260,7 @@ export class DurableStore implements WorkshopStore {
     };
     // A long log (written under an older threshold, or by a server stopped before compacting)
     // is compacted now, in the background, so that the next start does not replay it again.
-    if (tail.length > this.compactRecords) this.#startCompaction(open);
+    if (replayed > this.compactRecords) this.#startCompaction(open);
     return open;
   }
 

@@ -35,12 +35,16 @@ export interface FsOps {
   remove(path: string): Promise<void>;
 }
 
+/**
+ * Files the store creates are readable by the server's user only, and so are its directories
+ * (the data holds names and key hashes): data format 2, see format.ts.
+ */
 export const nodeFs: FsOps = {
-  open: (path, flags) => open(path, flags),
+  open: (path, flags) => open(path, flags, 0o600),
   readText: (path) => readFile(path, 'utf8'),
   rename: (from, to) => rename(from, to),
   mkdirp: async (path) => {
-    await mkdir(path, { recursive: true });
+    await mkdir(path, { recursive: true, mode: 0o700 });
   },
   readdir: (path) => readdir(path),
   remove: (path) => rm(path, { recursive: true, force: true }),
