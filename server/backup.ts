@@ -18,7 +18,7 @@ import {
   versionOf,
   writeFormat,
 } from './store/format';
-import { decodeRecords } from './store/logCodec';
+import { DamagedLogError, decodeRecords } from './store/logCodec';
 import { log } from './log';
 
 /*
@@ -66,7 +66,15 @@ export class BackupError extends Error {
 }
 
 /** A workshop whose files do not (yet) join up into a workshop. */
-class WorkshopProblem extends Error {}
+class WorkshopProblem extends Error {
+  constructor(
+    message: string,
+    /** Where its log is damaged (before its end), if that is the problem. */
+    readonly damagedAt?: number,
+  ) {
+    super(message);
+  }
+}
 
 /**
  * Do a snapshot ending at `snapshotSeq` and a log holding records `seqs` join up? The log may
@@ -127,7 +135,7 @@ async function readWorkshop(
   if (log === null && snapshotBytes === null) return null;
   const decoded = decodeRecords(log ?? Buffer.alloc(0));
   if (decoded.damagedAt !== null) {
-    throw new WorkshopProblem(`its log is damaged at byte ${decoded.damagedAt}`);
+    throw new WorkshopProblem(`its log is damaged at byte ${decoded.damagedAt}`, decoded.damagedAt);
   }
   let snapshot: SnapshotData = EMPTY_SNAPSHOT;
   if (snapshotBytes) {
@@ -346,15 +354,15 @@ async function copyAll(
   for (const entry of index.workshops) {
     if (!ID.test(entry.id)) throw new BackupError(`the index names an invalid workshop id`);
     let files: WorkshopFiles | null = null;
-    let problem = '';
+    let problem: WorkshopProblem | null = null;
     for (let attempt = 0; attempt <= retries; attempt++) {
       try {
         files = await readWorkshop(dataDir, entry.id, attempt, hooks);
-        problem = '';
+        problem = null;
         break;
       } catch (error) {
         if (!(error instanceof WorkshopProblem)) throw error;
-        problem = error.message;
+        problem = error;
         await new Promise((r) => setTimeout(r, 20 * (attempt + 1)));
       }
     }
@@ -364,7 +372,14 @@ async function copyAll(
       log(`  ${entry.id}  deleted during the backup: left out`);
       continue;
     }
-    if (problem) throw new BackupError(`workshop ${entry.id}: ${problem}`);
+    if (problem?.damagedAt !== undefined) {
+      // What start-up says of it too: which file, where, and what to do.
+      throw new DamagedLogError(
+        path.join(dataDir, 'workshops', entry.id, 'log'),
+        problem.damagedAt,
+      );
+    }
+    if (problem) throw new BackupError(`workshop ${entry.id}: ${problem.message}`);
     if (!files) {
       // Listed but nothing written yet (its first command is on its way): as start-up, no
       // workshop.
@@ -494,6 +509,8 @@ export async function prepareDataDir(
       try {
         await backupDataDir(dataDir, keptAt, { log: () => undefined });
       } catch (error) {
+        // Nothing was changed: no half copy stays either. A damaged log is said as start-up says it.
+        await rm(keptAt, { recursive: true, force: true });
         if (error instanceof BackupError) {
           throw new DataFormatError(
             dataDir,

@@ -6,6 +6,7 @@
 import path from 'node:path';
 import { backupDataDir, BackupError, restoreDataDir, verifyDataDir } from './backup';
 import { DataFormatError } from './store/format';
+import { DamagedLogError } from './store/logCodec';
 
 const USAGE = `usage: cocrea backup DIR    copy every workshop of DATA_DIR into DIR (empty or new), while the server runs
        cocrea restore DIR   restore the backup in DIR into DATA_DIR (empty; the server stopped)
@@ -36,7 +37,11 @@ try {
     );
   }
 } catch (error) {
-  if (error instanceof BackupError || error instanceof DataFormatError) {
+  if (
+    error instanceof BackupError ||
+    error instanceof DataFormatError ||
+    error instanceof DamagedLogError
+  ) {
     console.error(`cocrea ${command} failed: ${error.message}`);
   } else {
     console.error(`cocrea ${command} failed:`, error);

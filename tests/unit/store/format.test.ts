@@ -10,6 +10,7 @@ import {
   decideFormat,
   readFormat,
 } from '../../../server/store/format';
+import { DamagedLogError } from '../../../server/store/logCodec';
 import { scenario } from './scenario';
 
 let dir: string;
@@ -97,7 +98,7 @@ describe('the data format version', () => {
     expect((await readdir(old)).filter((e) => e.startsWith('pre-upgrade'))).toHaveLength(1);
   });
 
-  it('[OP14] a directory of a newer version (or with a marker that is not ours) is refused with one line naming both versions, and nothing in it changes', async () => {
+  it('[OP14] a directory of a newer version (or with a marker that is not ours) is refused with one line naming both versions, and nothing in it changes; an older one whose copy cannot be made (a damaged log) stops the start as a damaged log does, leaving no copy or marker', async () => {
     await mkdir(path.join(dir, 'workshops'));
     await writeFile(path.join(dir, 'index.json'), '{"version":1,"workshops":[]}');
     await writeFile(path.join(dir, 'format.json'), JSON.stringify(marker(3)));
@@ -113,5 +114,20 @@ describe('the data format version', () => {
     await writeFile(path.join(dir, 'format.json'), 'not json');
     await expect(prepareDataDir(dir)).rejects.toThrow(/not a cocrea data format file/);
     expect(await readFile(path.join(dir, 'format.json'), 'utf8')).toBe('not json');
+
+    // A version 1 directory whose copy cannot be made (a damaged log): the start stops as it
+    // always did on one (DamagedLogError), with no half copy and no marker left behind.
+    const old = path.join(dir, 'old');
+    const store = await DurableStore.open(old);
+    const { records, state } = scenario(3);
+    for (const record of records) await store.append(state.id, record);
+    await store.close();
+    const log = path.join(old, 'workshops', state.id, 'log');
+    const bytes = await readFile(log);
+    bytes[12] = bytes[12]! ^ 0xff;
+    await writeFile(log, bytes);
+    const listed = await readdir(old);
+    await expect(prepareDataDir(old)).rejects.toBeInstanceOf(DamagedLogError);
+    expect(await readdir(old)).toEqual(listed);
   });
 });
