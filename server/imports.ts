@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import * as Y from 'yjs';
 import { newId } from './crypto';
+import { addressTag, log } from './log';
 import type { Workshop } from '../src/lib/domain/index';
 import { importWorkshop } from '../src/lib/export/index';
 import type { Ack } from '../src/lib/protocol/ack';
@@ -104,10 +105,15 @@ export class ImportService {
       return true;
     }
     this.#hold(address, 1);
+    const started = performance.now();
     void this.#handle(req, address)
-      .catch((): Answer => refused(500, refusal('INTERNAL')))
+      .catch((error: unknown): Answer => {
+        log().error({ err: error }, 'an import failed');
+        return refused(500, refusal('INTERNAL'));
+      })
       .then((result) => {
         this.#hold(address, -1);
+        logImport(result, address, performance.now() - started);
         answer(res, result, result.status !== 200);
       });
     return true;
@@ -250,6 +256,23 @@ function readBody(
     req.on('error', onError);
     req.on('aborted', onError);
   });
+}
+
+/** One line per import read to its end, as for a command: outcome, workshop made, time. */
+function logImport({ status, ack }: Answer, address: string, ms: number): void {
+  const outcome = ack.ok ? 'ok' : ack.error.code;
+  const made = ack.ok ? (ack.value as { workshopId?: unknown }).workshopId : undefined;
+  log().info(
+    {
+      type: 'import',
+      workshopId: typeof made === 'string' ? made : undefined,
+      outcome,
+      status,
+      ms: Math.round(ms * 10) / 10,
+      from: addressTag(address),
+    },
+    `import: ${outcome}`,
+  );
 }
 
 function answer(res: ServerResponse, { status, ack, headers }: Answer, close: boolean): void {

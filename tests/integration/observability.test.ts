@@ -163,7 +163,22 @@ describe('the log over a real server', () => {
     // A download on a single-use ticket, and a scrape of the metrics.
     const asked = await askExport(w.console_, 'workshop.json');
     const exportPath = asked.ok ? asked.value.path : '';
-    expect((await fetch(`${url}${exportPath}`)).status).toBe(200);
+    const exported = await (await fetch(`${url}${exportPath}`)).text();
+    expect(exported).toContain(w.note);
+    // The export imported as a new workshop, and a document that is not one.
+    const post = (body: string) =>
+      fetch(`${url}/import`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-create-token': createToken },
+        body,
+      });
+    const imported = (await (await post(exported)).json()) as Ack<{
+      workshopId: string;
+      joinCode: string;
+      facilitatorKey: string;
+    }>;
+    expect(imported.ok).toBe(true);
+    expect((await post('{"format":"Awa Diallo-Traoré"}')).status).toBe(400);
     await metricsText(url);
     await until(() => raw.some((l) => l.includes('"createCoFacilitatorLink"')), 'the last line');
 
@@ -191,6 +206,13 @@ describe('the log over a real server', () => {
       expect(line.level).toBe('info');
     }
     expect(commands.find((l) => l.type === 'addNote')!.role).toBe('participant');
+    const imports = lines.filter((l) => l.type === 'import');
+    expect(imports.map((l) => `${l.msg} ${l.status}`)).toEqual([
+      'import: ok 200',
+      'import: BAD_REQUEST 400',
+    ]);
+    expect(imports[0]!.workshopId).toBe(imported.ok && imported.value.workshopId);
+    expect(imports[0]!.workshopId).not.toBe(w.workshopId);
 
     const text = raw.join('');
     const tickets = [...w.welcome.rooms, ...w.phoneWelcome.rooms].map((r) => r.ticket);
@@ -213,6 +235,8 @@ describe('the log over a real server', () => {
       exportTicket: exportPath.split('/').pop()!,
       keyHash: realtime.rooms.get(w.workshopId)!.durable.facilitatorKeyHash,
       address: '127.0.0.1',
+      importedKey: imported.ok ? imported.value.facilitatorKey : 'none',
+      importedJoinCode: imported.ok ? imported.value.joinCode : 'none',
       ...Object.fromEntries(tickets.map((t, i) => [`ticket${i}`, t])),
     };
     for (const [what, secret] of Object.entries(secrets)) {
