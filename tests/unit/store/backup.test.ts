@@ -113,6 +113,34 @@ describe('backup of a data directory a server writes to', () => {
     await copy.close();
   });
 
+  it('[OP16] a second compaction that cuts the whole log between the two reads: nothing acknowledged before the backup is lost (no sequence number could tell, so the log is read first)', async () => {
+    const store = await DurableStore.open(data, { compactRecords: 10 });
+    const { records, state } = scenario(20);
+    // A first compaction: a snapshot up to record 11, the log empty; then records 12–16.
+    for (const record of records.slice(0, 11)) await store.append(state.id, record);
+    await store.release(state.id);
+    for (const record of records.slice(11, 16)) await store.append(state.id, record);
+    let cut = false;
+    const report = await backupDataDir(data, dest, {
+      ...quiet,
+      hooks: {
+        betweenReads: async () => {
+          if (cut) return;
+          // Six more: the log passes 10 records, the snapshot takes all 22, the log is emptied.
+          for (const record of records.slice(16)) await store.append(state.id, record);
+          await store.release(state.id);
+          cut = true;
+        },
+      },
+    });
+    await store.close();
+    const log = await readFile(path.join(data, 'workshops', state.id, 'log'));
+    expect(log.length).toBe(0);
+    // A reader of the old snapshot and then the emptied log would stop at record 11.
+    expect(report.workshops[0]!.seq).toBe(records.length);
+    expect(report.workshops[0]!.notes).toBe(records.length - 2);
+  });
+
   it('[OP4] an old snapshot beside an already-cut log (records missing between them) is read again until they join; if they never do, the backup fails naming the records and leaves its directory empty', async () => {
     const store = await DurableStore.open(data, { compactRecords: 10 });
     const state = await workshop(store, 15);
