@@ -16,6 +16,7 @@ import {
   backupDataDir,
   BackupError,
   checkContinuity,
+  prepareDataDir,
   restoreDataDir,
   verifyDataDir,
 } from '../../../server/backup';
@@ -308,5 +309,25 @@ describe('restore', () => {
     expect((await restored.load(b.id))!.state).toEqual(b);
     await restored.close();
     expect(JSON.parse(await readFile(path.join(target, 'format.json'), 'utf8')).version).toBe(2);
+  });
+});
+
+describe('going back to before an upgrade', () => {
+  it('[OP17] the copy kept by an upgrade (format version 1) restores into an empty DATA_DIR as version 1 (the release before reads it as its own); the new release then migrates it again', async () => {
+    const fixture = path.resolve('tests/integration/fixtures/data-v1');
+    const target = path.join(dir, 'back');
+    const lines: string[] = [];
+    await restoreDataDir(fixture, target, { log: (l) => lines.push(l) });
+    expect(lines.at(-1)).toMatch(/^restore: 2 workshops \(format version 1\)/);
+    expect(JSON.parse(await readFile(path.join(target, 'format.json'), 'utf8')).version).toBe(1);
+    const said: string[] = [];
+    await prepareDataDir(target, { log: (l) => said.push(l) });
+    expect(said).toEqual([expect.stringMatching(/upgraded from format version 1 to 2/)]);
+    const store = await DurableStore.open(target);
+    expect((await store.loadAll()).map((w) => w.state.title).sort()).toEqual([
+      'Mieux se parler',
+      'Travailler ensemble',
+    ]);
+    await store.close();
   });
 });
