@@ -20,7 +20,7 @@ import { randomSecret } from './crypto';
 import { log } from './log';
 import type { RoomRegistry } from './registry';
 import type { WorkshopRoom } from './workshopRoom';
-import { researchExport } from '../src/lib/export/research';
+import { researchExport, unnumbered } from '../src/lib/export/research';
 
 /** What a console may download, and how each is made from the workshop's durable state. */
 const FORMATS = {
@@ -198,11 +198,23 @@ export class ExportService {
         );
         if (!ack.ok) throw new Error(`the research salt was refused: ${ack.error.code}`);
       }
-      const state = room.durable;
-      const salt = state.researchSalt;
+      const salt = room.durable.researchSalt;
       if (salt === undefined) throw new Error('no research salt after recording one');
+      const keyedHash = (id: string) => createHmac('sha256', salt).update(id, 'utf8').digest('hex');
+      // Whoever has no pseudonym yet takes the next ones, for good (numbers never move).
+      // From the latest decided state: numbers an export asked at the same moment is giving.
+      const fresh = unnumbered(room.decided, keyedHash);
+      if (fresh.length > 0) {
+        const ack = await room.record(
+          { role: 'nobody' },
+          { type: 'assignPseudonyms', participantIds: fresh },
+          'server',
+        );
+        if (!ack.ok) throw new Error(`the pseudonyms were refused: ${ack.error.code}`);
+      }
+      const state = room.durable;
       const doc = researchExport(state, {
-        keyedHash: (id) => createHmac('sha256', salt).update(id, 'utf8').digest('hex'),
+        keyedHash,
         ...(coarsenTimes ? { coarsenTimes } : {}),
       });
       res.writeHead(200, {

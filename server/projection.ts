@@ -640,6 +640,7 @@ export class LiveProjection {
           workshop = true;
           break;
         case 'researchSaltSet':
+        case 'pseudonymsAssigned':
           // server-only: no screen shows it
           break;
         default: {

@@ -196,6 +196,11 @@ function commandFor(
       return { type: 'recordAttendance', participantIds: [] };
     case 'setResearchSalt':
       return { type: 'setResearchSalt', salt: 'sel-de-recherche-0123456789' };
+    case 'assignPseudonyms':
+      return {
+        type: 'assignPseudonyms',
+        participantIds: [(sc.actors.author as { participantId: string }).participantId],
+      };
     default:
       return decisionCommand(type, sc);
   }
@@ -473,6 +478,15 @@ const MATRIX: Record<Exclude<CommandType, 'createWorkshop'>, Record<Role, string
     projector: 'NOT_ALLOWED',
     nobody: OK,
   },
+  // Server-only (never on the wire): research pseudonyms, given by the server as nobody.
+  assignPseudonyms: {
+    facilitator: 'NOT_ALLOWED',
+    'co-facilitator': 'NOT_ALLOWED',
+    author: 'NOT_ALLOWED',
+    'other participant': 'NOT_ALLOWED',
+    projector: 'NOT_ALLOWED',
+    nobody: OK,
+  },
   // Server-only (never on the wire): the scene has no history to merge, whoever asks.
   mergeVisionHistory: {
     facilitator: 'BAD_REQUEST',
@@ -564,6 +578,8 @@ function ruleFor(type: Cell, role: Role, expected: string): string {
       return '[SE3]';
     case 'setResearchSalt':
       return '[EX40]';
+    case 'assignPseudonyms':
+      return '[EX20]';
     case 'addCandidate':
     case 'editCandidate':
     case 'removeCandidate':

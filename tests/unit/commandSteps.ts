@@ -107,6 +107,7 @@ const WEIGHTS: Record<CommandType, number> = {
   renameSession: 1,
   recordAttendance: 2,
   setResearchSalt: 1,
+  assignPseudonyms: 1,
 };
 /**
  * The Décision model-based test's mix (tests/unit/decision.test.ts): Décision's commands with
@@ -203,6 +204,7 @@ export function actorFor(state: Workshop, s: Step): Actor {
   // the server records attendance as nobody in particular (anyone else is refused)
   if (s.type === 'recordAttendance' && s.actor % 4 !== 0) return { role: 'nobody' };
   if (s.type === 'setResearchSalt' && s.actor % 4 !== 0) return { role: 'nobody' };
+  if (s.type === 'assignPseudonyms' && s.actor % 4 !== 0) return { role: 'nobody' };
   // ballots are mostly cast by participants (anyone else is refused)
   if ((s.type === 'castDots' || s.type === 'submitRanking') && s.actor % 4 !== 0) {
     return participantActor(pick(participants, s.actor, s.known));
@@ -536,6 +538,14 @@ function plainCommandFor(state: Workshop, s: Step): Command {
     case 'setResearchSalt':
       // sometimes too short (refused)
       return { type: 'setResearchSalt', salt: s.flag ? 'court' : `sel-${a}-${b}-0123456789` };
+    case 'assignPseudonyms':
+      // sometimes someone already numbered, or twice (refused)
+      return {
+        type: 'assignPseudonyms',
+        participantIds: s.flag
+          ? [pick(participants, a, k), pick(participants, a, k)]
+          : [pick(participants, a, k)],
+      };
     case 'mergeVisionHistory':
       // sometimes more than the history holds, sometimes just one (both refused)
       return {

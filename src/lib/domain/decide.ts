@@ -25,7 +25,7 @@ import { setStage } from './commands/setStage';
 import { setStagePrompt } from './commands/setStagePrompt';
 import { setTimer } from './commands/setTimer';
 import { endSession, recordAttendance, renameSession, startSession } from './commands/sessions';
-import { setResearchSalt } from './commands/researchSalt';
+import { assignPseudonyms, setResearchSalt } from './commands/researchSalt';
 import {
   addStatement,
   deleteStatement,
@@ -146,6 +146,7 @@ const handlers: { [T in CommandType]: Handler<T> } = {
   renameSession,
   recordAttendance,
   setResearchSalt,
+  assignPseudonyms,
 };
 
 /** Decide what a command does to a workshop: the events it produces, or why it is refused. */
@@ -489,6 +490,11 @@ export function apply(state: Workshop | null, event: WorkshopEvent): Workshop {
     }
     case 'researchSaltSet':
       return { ...state, researchSalt: event.salt };
+    case 'pseudonymsAssigned':
+      return {
+        ...state,
+        researchPseudonyms: [...(state.researchPseudonyms ?? []), ...event.participantIds],
+      };
     default:
       return applyDecision(state, event);
   }

@@ -79,6 +79,8 @@ export type WorkshopEvent =
   | { type: 'attendanceRecorded'; sessionId: string; participantIds: string[] }
   /** The research export's pseudonym key (server-only: projected nowhere). */
   | { type: 'researchSaltSet'; salt: string }
+  /** They take the next research pseudonyms, in this order (server-only: projected nowhere). */
+  | { type: 'pseudonymsAssigned'; participantIds: string[] }
   | { type: 'candidateAdded'; candidate: Candidate }
   | { type: 'candidateEdited'; candidateId: string; title: string; description: string }
   /** Its dots, its place in an open ranking and in every ranking ballot go with it. */

@@ -407,6 +407,11 @@ export interface Workshop {
    * other export, no screen.
    */
   researchSalt?: string;
+  /**
+   * Participant ids in the order they were given research pseudonyms (the first is P01), each
+   * once and for good: numbers never move when people join or leave. Server-only, like the salt.
+   */
+  researchPseudonyms?: string[];
   /** Set when the main facilitator deletes the workshop; the server then erases its data. */
   deletedAt?: number;
 }

@@ -29,6 +29,7 @@ export type ExportedWorkshop = Omit<
   | 'coFacilitators'
   | 'visionHistory'
   | 'researchSalt'
+  | 'researchPseudonyms'
   | 'deletedAt'
   | 'participants'
 > & { participants: Record<string, Omit<Participant, 'tokenHash' | 'rejoinCodeHash'>> };

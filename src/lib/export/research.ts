@@ -133,9 +133,29 @@ export interface RankingFigures {
   };
 }
 
-/** P01, P02…: at least two digits, as many as the count needs. */
-export function pseudonymOf(index: number, count: number): string {
-  return `P${String(index + 1).padStart(Math.max(2, String(count).length), '0')}`;
+/** P01, P02… P100: at least two digits; a number's name never changes as more people come. */
+export function pseudonymOf(index: number): string {
+  return `P${String(index + 1).padStart(2, '0')}`;
+}
+
+/**
+ * Who has no research pseudonym yet, in the order they should take the next ones: by the keyed
+ * hash, so the order says nothing of who joined when (the server records them before a research
+ * export: assignPseudonyms). Everyone who ever joined counts, removed people too.
+ */
+export function unnumbered(
+  state: Workshop,
+  keyedHash: (participantId: string) => string,
+): string[] {
+  const given = new Set(state.researchPseudonyms ?? []);
+  const ids = new Set(Object.keys(state.participants));
+  for (const voter of Object.keys(state.dots ?? {})) ids.add(voter);
+  for (const voter of Object.keys(state.rankings ?? {})) ids.add(voter);
+  return [...ids]
+    .filter((id) => !given.has(id))
+    .map((id) => ({ id, key: keyedHash(id) }))
+    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.id < b.id ? -1 : 1))
+    .map(({ id }) => id);
 }
 
 /** The de-identified research export of a workshop (see the module's comment). */
@@ -147,14 +167,14 @@ export function researchExport(state: Workshop, options: ResearchOptions): Resea
   const label = (group: string) => groupLabel(state, group);
   const groups = shownGroups(state);
 
-  // Everyone who ever joined (removed people too, so that nobody's number moves when someone is
-  // removed), and any ballot's voter, ordered by the keyed hash.
-  const ids = new Set(Object.keys(state.participants));
-  for (const voter of Object.keys(state.dots ?? {})) ids.add(voter);
-  for (const voter of Object.keys(state.rankings ?? {})) ids.add(voter);
-  const hashed = [...ids].map((id) => ({ id, key: options.keyedHash(id) }));
-  hashed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.id < b.id ? -1 : 1));
-  const pseudonym = new Map(hashed.map(({ id }, i) => [id, pseudonymOf(i, hashed.length)]));
+  // The numbers given for good (assignPseudonyms), then anyone not numbered yet by the keyed
+  // hash: everyone who ever joined (removed people too, so nobody's number moves when someone
+  // is removed) and any ballot's voter. Someone who joins later takes the next number and moves
+  // nobody else's.
+  const known = new Set(Object.keys(state.participants));
+  const numbered = (state.researchPseudonyms ?? []).filter((id) => known.has(id));
+  const hashed = [...numbered, ...unnumbered(state, options.keyedHash)].map((id) => ({ id }));
+  const pseudonym = new Map(hashed.map(({ id }, i) => [id, pseudonymOf(i)]));
   const removed = (id: string) => state.participants[id]?.removedAt !== undefined;
   const shownGroupOf = (id: string): string | null => {
     if (groups.dropped || removed(id)) return null;

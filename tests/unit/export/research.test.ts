@@ -12,7 +12,7 @@ import {
 } from '../../../src/lib/export';
 import { decisionFigures } from '../../../src/lib/export/common';
 import { schemaProblem, type JsonSchema } from '../../../src/lib/export/jsonSchema';
-import { pseudonymOf } from '../../../src/lib/export/research';
+import { pseudonymOf, unnumbered } from '../../../src/lib/export/research';
 import schemaFile from '../../../schemas/research-export.v1.json';
 import {
   facilitator,
@@ -261,7 +261,7 @@ describe('Research export', () => {
     // The person at place i of the keyed order is P0(i+1): their dots are in that row.
     for (const [voter, ballot] of Object.entries(state.dots!)) {
       const row = first.doc.calculation.dotVote.ballots!.rows.find(
-        (r) => r.pseudonym === pseudonymOf(byHash.indexOf(voter), ids.length),
+        (r) => r.pseudonym === pseudonymOf(byHash.indexOf(voter)),
       );
       expect(row?.values).toEqual(state.candidateOrder!.map((c) => ballot[c] ?? 0));
     }
@@ -284,16 +284,59 @@ describe('Research export', () => {
     const after = exported(s.state).doc;
     expect(after.participants).toHaveLength(8);
     expect(after.participants.filter((p) => p.removed)).toEqual([
-      { pseudonym: pseudonymOf(byHash.indexOf(hugo), 8), group: null, removed: true },
+      { pseudonym: pseudonymOf(byHash.indexOf(hugo)), group: null, removed: true },
     ]);
     expect(after.calculation.dotVote.ballots).toEqual(first.doc.calculation.dotVote.ballots);
     expect(after.sessions[0]!.attendance).toMatchObject({ total: 8, removed: 1 });
-    // Widths: at least two digits, as many as the count needs.
-    expect([pseudonymOf(0, 5), pseudonymOf(12, 13), pseudonymOf(6, 120)]).toEqual([
+    // At least two digits; a number's name never changes as more people come.
+    expect([pseudonymOf(0), pseudonymOf(12), pseudonymOf(99), pseudonymOf(6)]).toEqual([
       'P01',
       'P13',
-      'P007',
+      'P100',
+      'P07',
     ]);
+  });
+
+  it('[EX20] pseudonyms given are kept for good: the server numbers newcomers (by the keyed hash) after everyone numbered before, so someone joining later moves nobody’s number; only the server may number, each person once', () => {
+    const { s } = scene();
+    withSalt(s);
+    const fresh = unnumbered(s.state, hmac(SALT));
+    expect(fresh).toHaveLength(8);
+    refuse(s, facilitator, { type: 'assignPseudonyms', participantIds: fresh }, 'NOT_ALLOWED');
+    refuse(s, nobody, { type: 'assignPseudonyms', participantIds: ['inconnu'] }, 'BAD_REQUEST');
+    refuse(
+      s,
+      nobody,
+      { type: 'assignPseudonyms', participantIds: [fresh[0]!, fresh[0]!] },
+      'BAD_REQUEST',
+    );
+    run(s, nobody, { type: 'assignPseudonyms', participantIds: fresh });
+    expect(unnumbered(s.state, hmac(SALT))).toEqual([]);
+    // numbered already: passed over (two exports at once number the same people)
+    expect(
+      run(s, nobody, { type: 'assignPseudonyms', participantIds: [fresh[3]!] }).events,
+    ).toEqual([]);
+    const before = exported(s.state).doc;
+    // Newcomers whose keyed hash sorts before everyone's: by the hash alone they would take P01.
+    const early: string[] = [];
+    for (let i = 0; early.length < 2 && i < 200; i++) {
+      const p = join(s, `Nouvelle ${i}`);
+      if (hmac(SALT)(p.participantId) < hmac(SALT)(fresh[0]!)) early.push(p.participantId);
+      else run(s, facilitator, { type: 'removeParticipant', participantId: p.participantId });
+    }
+    expect(early).toHaveLength(2);
+    const news = unnumbered(s.state, hmac(SALT));
+    run(s, nobody, { type: 'assignPseudonyms', participantIds: news });
+    const after = exported(s.state).doc;
+    // Everyone numbered before keeps their number, and their ballots stay in their rows.
+    expect(after.participants.slice(0, 8)).toEqual(before.participants);
+    expect(after.calculation.dotVote.ballots).toEqual(before.calculation.dotVote.ballots);
+    const numbers = after.participants.map((p) => p.pseudonym);
+    expect(numbers.slice(0, 8)).toEqual(['P01', 'P02', 'P03', 'P04', 'P05', 'P06', 'P07', 'P08']);
+    expect(new Set(numbers).size).toBe(numbers.length);
+    // Without the numbers kept, the keyed hash alone would have moved everyone's.
+    const unkept = exported({ ...s.state, researchPseudonyms: undefined }).doc;
+    expect(unkept.participants.slice(0, 8)).not.toEqual(before.participants);
   });
 
   it('[EX42] the file names nobody: no name, no participant id, no token or rejoin hash, no salt, no key; notes carry no pseudonym', () => {

@@ -158,7 +158,9 @@ export type Command =
   /** Server-only: participants seen connected while the current session runs. */
   | { type: 'recordAttendance'; participantIds: string[] }
   /** Server-only: the research export's pseudonym key, drawn by the server (set once). */
-  | { type: 'setResearchSalt'; salt: string };
+  | { type: 'setResearchSalt'; salt: string }
+  /** Server-only: these participants get the next research pseudonyms, in this order. */
+  | { type: 'assignPseudonyms'; participantIds: string[] };
 
 export type CommandType = Command['type'];
 /** Commands only the server gives (the wire schemas leave them out). */
@@ -166,5 +168,6 @@ export type ServerOnlyCommandType =
   | 'writeStatement'
   | 'mergeVisionHistory'
   | 'recordAttendance'
-  | 'setResearchSalt';
+  | 'setResearchSalt'
+  | 'assignPseudonyms';
 export type CommandOf<T extends CommandType> = Extract<Command, { type: T }>;
