@@ -1,6 +1,6 @@
 /* Production entry: `npm start` runs the bundled form of this file (dist/server.js). */
 import { configFromEnv } from './config';
-import { startFromConfig } from './app';
+import { startFromConfig, stopOnSignals } from './app';
 import { DataFormatError } from './store/format';
 import { DamagedLogError } from './store/logCodec';
 
@@ -27,14 +27,5 @@ const kept =
     : `erased after ${config.retentionDays} days without activity`;
 console.log(`cocrea listening on ${server.url} (data in ${config.dataDir}; workshops ${kept})`);
 
-let closing = false;
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, () => {
-    if (closing) return;
-    closing = true;
-    server.close().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
-  });
-}
+// SIGTERM, SIGINT: a graceful stop (see stopOnSignals); a second one stops at once.
+stopOnSignals(server);

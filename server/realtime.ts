@@ -2,6 +2,7 @@ import type { IncomingMessage, Server as HttpServer, ServerResponse } from 'node
 import type { Duplex } from 'node:stream';
 import { Server as SocketServer } from 'socket.io';
 import { ERRORS } from '../src/lib/domain/index';
+import type { Ack } from '../src/lib/protocol/ack';
 import { Access, refusal, visionActor } from './access/index';
 import { askerKey } from './access/limits';
 import { ExportService } from './exports';
@@ -75,6 +76,13 @@ export function isRealtimeUpgrade(url: string | undefined): boolean {
   return url !== undefined && (url.startsWith('/socket.io/') || url.startsWith('/yjs/'));
 }
 
+/** How long a graceful stop waits for clients to close their connections once told. */
+const GOODBYE_MS = 1500;
+
+function restarting(): Ack<never> {
+  return { ok: false, error: refusal('RESTARTING') };
+}
+
 function failStop(error: unknown): void {
   log().fatal(
     { err: error },
@@ -122,6 +130,10 @@ export class Realtime implements WorkshopEffects {
   #io: SocketServer | null = null;
   #upgrade: ((req: IncomingMessage, socket: Duplex, head: Buffer) => void) | null = null;
   #http: HttpServer | null = null;
+  /** Set by `drain`: nothing new is taken (sessions, tickets, commands, downloads, replicas). */
+  #draining = false;
+  /** Commands taken and not yet answered (a stop waits for them). */
+  readonly #inFlight = new Set<Promise<unknown>>();
 
   private constructor(options: RealtimeOptions) {
     this.store = options.store;
@@ -381,10 +393,18 @@ export class Realtime implements WorkshopEffects {
   #socketServices(): SocketServices {
     return {
       addressOf: (remote, forwardedFor) => this.access.addressOf(remote, forwardedFor),
-      admit: (auth, address) => this.access.admit(auth, address),
-      hello: (session) => this.access.hello(session),
-      command: (session, payload) => this.commands.run(session, payload),
+      admit: (auth, address) =>
+        this.#draining ? Promise.resolve(refusal('RESTARTING')) : this.access.admit(auth, address),
+      hello: (session) => (this.#draining ? restarting() : this.access.hello(session)),
+      command: (session, payload) => {
+        if (this.#draining) return Promise.resolve(restarting());
+        const answer = this.commands.run(session, payload);
+        this.#inFlight.add(answer);
+        void answer.finally(() => this.#inFlight.delete(answer)).catch(() => {});
+        return answer;
+      },
       export: (session, payload) => {
+        if (this.#draining) return restarting();
         if (!this.access.limits.commands.take(askerKey(session))) {
           return { ok: false, error: refusal('RATE_LIMITED') };
         }
@@ -415,6 +435,7 @@ export class Realtime implements WorkshopEffects {
       maxHttpBufferSize: this.maxMessageBytes,
       // Asked for each new session (polling or WebSocket), before it costs anything.
       allowRequest: (req, callback) => {
+        if (this.#draining) return callback('The server is restarting', false);
         if (!access.originAllowed(req.headers.origin)) return callback(null, false);
         if (!access.connections.allows(this.addressOf(req))) {
           return callback('Too many connections from this address', false);
@@ -435,6 +456,7 @@ export class Realtime implements WorkshopEffects {
         // The path only: the query carries a replica ticket, which no log line may hold.
         () => `an upgrade to ${printable(url.split('?')[0])}`,
         () => {
+          if (this.#draining) return refuseUpgrade(socket, 503);
           if (!access.originAllowed(req.headers.origin)) return refuseUpgrade(socket, 403);
           const address = this.addressOf(req);
           if (!access.connections.allows(address)) return refuseUpgrade(socket, 429);
@@ -448,7 +470,56 @@ export class Realtime implements WorkshopEffects {
     http.on('upgrade', this.#upgrade);
   }
 
+  /** True once a graceful stop has begun. */
+  get draining(): boolean {
+    return this.#draining;
+  }
+
+  /**
+   * The first half of a graceful stop. From now on nothing new is taken: a handshake, a hello,
+   * a command or a download is refused with RESTARTING (the client sends it again once back), a
+   * new connection or replica upgrade is refused. Replica and vision connections close with 1012
+   * (service restart: the client reconnects by itself). Commands already taken reach the disk and
+   * their answers go out; then every session hears `restarting` and is let go. `close` follows.
+   */
+  async drain(): Promise<{ commands: number; sessions: number; replicas: number }> {
+    this.#draining = true;
+    const commands = this.#inFlight.size;
+    // First, so no keystroke of the vision room comes in after its room's writes are awaited.
+    const replicas = this.yjs.closeAll(CLOSE.RESTART, 'service restart');
+    await this.#settled();
+    // The acks go out in callbacks of what was just awaited: let them run.
+    await new Promise((resolve) => setImmediate(resolve));
+    const sockets = this.#io ? [...this.#io.of('/').sockets.values()] : [];
+    const notice = { code: 'RESTARTING', message: ERRORS.RESTARTING };
+    for (const socket of sockets) {
+      socket.emit('restarting', notice);
+      socket.disconnect(true);
+    }
+    // Closing handshakes, briefly: whoever has not answered by then is cut by `close`.
+    const deadline = Date.now() + GOODBYE_MS;
+    while (Date.now() < deadline && this.#openConnections() > 0) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    return { commands, sessions: sockets.length, replicas };
+  }
+
+  /** Every command taken is answered and every room's records are on disk. */
+  async #settled(): Promise<void> {
+    for (;;) {
+      const tails = [...this.rooms.values()].map((room) => room.written);
+      await Promise.all([...this.#inFlight, ...tails].map((p) => p.catch(() => undefined)));
+      const again = [...this.rooms.values()].some((room, i) => room.written !== tails[i]);
+      if (this.#inFlight.size === 0 && !again) return;
+    }
+  }
+
+  #openConnections(): number {
+    return (this.#io?.engine.clientsCount ?? 0) + this.yjs.connectionCount();
+  }
+
   async close(): Promise<void> {
+    this.#draining = true;
     if (this.#retentionTimer) clearInterval(this.#retentionTimer);
     if (this.#idleTimer) clearInterval(this.#idleTimer);
     this.yjs.close();

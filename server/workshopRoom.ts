@@ -106,6 +106,11 @@ export class WorkshopRoom {
     return this.#private;
   }
 
+  /** Resolves once every record decided so far is on disk (a graceful stop waits for it). */
+  get written(): Promise<void> {
+    return this.#tail;
+  }
+
   /** The decided state, pending writes included (for authentication lookups). */
   get decided(): Workshop {
     return this.#state;

@@ -12,6 +12,7 @@ const STATUS_TEXT: Record<number, string> = {
   403: 'Forbidden',
   404: 'Not Found',
   429: 'Too Many Requests',
+  503: 'Service Unavailable',
 };
 
 /** A short, printable form of what a client sent, for a log line (never its raw bytes). */
@@ -41,7 +42,7 @@ export function logRefused(what: string, error: unknown): void {
  * Answer an upgrade request with an HTTP error and close, or cut the connection when the
  * WebSocket handshake already went out (nothing sensible can be said on it any more).
  */
-export function refuseUpgrade(socket: Duplex, status: 400 | 403 | 404 | 429): void {
+export function refuseUpgrade(socket: Duplex, status: 400 | 403 | 404 | 429 | 503): void {
   const written = (socket as Duplex & { bytesWritten?: number }).bytesWritten ?? 0;
   if (socket.destroyed) return;
   if (!socket.writable || written > 0) {

@@ -28,6 +28,8 @@ export const CLOSE = {
   TOO_MANY_MESSAGES: 4429,
   /** The server failed on its own while taking the connection. */
   INTERNAL: 1011,
+  /** The server is restarting (RFC 6455 "service restart"): the client reconnects by itself. */
+  RESTART: 1012,
 } as const;
 
 /** How much one replica connection may cost the server (the README lists them). */
@@ -407,6 +409,18 @@ export class YjsEndpoint {
       if (!name.startsWith(prefix)) continue;
       for (const conn of room.conns) conn.close(code, 'access withdrawn');
     }
+  }
+
+  /** Close every connection with this code (a graceful stop); returns how many there were. */
+  closeAll(code: number, reason: string): number {
+    let n = 0;
+    for (const room of this.#rooms.values()) {
+      for (const conn of room.conns) {
+        conn.close(code, reason);
+        n++;
+      }
+    }
+    return n;
   }
 
   /** Open connections by the audience of their room (the metrics). */

@@ -21,7 +21,14 @@ const RATE_LIMIT_PATIENCE_MS = 120_000;
 /** The server closes a replica with this code when the workshop was deleted (CLOSE.GONE). */
 const CLOSED_GONE = 4410;
 /** Refusals that mean "later", not "no": the command keeps its place and is sent again. */
-const RETRY_LATER = new Set(['RATE_LIMITED', 'TOO_MANY_ATTEMPTS', 'INTERNAL']);
+const RETRY_LATER = new Set(['RATE_LIMITED', 'TOO_MANY_ATTEMPTS', 'INTERNAL', 'RESTARTING']);
+/** Refusals a command sent with `send` waits out and is sent again (same op id). */
+const WAIT_OUT = new Set(['RATE_LIMITED', 'RESTARTING']);
+/**
+ * After the server said it restarts: how long the screen says "connecting" rather than
+ * "offline" (a restart takes a few seconds; one that takes longer is an outage, and shows).
+ */
+const RESTART_GRACE_MS = 30_000;
 
 /**
  * How long to wait after `failures` failures in a row: from a quarter second, doubling, up to
@@ -108,6 +115,11 @@ export class LiveWorkshop {
   refusal = $state.raw<DomainError | null>(null);
   /** The workshop was deleted or erased: nothing to reconnect to, nothing to keep. */
   gone = $state(false);
+  /**
+   * The server said it is restarting, and is not back yet (for at most RESTART_GRACE_MS): a
+   * pause, not a lost connection, so pages show no warning meanwhile.
+   */
+  restarting = $state(false);
   /** Commands waiting on this device, and the ones the server refused. */
   outbox = $state.raw<readonly OutboxEntry[]>([]);
   /** How many outbox commands the server has acknowledged since the page opened. */
@@ -132,6 +144,8 @@ export class LiveWorkshop {
   #onStorage: ((event: StorageEvent) => void) | null = null;
   #helloTimer: ReturnType<typeof setTimeout> | null = null;
   #drainTimer: ReturnType<typeof setTimeout> | null = null;
+  #restartTimer: ReturnType<typeof setTimeout> | null = null;
+  #reconnectTimer: ReturnType<typeof setTimeout> | null = null;
   /** Failures in a row, to space out the next attempt: hellos, sends, and refusals per room. */
   #helloFailures = 0;
   #drainFailures = 0;
@@ -169,7 +183,20 @@ export class LiveWorkshop {
     this.#socket.on('connect', () => {
       this.status = 'online';
       this.refusal = null;
+      this.#restarted();
       void this.#hello();
+    });
+    // The server is stopping to restart (an upgrade, a new container): it answered every
+    // command it took, and lets this session go next. Come back quietly once it is up again.
+    this.#socket.on('restarting', () => {
+      this.restarting = true;
+      this.status = 'connecting';
+      if (this.#restartTimer) clearTimeout(this.#restartTimer);
+      this.#restartTimer = setTimeout(() => {
+        this.#restartTimer = null;
+        this.restarting = false;
+        if (!this.#socket.connected && this.status === 'connecting') this.status = 'offline';
+      }, RESTART_GRACE_MS);
     });
     this.#socket.on('gone', (notice: DomainError) => {
       this.gone = true;
@@ -179,22 +206,53 @@ export class LiveWorkshop {
     });
     this.#socket.on('disconnect', (reason) => {
       if (this.gone) return;
-      this.status = 'offline';
-      // What is typed in a statement meanwhile stays in its document and goes once back.
-      this.vision?.reconnect();
+      this.status = this.restarting ? 'connecting' : 'offline';
+      // What is typed in a statement meanwhile stays in its document and goes once back. (After
+      // a restart notice the server has closed the vision room itself; it reconnects alone.)
+      if (!this.restarting) this.vision?.reconnect();
       // The server ended this session (its rights changed): connect again and learn who we are
-      // now (a visitor, or refused), instead of staying silently disconnected.
-      if (reason === 'io server disconnect') this.#socket.connect();
+      // now (a visitor, or refused), instead of staying silently disconnected. After a restart
+      // notice, a little later: the server is still stopping, and a room of phones must not
+      // come back all in the same instant.
+      if (reason === 'io server disconnect') {
+        if (this.restarting) this.#reconnectSoon();
+        else this.#socket.connect();
+      }
     });
     this.#socket.on('connect_error', (error: Error & { data?: DomainError }) => {
-      if (error.data?.code) {
+      if (error.data?.code === 'RESTARTING') {
+        // Refused while it stops: not a refusal of this device. socket.io does not retry a
+        // handshake the server refused, so this does.
+        this.restarting = true;
+        this.status = 'connecting';
+        this.#reconnectSoon();
+      } else if (error.data?.code) {
         this.status = 'refused';
         this.refusal = error.data;
         this.#socket.disconnect();
       } else {
-        this.status = 'offline';
+        this.status = this.restarting ? 'connecting' : 'offline';
       }
     });
+  }
+
+  /** Connect again in 1 to 3 s (spread, so a room of phones does not come back at once). */
+  #reconnectSoon(): void {
+    if (this.#closed || this.#reconnectTimer) return;
+    this.#reconnectTimer = setTimeout(
+      () => {
+        this.#reconnectTimer = null;
+        if (!this.#closed && !this.#socket.connected) this.#socket.connect();
+      },
+      1000 + Math.random() * 2000,
+    );
+  }
+
+  /** Back after a restart (or never gone): nothing to wait out any more. */
+  #restarted(): void {
+    this.restarting = false;
+    if (this.#restartTimer) clearTimeout(this.#restartTimer);
+    this.#restartTimer = null;
   }
 
   /**
@@ -448,9 +506,9 @@ export class LiveWorkshop {
         const ack = (await this.#socket
           .timeout(ACK_TIMEOUT_MS)
           .emitWithAck('cmd', envelope)) as Ack<Record<string, string>>;
-        // "Later", not "no" (a busy venue joining at once behind one address, a fast console):
-        // the same command, same op id, again after a pause, for a while.
-        if (!ack.ok && ack.error.code === 'RATE_LIMITED' && !this.#closed) {
+        // "Later", not "no" (a busy venue joining at once behind one address, a fast console,
+        // a server restarting): the same command, same op id, again after a pause, for a while.
+        if (!ack.ok && WAIT_OUT.has(ack.error.code) && !this.#closed) {
           const pause = backoff(++limited, 4000);
           if (Date.now() + pause < giveUpAt) {
             attempt = 0;
@@ -482,6 +540,8 @@ export class LiveWorkshop {
     if (this.#onStorage) window.removeEventListener('storage', this.#onStorage);
     if (this.#helloTimer) clearTimeout(this.#helloTimer);
     if (this.#drainTimer) clearTimeout(this.#drainTimer);
+    if (this.#reconnectTimer) clearTimeout(this.#reconnectTimer);
+    this.#restarted();
     this.#socket.disconnect();
     for (const replica of [...Object.values(this.#replicas), ...Object.values(this.#next)]) {
       replica.destroy();

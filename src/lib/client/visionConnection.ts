@@ -13,6 +13,8 @@ export const VISION_CLOSE = {
   TOO_LARGE: 4413,
   /** A write the rules refuse (locked, out of Devenir, too long, removed): resync. */
   REFUSED_WRITE: 4422,
+  /** The server is restarting: the provider reconnects by itself, nothing is lost. */
+  RESTART: 1012,
 } as const;
 
 /** Closes after which this document holds edits the server will never take. */
@@ -222,9 +224,15 @@ export class VisionConnection {
       awareness,
       WebSocketPolyfill: this.options.WebSocket,
     });
+    // A restart is a pause, not a lost connection: no warning while the provider reconnects
+    // (what is typed meanwhile stays in the document and goes once back).
+    let restart = false;
+    provider.on('connection-close', (event) => {
+      restart = event?.code === VISION_CLOSE.RESTART;
+    });
     provider.on('status', ({ status }) => {
       if (provider !== this.#provider || this.status === 'gone') return;
-      if (status === 'disconnected') this.#setStatus('offline');
+      if (status === 'disconnected') this.#setStatus(restart ? 'connecting' : 'offline');
     });
     provider.on('sync', (synced: boolean) => {
       if (!synced) return;

@@ -75,6 +75,7 @@ export const ERRORS = {
   UNKNOWN_PRIORITY: 'There is no such priority.',
   REASON_REQUIRED: 'Say why this priority moves.',
   INTERNAL: 'Something went wrong on the server. Try again.',
+  RESTARTING: 'The server is restarting: this is sent again by itself in a moment.',
 } as const;
 
 export type ErrorCode = keyof typeof ERRORS;

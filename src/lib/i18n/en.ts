@@ -345,4 +345,5 @@ export const en: Catalog = {
   'error.UNKNOWN_PRIORITY': 'There is no such priority.',
   'error.REASON_REQUIRED': 'Say why this priority moves.',
   'error.INTERNAL': 'Something went wrong on the server. Try again.',
+  'error.RESTARTING': 'The server is restarting: this is sent again by itself in a moment.',
 };

@@ -352,6 +352,7 @@ export const fr = {
   'error.UNKNOWN_PRIORITY': 'Cette priorité n’existe pas.',
   'error.REASON_REQUIRED': 'Dites pourquoi cette priorité change de place.',
   'error.INTERNAL': 'Un problème est survenu sur le serveur. Réessayez.',
+  'error.RESTARTING': 'Le serveur redémarre : ceci repartira tout seul dans un instant.',
 } as const satisfies Record<string, Message>;
 
 /** Every message's key: the main catalog's, and those of screens loaded on demand (Décision). */

@@ -1,0 +1,155 @@
+import { access, constants } from 'node:fs/promises';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import path from 'node:path';
+import { log } from './log';
+import { addressKey } from './transport/clientAddress';
+import { TokenBuckets, type RateLimit } from './rateLimit';
+
+/**
+ * Where the process is in its life: loading workshops (listening already), serving, or stopping
+ * (see stopOnSignals in app.ts). Only `ready` serves anything but the health answers.
+ */
+export type Phase = 'starting' | 'ready' | 'draining';
+
+/** Why /readyz says no. Words for a probe or an operator: no path, no secret, no error text. */
+export type NotReady = 'starting' | 'draining' | 'store-unwritable';
+
+export interface HealthOptions {
+  /**
+   * Resolves when the store can take writes, throws when not (the durable store: its data
+   * directory is writable). Run at most once per `probeMs`; without one, the store counts as
+   * writable (the memory store of tests).
+   */
+  probe?: () => Promise<void>;
+  /** How long a probe's answer is kept (default 2 s). */
+  probeMs?: number;
+  /** The address a request counts as (behind trusted proxies: see clientAddress). */
+  addressOf: (req: IncomingMessage) => string;
+  /** Requests per address from anywhere but loopback (tests tighten it). */
+  limit?: RateLimit;
+  now?: () => number;
+}
+
+/**
+ * Health answers from elsewhere than this machine: 100 at once, then 20 a second per address.
+ * Far above any probe's pace (an orchestrator asks every few seconds), low enough that the
+ * endpoints cannot be used to make the server work hard. Loopback is never counted: the
+ * container's HEALTHCHECK and a local monitor must never be told to wait.
+ */
+export const HEALTH_LIMIT: RateLimit = { capacity: 100, perSecond: 20 };
+
+const PROBE_MS = 2000;
+
+/** Whether an address is this machine (IPv4 127/8, IPv6 ::1, IPv4 127/8 written as IPv6). */
+export function isLoopback(address: string): boolean {
+  const v4 = /^(?:::ffff:)?(\d{1,3})\.\d{1,3}\.\d{1,3}\.\d{1,3}$/i.exec(address);
+  if (v4) return v4[1] === '127';
+  return address === '::1' || address === '0:0:0:0:0:0:0:1';
+}
+
+/** The durable store's probe: its data directory and workshops directory take writes. */
+export function writableDirectory(dataDir: string): () => Promise<void> {
+  return async () => {
+    // access(W_OK) sees a read-only mount (EROFS), lost permissions and a removed directory,
+    // without writing anything.
+    await access(dataDir, constants.W_OK);
+    await access(path.join(dataDir, 'workshops'), constants.W_OK);
+  };
+}
+
+/**
+ * `GET /healthz`: the process serves (also while it loads and while it drains: it is alive).
+ * `GET /readyz`: it takes work now (loaded, not draining, the store writable). JSON, never
+ * cached, GET and HEAD only.
+ */
+export class Health {
+  phase: Phase = 'starting';
+  readonly #probe: (() => Promise<void>) | null;
+  readonly #probeMs: number;
+  readonly #addressOf: (req: IncomingMessage) => string;
+  readonly #limit: TokenBuckets;
+  readonly #now: () => number;
+  #probed: { at: number; writable: Promise<boolean> } | null = null;
+  #lastWritable = true;
+
+  constructor(options: HealthOptions) {
+    this.#probe = options.probe ?? null;
+    this.#probeMs = options.probeMs ?? PROBE_MS;
+    this.#addressOf = options.addressOf;
+    const limit = options.limit ?? HEALTH_LIMIT;
+    this.#now = options.now ?? Date.now;
+    this.#limit = new TokenBuckets(limit.capacity, limit.perSecond, this.#now);
+  }
+
+  /** Answer the request if it is for /healthz or /readyz; false: not ours. */
+  serve(req: IncomingMessage, res: ServerResponse): boolean {
+    const url = typeof req.url === 'string' ? req.url : '';
+    const query = url.indexOf('?');
+    const target = query === -1 ? url : url.slice(0, query);
+    if (target !== '/healthz' && target !== '/readyz') return false;
+    res.setHeader('Cache-Control', 'no-store');
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      answer(req, res, 405, { error: 'method not allowed' }, { Allow: 'GET, HEAD' });
+      return true;
+    }
+    const address = this.#addressOf(req);
+    if (!isLoopback(address) && !this.#limit.take(addressKey(address))) {
+      const wait = String(this.#limit.retryAfter(addressKey(address)));
+      answer(req, res, 429, { error: 'too many requests' }, { 'Retry-After': wait });
+      return true;
+    }
+    if (target === '/healthz') {
+      answer(req, res, 200, { status: 'ok' });
+      return true;
+    }
+    void this.readiness().then((reason) => {
+      if (reason === null) answer(req, res, 200, { ready: true });
+      else answer(req, res, 503, { ready: false, reason }, { 'Retry-After': '5' });
+    });
+    return true;
+  }
+
+  /** Null when ready, else why not. Never rejects. */
+  async readiness(): Promise<NotReady | null> {
+    if (this.phase !== 'ready') return this.phase;
+    return (await this.#writable()) ? null : 'store-unwritable';
+  }
+
+  #writable(): Promise<boolean> {
+    const probe = this.#probe;
+    if (!probe) return Promise.resolve(true);
+    const now = this.#now();
+    if (this.#probed && now - this.#probed.at < this.#probeMs) return this.#probed.writable;
+    const writable = probe().then(
+      () => true,
+      (error: unknown) => {
+        // One line when the store stops taking writes, not one per probe.
+        if (this.#lastWritable) {
+          const code = String((error as { code?: unknown } | null)?.code);
+          log().error({ code }, `not ready: the data directory takes no writes (${code})`);
+        }
+        return false;
+      },
+    );
+    void writable.then((ok) => (this.#lastWritable = ok));
+    this.#probed = { at: now, writable };
+    return writable;
+  }
+}
+
+function answer(
+  req: IncomingMessage,
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
+  if (res.headersSent || res.destroyed) return;
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    ...headers,
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': Buffer.byteLength(text),
+  });
+  res.end(req.method === 'HEAD' ? undefined : text);
+}
