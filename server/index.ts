@@ -1,6 +1,7 @@
 /* Production entry: `npm start` runs the bundled form of this file (dist/server.js). */
 import { configFromEnv } from './config';
 import { startFromConfig, stopOnSignals } from './app';
+import { log } from './log';
 import { DataFormatError } from './store/format';
 import { DamagedLogError } from './store/logCodec';
 
@@ -21,11 +22,29 @@ const server = await startFromConfig(config, handler).catch((error: unknown) => 
   console.error(`cocrea: ${error.message}`);
   process.exit(1);
 });
+// SIGTERM, SIGINT: a graceful stop (see stopOnSignals); a second one stops at once. Before the
+// line saying it listens: whoever reads that line may send one at once.
+stopOnSignals(server);
+
 const kept =
   config.retentionDays === null
     ? 'kept until deleted'
     : `erased after ${config.retentionDays} days without activity`;
-console.log(`cocrea listening on ${server.url} (data in ${config.dataDir}; workshops ${kept})`);
-
-// SIGTERM, SIGINT: a graceful stop (see stopOnSignals); a second one stops at once.
-stopOnSignals(server);
+const loaded = server.realtime.rooms.size;
+const metrics = config.metricsToken === null ? 'off' : 'on';
+// Since the process started (performance's time origin): loading the workshops included.
+const startMs = Math.round(performance.now());
+log().info(
+  {
+    url: server.url,
+    port: server.port,
+    dataDir: config.dataDir,
+    workshops: loaded,
+    retentionDays: config.retentionDays,
+    metrics: config.metricsToken !== null,
+    logLevel: config.logLevel,
+    startMs,
+  },
+  `cocrea listening on ${server.url} (data in ${config.dataDir}; ${loaded} workshops loaded; ` +
+    `workshops ${kept}; metrics ${metrics}; started in ${startMs} ms)`,
+);

@@ -1,8 +1,10 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Socket } from 'socket.io-client';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../../server/app';
 import { createLogger, useLogger, type Logger } from '../../server/log';
 import type { RealtimeOptions } from '../../server/realtime';
@@ -22,6 +24,7 @@ import {
   send,
   sendOk,
 } from './helpers';
+import { bundleServerProcess } from './processes';
 import { newToken, until } from './scene';
 
 /*
@@ -73,6 +76,18 @@ async function metricsText(url: string): Promise<string> {
   const res = await scrape(url, `Bearer ${TOKEN}`);
   expect(res.status).toBe(200);
   return res.text();
+}
+
+/** A port nobody listens on now. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
 }
 
 /** The value of one series (labels as given, in any order), or undefined when absent. */
@@ -401,5 +416,113 @@ describe('GET /metrics', () => {
     expect(sample(text, 'cocrea_store_fsync_seconds_bucket', { le: '+Inf' })).toBe(flushes);
     expect(text).toContain('\nprocess_cpu_user_seconds_total ');
     expect(text).toContain('\nnodejs_heap_size_used_bytes ');
+  });
+});
+
+describe('the production entry says what it did', () => {
+  // server/index.ts bundled as `npm run build` does, next to a stub of the SvelteKit handler.
+  let root: string;
+  beforeAll(async () => {
+    await mkdir(path.resolve('node_modules/.cache'), { recursive: true });
+    root = await mkdtemp(path.resolve('node_modules/.cache/cocrea-entry-'));
+    await bundleServerProcess('server/index.ts', path.join(root, 'dist', 'server.js'));
+    await writeFile(path.join(root, 'package.json'), '{ "type": "module" }');
+    await mkdir(path.join(root, 'build'));
+    await writeFile(
+      path.join(root, 'build', 'handler.js'),
+      'export const handler = (req, res) => { res.statusCode = 404; res.end(); };\n',
+    );
+  }, 20_000);
+  afterAll(async () => {
+    await rm(root, { recursive: true, force: true });
+  });
+
+  /** Start the entry; `stop` sends SIGTERM once it listens. Resolves with what it wrote. */
+  function run(env: Record<string, string>, stop = true) {
+    const child = spawn(process.execPath, [path.join(root, 'dist', 'server.js')], {
+      env: { ...process.env, HOST: '127.0.0.1', PORT: '0', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      if (stop && out.includes('listening on')) child.kill('SIGTERM');
+    });
+    child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    const done = new Promise<{ code: number | null; out: string; err: string }>((resolve) =>
+      child.once('exit', (code) => {
+        clearTimeout(timer);
+        resolve({ code, out, err });
+      }),
+    );
+    return Object.assign(done, { child, out: () => out });
+  }
+
+  it('[OP56] one JSON line at start (url, port, data dir, workshops loaded, retention, metrics, time taken) and one at a stop; nothing on stderr', async () => {
+    dataDir = await mkdtemp(path.join(tmpdir(), 'cocrea-entry-data-'));
+    const { code, out, err } = await run({
+      DATA_DIR: dataDir,
+      RETENTION_DAYS: '30',
+      METRICS_TOKEN: TOKEN,
+      LOG_LEVEL: 'info',
+    });
+    expect(code, `${out}\n${err}`).toBe(0);
+    expect(err).toBe('');
+    const lines = out
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    const started = lines.find((l) => String(l.msg).startsWith('cocrea listening on'))!;
+    expect(started).toMatchObject({
+      level: 'info',
+      dataDir,
+      workshops: 0,
+      retentionDays: 30,
+      metrics: true,
+    });
+    expect(started.port).toBeGreaterThan(0);
+    expect(started.url).toBe(`http://127.0.0.1:${started.port}`);
+    expect(started.startMs).toBeTypeOf('number');
+    expect(String(started.msg)).toMatch(
+      new RegExp(
+        `^cocrea listening on http://127\\.0\\.0\\.1:${started.port} \\(data in .+; 0 workshops loaded; workshops erased after 30 days without activity; metrics on; started in \\d+ ms\\)$`,
+      ),
+    );
+    const stopped = lines.find((l) => String(l.msg).startsWith('cocrea stopped'))!;
+    expect(stopped.level).toBe('info');
+    expect(String(stopped.msg)).toMatch(/^cocrea stopped on SIGTERM in \d+ ms/);
+    expect(out).not.toContain(TOKEN);
+    expect(lines.indexOf(started)).toBeLessThan(lines.indexOf(stopped));
+  });
+
+  it('[OP57] LOG_LEVEL=warn leaves the start and stop out; a bad LOG_LEVEL stops the start with one plain line', async () => {
+    dataDir = await mkdtemp(path.join(tmpdir(), 'cocrea-entry-data-'));
+    const port = await freePort();
+    const quiet = run({ DATA_DIR: dataDir, LOG_LEVEL: 'warn', PORT: String(port) }, false);
+    // It serves (any answer will do), and says nothing, at start or at a stop.
+    let status = 0;
+    const deadline = Date.now() + 10_000;
+    while (status === 0 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 100));
+      status = await fetch(`http://127.0.0.1:${port}/`).then(
+        (res) => res.status,
+        () => 0,
+      );
+    }
+    expect(status).toBe(404);
+    quiet.child.kill('SIGTERM');
+    const stopped = await quiet;
+    expect(stopped.code).toBe(0);
+    expect(stopped.out).toBe('');
+    expect(stopped.err).toBe('');
+
+    const bad = await run({ DATA_DIR: dataDir, LOG_LEVEL: 'loud' }, false);
+    expect(bad.code).toBe(1);
+    expect(bad.out).toBe('');
+    expect(bad.err.trimEnd().split('\n')).toEqual([
+      'cocrea: LOG_LEVEL must be one of trace, debug, info, warn, error, fatal, silent, not "loud"',
+    ]);
   });
 });
