@@ -30,8 +30,10 @@ export interface StartOptions {
 
 /** What a graceful stop did, for its log line. */
 export interface StopSummary {
-  /** Commands (and imports) that were under way and reached the disk before the stop. */
+  /** Commands that were under way and reached the disk (their answers sent) before the stop. */
   commands: number;
+  /** HTTP requests being answered when it began (an import, a download, a page): finished. */
+  requests: number;
   /** socket.io sessions told the server restarts. */
   sessions: number;
   /** Replica and vision connections closed with 1012 (service restart). */
@@ -171,7 +173,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
       waitingFor = 'the store and connections to close';
       await close();
       waitingFor = null;
-      return { ...summary, commands: summary.commands + pending };
+      return { ...summary, requests: pending };
     },
     close,
   };
@@ -241,6 +243,7 @@ export function stopOnSignals(server: RunningServer, options: SignalOptions = {}
         log().info(
           { signal, ms, ...done, exit: 0 },
           `cocrea stopped on ${signal} in ${ms} ms: ${done.commands} commands under way reached the disk, ` +
+            `${done.requests} HTTP requests finished, ` +
             `${done.sessions} sessions and ${done.replicas} replica connections told the server restarts`,
         );
         exit(0);

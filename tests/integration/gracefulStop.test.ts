@@ -253,8 +253,11 @@ describe('SIGTERM while phones post', () => {
     expect(`${code} ${server.out()}`).toMatch(/^0 /);
     expect(at - signalledAt).toBeLessThan(4000);
     expect(server.out()).toMatch(
-      /cocrea stopped on SIGTERM in \d+ ms: \d+ commands under way reached the disk, \d+ sessions and \d+ replica connections told the server restarts/,
+      /cocrea stopped on SIGTERM in \d+ ms: \d+ commands under way reached the disk, \d+ HTTP requests finished, \d+ sessions and \d+ replica connections told the server restarts/,
     );
+    // The stop did find commands on their way to the disk (otherwise this proves little).
+    const inFlight = Number(/(\d+) commands under way reached the disk/.exec(server.out())![1]);
+    expect(inFlight).toBeGreaterThan(0);
     // [OP31] not ready while it drained (and never ready again once it said no).
     const firstNo = readiness.indexOf(503);
     expect(firstNo).toBeGreaterThanOrEqual(0);
