@@ -385,7 +385,7 @@ describe('Décision in real Chromium', () => {
     await console_.locator('#language').selectOption('en');
     await console_.locator('#title').fill('Our priorities');
     await console_.locator('#question').fill('How can our teams work better together?');
-    await console_.locator('form button[type="submit"]').click();
+    await console_.getByRole('button', { name: 'Create the workshop' }).click();
     await console_.getByTestId('join-code').waitFor();
     const code = (await console_.getByTestId('join-code').textContent())!.trim();
     const projector = await openScreen(e2e.browser, PROJECTOR, e2e.contexts);

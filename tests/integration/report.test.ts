@@ -11,13 +11,21 @@ import { PEOPLE, SEED, seedLikeWorkshop, sendPatiently } from './reportScene';
  * inline, under a policy that runs nothing and loads nothing.
  */
 
+/**
+ * Ask for a download; the console that just built the scene may have spent its budget of
+ * requests (the export shares it with commands), so a RATE_LIMITED answer is asked again.
+ */
 async function ask(socket: Socket, format: string) {
-  return (await socket
-    .timeout(5000)
-    .emitWithAck('export', { v: PROTOCOL_VERSION, format })) as Ack<{
-    path: string;
-    filename: string;
-  }>;
+  for (let attempt = 0; ; attempt++) {
+    const ack = (await socket
+      .timeout(5000)
+      .emitWithAck('export', { v: PROTOCOL_VERSION, format })) as Ack<{
+      path: string;
+      filename: string;
+    }>;
+    if (ack.ok || ack.error.code !== 'RATE_LIMITED' || attempt > 40) return ack;
+    await new Promise((r) => setTimeout(r, 250));
+  }
 }
 
 const text = (html: string) =>
