@@ -1,7 +1,7 @@
 // `npm run bench`: the built server (dist/server.js) under load from simulated phones, on
 // 127.0.0.1, server pinned to core 0 and the bench to core 1 where `taskset` exists. Prints one
 // JSON object; every figure sits next to its target from issue 12.
-//   --scenario today|many|relay|caps|storm|throughput|firstscreen|all (comma-separated; default
+//   --scenario today|many|relay|caps|storm|throughput|firstscreen|exports|all (comma-separated; default
 //     `today,firstscreen`, about two minutes on 2 cores)
 //   --seconds S (steady phases, 10)   --rate R (notes per second, 20)   --repeat N (1)
 import { execFileSync } from 'node:child_process';
@@ -19,12 +19,12 @@ const { values } = parseArgs({
     repeat: { type: 'string', default: '1' },
   },
 });
-const ALL = ['today', 'many', 'caps', 'storm', 'throughput', 'firstscreen'];
+const ALL = ['today', 'many', 'caps', 'storm', 'throughput', 'firstscreen', 'exports'];
 const wanted = values.scenario.split(',').flatMap((s) => (s === 'all' ? ALL : [s.trim()]));
 for (const s of wanted) {
   if (![...ALL, 'relay'].includes(s)) {
     console.error(
-      `unknown scenario "${s}" (today, many, relay, caps, storm, throughput, firstscreen, all)`,
+      `unknown scenario "${s}" (today, many, relay, caps, storm, throughput, firstscreen, exports, all)`,
     );
     process.exit(2);
   }
@@ -107,6 +107,10 @@ if (wanted.includes('throughput')) {
 if (wanted.includes('firstscreen')) {
   const { firstScreen } = await import('./bench/firstscreen.js');
   out.scenarios['first screen'] = await firstScreen({ log });
+}
+if (wanted.includes('exports')) {
+  const { exportsAtCaps } = await import('./bench/exports.js');
+  out.scenarios['exports at the caps'] = await exportsAtCaps({ log });
 }
 out.participantPageJsGzipKb = participantBundle().gzipKb;
 out.rateLimitedRetries = counters.rateLimited;

@@ -1,6 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { apply, checkInvariants, type Workshop } from '../../../src/lib/domain';
+import {
+  apply,
+  checkInvariants,
+  LIMITS,
+  type NoteId,
+  type ParticipantId,
+  type Workshop,
+} from '../../../src/lib/domain';
 import {
   EXPORT_SCHEMA,
   importWorkshop,
@@ -11,7 +18,8 @@ import {
   type WorkshopExport,
 } from '../../../src/lib/export';
 import { pickBySchema, schemaProblem } from '../../../src/lib/export/jsonSchema';
-import { cmd, facilitator, run, testContext } from '../helpers';
+import { IMPORT_MAX_BYTES } from '../../../server/imports';
+import { cmd, facilitator, join, newWorkshop, postNote, run, testContext } from '../helpers';
 import { readCsv } from './csvReader';
 import { scene } from './scene';
 
@@ -259,5 +267,72 @@ describe('Exports: JSON', () => {
     const result = importWorkshop(JSON.parse(JSON.stringify(doc)), testContext());
     if (!result.ok) throw new Error(result.error.message);
     expect(workshopJson(result.value.state)).toEqual(doc);
+  });
+
+  it('[EX77] a workshop at the caps (500 people with 40-character names, 5,000 notes of 280 three-byte characters, 60 themes of 80, 100 sessions everyone attended) exports to a JSON under the import cap, which imports back', () => {
+    const s = newWorkshop();
+    const first = join(s, 'Alice');
+    const sessionId = run(s, facilitator, { type: 'startSession', label: 'Séance' }).reply!
+      .sessionId!;
+    const noteId = postNote(s, first, 'define', 'x');
+    run(s, facilitator, { type: 'endSession' });
+    const base = s.state;
+    const note = base.notes[noteId]!;
+    const person = base.participants[first.participantId]!;
+    const participants: Workshop['participants'] = {};
+    for (let p = 0; p < LIMITS.participantsPerWorkshop; p++) {
+      const id = `p${String(p).padStart(4, '0')}` as ParticipantId;
+      participants[id] = {
+        ...person,
+        id,
+        name: 'É'.repeat(LIMITS.nameLength),
+        tokenHash: `device-${p}`,
+        rejoinCodeHash: `rejoin-${p}`,
+      };
+    }
+    const ids = Object.keys(participants);
+    const themes: NonNullable<Workshop['themes']> = {};
+    const notes: Workshop['notes'] = {};
+    for (let n = 0; n < LIMITS.notesPerWorkshop; n++) {
+      const id = `n${String(n).padStart(5, '0')}` as NoteId;
+      notes[id] = {
+        ...note,
+        id,
+        author: { kind: 'participant', id: ids[n % ids.length]! as ParticipantId },
+        text: '€'.repeat(LIMITS.noteLength),
+        sessionId: 's0',
+      };
+    }
+    // a hundred sessions that everyone attended
+    const sessions: NonNullable<Workshop['sessions']> = {};
+    for (let k = 0; k < LIMITS.sessionsPerWorkshop; k++) {
+      const id = `s${k}`;
+      sessions[id] = { ...base.sessions![sessionId]!, id, label: 'Ψ'.repeat(60), attendance: ids };
+    }
+    const state: Workshop = {
+      ...base,
+      participants,
+      notes,
+      themes,
+      sessions,
+      sessionOrder: Object.keys(sessions),
+    };
+    for (let t = 0; t < LIMITS.themesPerBoard; t++) {
+      const id = `t${t}`;
+      themes[id] = {
+        id,
+        boardId: note.boardId,
+        title: 'Ω'.repeat(LIMITS.themeTitleLength),
+        createdAt: note.createdAt,
+        answeredBy: [],
+      };
+    }
+    expect(checkInvariants(state)).toEqual([]);
+    const text = JSON.stringify(workshopJson(state), null, 2) + '\n';
+    const bytes = Buffer.byteLength(text);
+    expect(bytes).toBeGreaterThan(4 * 1024 * 1024);
+    expect(bytes).toBeLessThan(IMPORT_MAX_BYTES);
+    const imported = importWorkshop(JSON.parse(text), testContext());
+    expect(imported.ok).toBe(true);
   });
 });
