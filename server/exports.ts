@@ -136,7 +136,11 @@ export class ExportService {
         'Content-Type': 'text/plain; charset=utf-8',
         'Cache-Control': 'no-store',
       });
-      res.end('This download link has expired: ask for the export again from the console.');
+      // A plain page in both languages (a reloaded report tab lands here): French first.
+      res.end(
+        'Ce lien de téléchargement a expiré : redemandez l’export depuis la console.\n' +
+          'This download link has expired: ask for the export again from the console.\n',
+      );
       return true;
     }
     if (pending.format === 'research.json') {
@@ -231,7 +235,10 @@ export class ExportService {
           'Cache-Control': 'no-store',
         });
       }
-      res.end('The research export failed: ask for it again from the console.');
+      res.end(
+        'L’export pour la recherche a échoué : redemandez-le depuis la console.\n' +
+          'The research export failed: ask for it again from the console.\n',
+      );
     }
   }
 

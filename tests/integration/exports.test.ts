@@ -78,7 +78,12 @@ describe('exports over real transports', () => {
       error: { code: 'BAD_REQUEST' },
     });
     // a made-up link, and one past its minute
-    expect((await fetch(`${url}/export/not-a-ticket`)).status).toBe(404);
+    const madeUp = await fetch(`${url}/export/not-a-ticket`);
+    expect(madeUp.status).toBe(404);
+    // said in French first, then English (a reloaded report tab lands here)
+    expect(await madeUp.text()).toMatch(
+      /^Ce lien de téléchargement a expiré.*\nThis download link/s,
+    );
     const late = await ask(console_, 'workshop.md');
     clock += 61_000;
     expect((await fetch(`${url}${late.ok ? late.value.path : ''}`)).status).toBe(404);
