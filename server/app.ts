@@ -187,10 +187,13 @@ function unavailable(res: http.ServerResponse, phase: string): void {
     'Content-Type': 'text/plain; charset=utf-8',
     Connection: 'close',
   });
+  // French first, then English: a phone opening a page at that moment reads this.
   res.end(
     phase === 'starting'
-      ? 'cocrea is starting: try again in a few seconds.\n'
-      : 'cocrea is restarting: try again in a few seconds.\n',
+      ? 'cocrea démarre : réessayez dans quelques secondes.\n' +
+          'cocrea is starting: try again in a few seconds.\n'
+      : 'cocrea redémarre : réessayez dans quelques secondes.\n' +
+          'cocrea is restarting: try again in a few seconds.\n',
   );
 }
 
