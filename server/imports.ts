@@ -32,6 +32,14 @@ const MAX_IN_FLIGHT = 4;
 /** The header that carries the creation token, when the server asks for one. */
 export const CREATE_TOKEN_HEADER = 'x-create-token';
 
+/**
+ * The header that names one import, as an op id names a command: the same file sent again
+ * after an answer was lost gets the first answer back, not a second workshop (the creations'
+ * memory of answers, by address and op). Without it, every request is an import of its own.
+ */
+export const IMPORT_OP_HEADER = 'x-import-op';
+const IMPORT_OP = /^[A-Za-z0-9_-]{16,64}$/;
+
 export interface ImportOptions {
   access: Access;
   commands: CommandService;
@@ -147,6 +155,13 @@ export class ImportService {
         refusal('BAD_REQUEST', 'Send the export as JSON (Content-Type: application/json).'),
       );
     }
+    const op = req.headers[IMPORT_OP_HEADER];
+    if (op !== undefined && (typeof op !== 'string' || !IMPORT_OP.test(op))) {
+      return refused(
+        400,
+        refusal('BAD_REQUEST', 'X-Import-Op is 16 to 64 letters, digits, - or _.'),
+      );
+    }
     const declared = Number(req.headers['content-length'] ?? 0);
     if (declared > this.#maxBytes) return tooLarge(this.#maxBytes);
     // Reading and checking a document costs the home page's budget of commands, and a place.
@@ -196,7 +211,9 @@ export class ImportService {
     const { state } = imported.value;
     const raw = req.headers[CREATE_TOKEN_HEADER];
     const token = typeof raw === 'string' ? raw : undefined;
-    const ack = await this.#commands.createFor(address, token, newId(), (secrets) => {
+    const named = req.headers[IMPORT_OP_HEADER];
+    const op = typeof named === 'string' ? `import-${named}` : newId();
+    const ack = await this.#commands.createFor(address, token, op, (secrets) => {
       const workshop: Workshop = { ...state, ...secrets, visionHistory: visionHistoryFor(state) };
       if (workshop.visionHistory!.length === 0) delete workshop.visionHistory;
       return {

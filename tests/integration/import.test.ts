@@ -282,6 +282,32 @@ describe('importing a JSON export over the real server', () => {
     expect(roomCount()).toBe(2);
   });
 
+  it('[EX78] an import named by X-Import-Op is made once: the same file sent again after a lost answer gets the first answer back, spending no second creation; another name makes another; a malformed name is refused and makes nothing', async () => {
+    const { url } = await start({ limits: { creations: { capacity: 3, perSecond: 1 / 3600 } } });
+    const w = await createWorkshop(url);
+    const console_ = await connect(url, { workshopId: w.workshopId, key: w.facilitatorKey });
+    const doc = JSON.stringify(await exportJson(url, console_));
+    const name = 'import-op-0123456789abcdef';
+    const first = await post(url, doc, { 'X-Import-Op': name });
+    expect(first.status).toBe(200);
+    const again = await post(url, doc, { 'X-Import-Op': name });
+    expect(again).toEqual(first);
+    expect(roomCount()).toBe(2);
+    // one creation was spent by the import, whichever copy came: one is left
+    const other = await post(url, doc, { 'X-Import-Op': 'another-import-op-0123' });
+    expect(other.status).toBe(200);
+    expect(other.body.ok && first.body.ok && other.body.value.workshopId).not.toBe(
+      first.body.ok && first.body.value.workshopId,
+    );
+    expect(roomCount()).toBe(3);
+    for (const bad of ['short', 'x'.repeat(65), 'pas de blancs permis', 'op/avec/barres-0123']) {
+      const refused = await post(url, doc, { 'X-Import-Op': bad });
+      expect(refused.status, bad).toBe(400);
+      expect(refused.body).toMatchObject({ ok: false, error: { code: 'BAD_REQUEST' } });
+    }
+    expect(roomCount()).toBe(3);
+  });
+
   it('[EX74] every request spends the home page’s budget of commands: past it, 429 before the body is read', async () => {
     const { url } = await start({ limits: { commands: { capacity: 3, perSecond: 1 / 3600 } } });
     for (let i = 0; i < 3; i++) expect((await post(url, '[]')).status).toBe(400);
