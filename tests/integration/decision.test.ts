@@ -1,10 +1,5 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import type { Socket } from 'socket.io-client';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startServer, type RunningServer } from '../../server/app';
-import { DurableStore } from '../../server/store/durable';
+import { describe, expect, it } from 'vitest';
 import { decisionOf } from '../../src/lib/client/snapshot';
 import {
   bytesOf,
@@ -17,6 +12,7 @@ import {
   send,
   sendOk,
   type TestReplica,
+  useDurableServer,
 } from './helpers';
 
 /*
@@ -24,26 +20,8 @@ import {
  * the rules a ballot obeys, and that an acknowledged ballot survives a restart.
  */
 
-let dataDir: string;
-let server: RunningServer;
-
-async function start(): Promise<RunningServer> {
-  server = await startServer({
-    port: 0,
-    host: '127.0.0.1',
-    store: await DurableStore.open(dataDir),
-  });
-  return server;
-}
-
-beforeEach(async () => {
-  dataDir = await mkdtemp(path.join(tmpdir(), 'cocrea-decision-'));
-});
-afterEach(async () => {
-  closeClients();
-  await server.close();
-  await rm(dataDir, { recursive: true, force: true });
-});
+const durable = useDurableServer('decision');
+const start = () => durable.start();
 
 interface Phone {
   socket: Socket;
@@ -161,7 +139,7 @@ describe('the dot vote over real transports', () => {
     await sendOk(room.console_, { type: 'closeDotVote' });
     const closed = await send(a!.socket, { type: 'castDots', candidateId: second!, dots: 0 });
     expect(closed.ok || closed.error.code).toBe('DOT_VOTE_CLOSED');
-    const state = server.realtime.rooms.get(room.workshopId)!.durable;
+    const state = durable.current.realtime.rooms.get(room.workshopId)!.durable;
     expect(state.dots![a!.participantId]).toEqual({ [first!]: 2, [second!]: 1 });
     // a participant cannot open, close or reveal anything
     const reveal = await send(a!.socket, { type: 'revealDotVote' });
@@ -172,9 +150,9 @@ describe('the dot vote over real transports', () => {
     const { url } = await start();
     const room = await votingRoom(url);
     await castAll(room);
-    const before = server.realtime.rooms.get(room.workshopId)!.durable.dots;
+    const before = durable.current.realtime.rooms.get(room.workshopId)!.durable.dots;
     closeClients();
-    await server.close();
+    await durable.current.close();
     const again = await start();
     expect(again.realtime.rooms.get(room.workshopId)!.durable.dots).toEqual(before);
     // and the vote goes on: a phone changes its mind
@@ -217,7 +195,7 @@ describe('the dot vote over real transports', () => {
       ).candidates,
     );
     await other.waitFor((s) => JSON.stringify(decisionOf(s).candidates) === expected);
-    const state = server.realtime.rooms.get(room.workshopId)!.durable;
+    const state = durable.current.realtime.rooms.get(room.workshopId)!.durable;
     expect(['Un', 'Deux']).toContain(state.candidates![room.candidates[0]!]!.title);
   });
 });

@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterEach, beforeEach } from 'vitest';
 import { io, type Socket } from 'socket.io-client';
 import WebSocket from 'ws';
@@ -6,6 +9,7 @@ import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { startServer, type RunningServer } from '../../server/app';
 import type { RealtimeOptions } from '../../server/realtime';
+import { DurableStore } from '../../server/store/durable';
 import { MemoryStore } from '../../server/store/memory';
 import { newRejoinCode } from '../../src/lib/client/opId';
 import { readSnapshot } from '../../src/lib/client/snapshot';
@@ -34,6 +38,43 @@ export function useTestServer(realtime: Omit<RealtimeOptions, 'store'> = {}): {
     await holder.current.close();
   });
   return holder;
+}
+
+/**
+ * The real server over a durable store, in a fresh temporary directory for each test of the
+ * file: `start()` opens it there (again after `current.close()`, for a restart); after each test
+ * the clients, the latest server and the directory go.
+ */
+export function useDurableServer(name: string): {
+  readonly dir: string;
+  readonly current: RunningServer;
+  start(): Promise<RunningServer>;
+} {
+  let dir = '';
+  let current: RunningServer | undefined;
+  beforeEach(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), `cocrea-${name}-`));
+  });
+  afterEach(async () => {
+    closeClients();
+    await current?.close();
+    current = undefined;
+    await rm(dir, { recursive: true, force: true });
+  });
+  return {
+    get dir() {
+      return dir;
+    },
+    get current() {
+      if (!current) throw new Error('start() the server first');
+      return current;
+    },
+    async start() {
+      const store = await DurableStore.open(dir);
+      current = await startServer({ port: 0, host: '127.0.0.1', store });
+      return current;
+    },
+  };
 }
 
 const sockets = new Set<Socket>();

@@ -1,10 +1,7 @@
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Socket } from 'socket.io-client';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startServer, type RunningServer } from '../../server/app';
-import { DurableStore } from '../../server/store/durable';
+import { describe, expect, it } from 'vitest';
 import type { ResearchExport } from '../../src/lib/export';
 import type { Ack } from '../../src/lib/protocol/ack';
 import { PROTOCOL_VERSION } from '../../src/lib/protocol/version';
@@ -17,6 +14,7 @@ import {
   joinAs,
   openReplica,
   sendOk,
+  useDurableServer,
 } from './helpers';
 
 /*
@@ -25,26 +23,8 @@ import {
  * the same pseudonyms after a restart.
  */
 
-let dataDir: string;
-let server: RunningServer;
-
-async function start(): Promise<RunningServer> {
-  server = await startServer({
-    port: 0,
-    host: '127.0.0.1',
-    store: await DurableStore.open(dataDir),
-  });
-  return server;
-}
-
-beforeEach(async () => {
-  dataDir = await mkdtemp(path.join(tmpdir(), 'cocrea-research-'));
-});
-afterEach(async () => {
-  closeClients();
-  await server.close();
-  await rm(dataDir, { recursive: true, force: true });
-});
+const durable = useDurableServer('research');
+const start = () => durable.start();
 
 async function ask(
   socket: Socket,
@@ -79,7 +59,7 @@ async function download(url: string, socket: Socket, coarsenTimes?: 'day'): Prom
 /** How many times the files of the data directory hold a text. */
 async function occurrences(text: string): Promise<number> {
   let count = 0;
-  for (const entry of await readdir(dataDir, { recursive: true, withFileTypes: true })) {
+  for (const entry of await readdir(durable.dir, { recursive: true, withFileTypes: true })) {
     if (!entry.isFile()) continue;
     const body = await readFile(path.join(entry.parentPath, entry.name), 'utf8');
     count += body.split(text).length - 1;
@@ -101,12 +81,14 @@ describe('the research export over the real server', () => {
     const { url } = await start();
     const w = await createWorkshop(url);
     const console_ = await connect(url, { workshopId: w.workshopId, key: w.facilitatorKey });
-    const sectors = server.realtime.rooms.get(w.workshopId)!.durable.sectors.map((s) => s.id);
+    const sectors = durable.current.realtime.rooms
+      .get(w.workshopId)!
+      .durable.sectors.map((s) => s.id);
     const phones = [];
     for (const [name, sector] of PEOPLE) {
       phones.push(await joinAs(url, w.joinCode, name, sectors[sector]!));
     }
-    const state0 = server.realtime.rooms.get(w.workshopId)!.durable;
+    const state0 = durable.current.realtime.rooms.get(w.workshopId)!.durable;
     const boardId = state0.stages.define.boardIds[0]!;
     const columnId = state0.boards[boardId]!.columns[0]!.id;
     await sendOk(phones[0]!.socket, {
@@ -159,12 +141,12 @@ describe('the research export over the real server', () => {
       error: { code: 'BAD_REQUEST' },
     });
     // Asking draws nothing yet: only a download does, and nothing was downloaded.
-    expect(server.realtime.rooms.get(w.workshopId)!.durable.researchSalt).toBeUndefined();
+    expect(durable.current.realtime.rooms.get(w.workshopId)!.durable.researchSalt).toBeUndefined();
 
     // Two first downloads at once: one salt drawn and kept, the same file twice.
     const [first, twin] = await Promise.all([download(url, console_), download(url, console_)]);
     expect(twin).toBe(first);
-    const room = server.realtime.rooms.get(w.workshopId)!;
+    const room = durable.current.realtime.rooms.get(w.workshopId)!;
     const salt = room.durable.researchSalt!;
     expect(salt).toMatch(/^[A-Za-z0-9_-]{43}$/);
     const doc = JSON.parse(first) as ResearchExport;
@@ -205,7 +187,7 @@ describe('the research export over the real server', () => {
 
     // A restart: the salt comes back from disk, and with it every pseudonym.
     closeClients();
-    await server.close();
+    await durable.current.close();
     const again = await start();
     const console2 = await connect(again.url, {
       workshopId: w.workshopId,

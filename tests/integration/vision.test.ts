@@ -1,13 +1,8 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import type { Socket } from 'socket.io-client';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
-import { startServer, type RunningServer } from '../../server/app';
-import { DurableStore } from '../../server/store/durable';
 import { REFUSED_WRITE, VISION_HISTORY_MERGE_AT } from '../../server/vision';
 import {
   closeClients,
@@ -19,6 +14,7 @@ import {
   sendOk,
   type TestReplica,
   VisionWriter,
+  useDurableServer,
 } from './helpers';
 import { until } from './scene';
 
@@ -27,17 +23,8 @@ import { until } from './scene';
  * write converges and is kept; what the rules refuse changes nothing and resyncs the writer.
  */
 
-let dataDir: string;
-let server: RunningServer;
-
-async function start(): Promise<RunningServer> {
-  server = await startServer({
-    port: 0,
-    host: '127.0.0.1',
-    store: await DurableStore.open(dataDir),
-  });
-  return server;
-}
+const durable = useDurableServer('vision');
+const start = () => durable.start();
 
 /** A workshop in Devenir with one statement, the console writing, a participant, a projector. */
 async function devenir(url: string) {
@@ -74,17 +61,8 @@ function shownText(screen: TestReplica, statementId: string): string | undefined
 }
 
 function serverText(workshopId: string, statementId: string): string {
-  return server.realtime.rooms.get(workshopId)!.durable.statements![statementId]!.text;
+  return durable.current.realtime.rooms.get(workshopId)!.durable.statements![statementId]!.text;
 }
-
-beforeEach(async () => {
-  dataDir = await mkdtemp(path.join(tmpdir(), 'cocrea-vision-'));
-});
-afterEach(async () => {
-  closeClients();
-  await server.close();
-  await rm(dataDir, { recursive: true, force: true });
-});
 
 describe('the vision room', () => {
   it('[V14] two writers typing at once converge; the server keeps the same text and every screen shows it', async () => {
@@ -110,7 +88,7 @@ describe('the vision room', () => {
     await w.screen.waitFor((s) => s.statements[w.statementId]?.text === text);
     // the projector has no vision ticket: it reads the mirror only
     expect(w.projectorWelcome.vision).toBeNull();
-    const vision = server.realtime.rooms.get(w.workshopId)!.vision;
+    const vision = durable.current.realtime.rooms.get(w.workshopId)!.vision;
     expect(vision.doc.getText(w.statementId).toString()).toBe(text);
   });
 
@@ -159,9 +137,9 @@ describe('the vision room', () => {
     w.screen.doc.getText(w.statementId).insert(0, 'Pirate');
     await new Promise((r) => setTimeout(r, 200));
     expect(serverText(w.workshopId, w.statementId)).toBe('');
-    expect(server.realtime.rooms.get(w.workshopId)!.vision.doc.getText(w.statementId).length).toBe(
-      0,
-    );
+    expect(
+      durable.current.realtime.rooms.get(w.workshopId)!.vision.doc.getText(w.statementId).length,
+    ).toBe(0);
   });
 
   it('[V18] a participant removed from the workshop loses write access at once', async () => {
@@ -194,7 +172,7 @@ describe('the vision room', () => {
     // offline, the phone keeps typing
     b.text(w.statementId).insert(20, ' à tous');
     closeClients();
-    await server.close();
+    await durable.current.close();
     const again = await start();
     const phone = await connect(again.url, {
       code: w.joinCode,
@@ -227,14 +205,14 @@ describe('the vision room', () => {
     }
     const expected = text.toString();
     await until(() => serverText(w.workshopId, w.statementId) === expected, 'every keystroke');
-    const room = server.realtime.rooms.get(w.workshopId)!;
+    const room = durable.current.realtime.rooms.get(w.workshopId)!;
     await until(
       () => (room.durable.visionHistory?.length ?? 0) < VISION_HISTORY_MERGE_AT,
       'the merge',
     );
     b.destroy();
     closeClients();
-    await server.close();
+    await durable.current.close();
     const again = await start();
     const reloaded = again.realtime.rooms.get(w.workshopId)!.vision.doc;
     expect(reloaded.getText(w.statementId).toString()).toBe(expected);
