@@ -26,7 +26,7 @@ describe('the report details the facilitator writes', () => {
       facilitators: '',
       noteTakers: '',
       otherInfo: [],
-      keyMessages: ['Se parler tôt', 'Un seul dossier\npartagé'],
+      keyMessages: ['Se parler tôt', 'Un seul dossier partagé'],
     });
     run(s, { role: 'cofacilitator', linkId: 'x' } as never, {
       type: 'setReportDetails',
@@ -37,7 +37,7 @@ describe('the report details the facilitator writes', () => {
       presenters: 'Dre Tremblay, M. Roy',
       noteTakers: 'Léa',
       otherInfo: ['Prochaine rencontre en mars'],
-      keyMessages: ['Se parler tôt', 'Un seul dossier\npartagé'],
+      keyMessages: ['Se parler tôt', 'Un seul dossier partagé'],
     });
     expect(replay(s)).toEqual(s.state);
     // The same again records nothing.

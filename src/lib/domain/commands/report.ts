@@ -1,6 +1,6 @@
 import { fail, ok } from '../errors';
 import { LIMITS, type ReportDetails } from '../model';
-import { cleanLine, cleanText } from '../text';
+import { cleanLine } from '../text';
 import type { Handler } from './decision';
 import { facilitatorWorkshop } from './guards';
 
@@ -23,8 +23,9 @@ const LISTS = ['otherInfo', 'keyMessages'] as const;
 
 /**
  * Whoever runs the room writes the report's own parts: who presented, facilitated and took
- * notes (one line each), "other relevant information" and the key messages to share (lists;
- * empty items are dropped). Only the fields given change; the whole is refused if one is wrong.
+ * notes (one line each), "other relevant information" and the key messages to share (lists of
+ * one-line items, as the console edits them one per line; empty items are dropped). Only the
+ * fields given change; the whole is refused if one is wrong.
  */
 export const setReportDetails: Handler<'setReportDetails'> = (state, actor, command) => {
   const ws = facilitatorWorkshop(state, actor);
@@ -43,7 +44,7 @@ export const setReportDetails: Handler<'setReportDetails'> = (state, actor, comm
     if (given === undefined) continue;
     const items: string[] = [];
     for (const raw of given) {
-      const item = cleanText(raw, LIMITS.reportItemLength, true);
+      const item = cleanLine(raw, LIMITS.reportItemLength, true);
       if (!item.ok) return item;
       if (item.value !== '') items.push(item.value);
     }
