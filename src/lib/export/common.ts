@@ -36,9 +36,9 @@ export function sessionOf(item: object, sessions: ExportSession[]): string {
   return id !== undefined && sessions.some((x) => x.id === id) ? id : sessions[0]!.id;
 }
 
-/** A shown group's label: a sector's own, 'none' and 'other' in words. */
-export function groupLabel(state: Workshop, group: string): string {
-  const words = WORDS[state.language];
+/** A shown group's label: a sector's own, 'none' and 'other' in words (the workshop's language by default). */
+export function groupLabel(state: Workshop, group: string, language = state.language): string {
+  const words = WORDS[language];
   if (group === GROUP.none) return words.groupNone;
   if (group === GROUP.other) return words.groupOther;
   return state.sectors.find((x) => x.id === group)?.label ?? group;

@@ -19,6 +19,7 @@ import {
   decisionFigures,
   exportSessions,
   formatNumber,
+  groupLabel,
   sessionName,
   themesOf,
   visibleNotes,
@@ -78,13 +79,6 @@ export function attendanceByGroup(state: Workshop, session: WorkshopSession): Se
     .map((group) => ({ group, count: sizes.get(group)! }));
   if (other > 0) groups.push({ group: GROUP.other, count: other });
   return { ...base, groups, withheld: false };
-}
-
-/** A shown group's name in the report's language. */
-function groupName(state: Workshop, language: Language, group: string): string {
-  if (group === GROUP.none) return WORDS[language].groupNone;
-  if (group === GROUP.other) return WORDS[language].groupOther;
-  return state.sectors.find((x) => x.id === group)?.label ?? WORDS[language].groupOther;
 }
 
 /** "26 novembre 2026" / "November 26, 2026" from a YYYY-MM-DD day. */
@@ -196,7 +190,7 @@ function sessionsSection(
           : a.groups
               .map(
                 (g) =>
-                  `<span class="group">${e(groupName(state, language, g.group))}${e(w.colon)}${g.count}</span>`,
+                  `<span class="group">${e(groupLabel(state, g.group, language))}${e(w.colon)}${g.count}</span>`,
               )
               .join(' · ');
     return (
@@ -382,14 +376,14 @@ function decisionSection(state: Workshop, language: Language, w: ReportWords): s
     } else {
       const carried = (id: string) => {
         const group = support.carriedBy[id];
-        return group === undefined ? '' : e(groupName(state, language, group));
+        return group === undefined ? '' : e(groupLabel(state, group, language));
       };
       supportBody =
         `<p class="explain">${e(w.supportExplain)}</p><table class="support"><thead><tr><th scope="col">${e(w.candidate)}</th>` +
         support.groups
           .map(
             (g) =>
-              `<th scope="col" class="num">${e(groupName(state, language, g.group))}<br><span class="sub">${e(w.voters(g.voters))}</span></th>`,
+              `<th scope="col" class="num">${e(groupLabel(state, g.group, language))}<br><span class="sub">${e(w.voters(g.voters))}</span></th>`,
           )
           .join('') +
         `<th scope="col">${e(w.carriedBy)}</th></tr></thead><tbody>` +

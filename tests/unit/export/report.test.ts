@@ -362,6 +362,11 @@ describe('Exports: the workshop report', () => {
     expect(text).not.toMatch(/Séance|Gommettes|Responsable|accord modéré/);
     // the English workshop's own language when none is asked
     expect(workshopReport({ ...state, language: 'en' })).toBe(en);
+    // groups are named in the report's language, not the workshop's
+    const sessions = textOf(
+      sectionOf(workshopReport(withSessions(scene()), { language: 'en' }), 'sessions'),
+    );
+    expect(sessions).toContain('Clinique: 3 · Other sectors: 3');
   });
 
   it('[EX56] prints on A4 or Letter: @page sets the size, margins fit both; cards, tables rows and charts are not cut, headings stay with what follows, Découverte opens a page', () => {
