@@ -6,6 +6,7 @@ import {
   type IndexData,
   type SnapshotData,
   type StoredRecord,
+  WORKSHOP_ID,
 } from './store/durable';
 import { nodeFs, syncDir, writeAll } from './store/fsOps';
 import {
@@ -37,8 +38,6 @@ import { log } from './log';
  * - Every file is fsync'd, then the copy is checked on its own (each workshop rebuilt with the
  *   store's code, read-only) before the backup says it is done.
  */
-
-export const ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 /** One workshop as a backup, a restore or a check saw it. */
 export interface WorkshopReport {
@@ -274,7 +273,7 @@ export async function verifyDataDir(dir: string): Promise<DataDirReport> {
   const problems: string[] = [];
   const workshops: WorkshopReport[] = [];
   for (const { id } of index.workshops) {
-    if (!ID.test(id)) {
+    if (!WORKSHOP_ID.test(id)) {
       problems.push(`the index names an invalid workshop id ${JSON.stringify(id)}`);
       continue;
     }
@@ -352,7 +351,8 @@ async function copyAll(
   const kept: IndexData['workshops'] = [];
   const skipped: string[] = [];
   for (const entry of index.workshops) {
-    if (!ID.test(entry.id)) throw new BackupError(`the index names an invalid workshop id`);
+    if (!WORKSHOP_ID.test(entry.id))
+      throw new BackupError(`the index names an invalid workshop id`);
     let files: WorkshopFiles | null = null;
     let problem: WorkshopProblem | null = null;
     for (let attempt = 0; attempt <= retries; attempt++) {

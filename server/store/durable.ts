@@ -94,7 +94,8 @@ export interface DurableStoreOptions {
   fs?: FsOps;
 }
 
-const ID = /^[A-Za-z0-9_-]{1,64}$/;
+/** A workshop id as the store takes it (a directory name under workshops/). */
+export const WORKSHOP_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 function stopOnFailedCompaction(error: unknown): void {
   log().fatal(
@@ -167,7 +168,7 @@ export class DurableStore implements WorkshopStore {
   }
 
   async load(workshopId: string): Promise<LoadedWorkshop | null> {
-    if (!ID.test(workshopId)) return null;
+    if (!WORKSHOP_ID.test(workshopId)) return null;
     if (!this.#index.data.workshops.some((w) => w.id === workshopId)) return null;
     const open = await this.#open(workshopId);
     if (!open.state) return null;
@@ -188,7 +189,7 @@ export class DurableStore implements WorkshopStore {
 
   /** Resolves once the record is durable; a compaction it triggers is not waited for. */
   async append(workshopId: string, record: LogRecord, after?: Workshop): Promise<void> {
-    if (!ID.test(workshopId)) throw new Error(`invalid workshop id ${workshopId}`);
+    if (!WORKSHOP_ID.test(workshopId)) throw new Error(`invalid workshop id ${workshopId}`);
     if (!this.#workshops.has(workshopId)) {
       await this.#index.update((data) => {
         if (!data.workshops.some((w) => w.id === workshopId)) {
@@ -300,7 +301,7 @@ export class DurableStore implements WorkshopStore {
    * its directory, then the directory entry is made durable.
    */
   async erase(workshopId: string): Promise<void> {
-    if (!ID.test(workshopId)) throw new Error(`invalid workshop id ${workshopId}`);
+    if (!WORKSHOP_ID.test(workshopId)) throw new Error(`invalid workshop id ${workshopId}`);
     const opening = this.#workshops.get(workshopId);
     this.#workshops.delete(workshopId);
     if (opening) await this.#closeWorkshop(await opening);

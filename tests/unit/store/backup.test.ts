@@ -272,6 +272,21 @@ describe('backup of a data directory a server writes to', () => {
     expect(printed).not.toContain('xxxxxxxx');
     expect(printed).not.toContain('Atelier');
   });
+
+  it('[OP18] an index naming something that is no workshop id (a path out of the directory) fails the backup and the check', async () => {
+    const outside = path.join(dir, 'outside');
+    await mkdir(outside);
+    await writeFile(path.join(outside, 'log'), 'not a workshop');
+    const index = { version: 1, workshops: [{ id: '../../outside', createdAt: 0 }] };
+    await writeFile(path.join(data, 'index.json'), JSON.stringify(index));
+    await expect(backupDataDir(data, dest, quiet)).rejects.toThrow(
+      /the index names an invalid workshop id/,
+    );
+    expect(await readdir(dest)).toEqual([]);
+    await expect(verifyDataDir(data)).rejects.toThrow(
+      'the index names an invalid workshop id "../../outside"',
+    );
+  });
 });
 
 describe('restore', () => {
