@@ -324,6 +324,10 @@ export async function backupDataDir(
   );
 }
 
+async function listed(dataDir: string, id: string): Promise<boolean> {
+  return (await readIndex(dataDir)).workshops.some((w) => w.id === id);
+}
+
 /** Run `fill` on an empty directory; if it fails, empty the directory again. */
 async function undoOnFailure<T>(dir: string, fill: () => Promise<T>): Promise<T> {
   try {
@@ -349,10 +353,10 @@ async function copyAll(
   await mkdir(path.join(dest, 'workshops'), { mode: 0o700 });
   const copied: WorkshopReport[] = [];
   const kept: IndexData['workshops'] = [];
-  const skipped: string[] = [];
   for (const entry of index.workshops) {
-    if (!WORKSHOP_ID.test(entry.id))
+    if (!WORKSHOP_ID.test(entry.id)) {
       throw new BackupError(`the index names an invalid workshop id`);
+    }
     let files: WorkshopFiles | null = null;
     let problem: WorkshopProblem | null = null;
     for (let attempt = 0; attempt <= retries; attempt++) {
@@ -366,9 +370,9 @@ async function copyAll(
         await new Promise((r) => setTimeout(r, 20 * (attempt + 1)));
       }
     }
-    const stillListed = (await readIndex(dataDir)).workshops.some((w) => w.id === entry.id);
-    if (!stillListed) {
-      skipped.push(entry.id);
+    // Files gone or not joining up: deleted meanwhile, perhaps (the index says). One read fine
+    // and deleted later is left out at the end: the index is not read again for every workshop.
+    if ((problem || !files) && !(await listed(dataDir, entry.id))) {
       log(`  ${entry.id}  deleted during the backup: left out`);
       continue;
     }
@@ -398,7 +402,8 @@ async function copyAll(
     log(`  ${entry.id}  deleted during the backup: left out`);
   }
   const final = kept.filter((w) => last.has(w.id));
-  const created = [...last].filter((id) => !index.workshops.some((w) => w.id === id)).length;
+  const first = new Set(index.workshops.map((w) => w.id));
+  const created = [...last].filter((id) => !first.has(id)).length;
   await finish(dest, { version: 1, workshops: final }, version);
   const verified = await verifyDataDir(dest);
   const expected = copied.filter((c) => last.has(c.id));
