@@ -1,4 +1,4 @@
-import { chmod, mkdir, open, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { chmod, mkdir, open, readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import {
   EMPTY_SNAPSHOT,
@@ -13,6 +13,7 @@ import {
   CURRENT_FORMAT_VERSION,
   DataFormatError,
   decideFormat,
+  exists,
   FORMAT_FILE,
   MIGRATIONS,
   readFormat,
@@ -473,15 +474,6 @@ export async function restoreDataDir(
       `restored from ${backupDir} into ${dataDir}, fsync'd and verified`,
   );
   return restored;
-}
-
-async function exists(file: string): Promise<boolean> {
-  try {
-    await stat(file);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /**

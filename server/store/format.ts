@@ -90,7 +90,8 @@ export class DataFormatError extends Error {
   }
 }
 
-async function exists(file: string): Promise<boolean> {
+/** Whether a file or directory is there (an error other than its absence is thrown). */
+export async function exists(file: string): Promise<boolean> {
   try {
     await stat(file);
     return true;

@@ -98,6 +98,27 @@ describe('the data format version', () => {
     expect((await readdir(old)).filter((e) => e.startsWith('pre-upgrade'))).toHaveLength(1);
   });
 
+  it('[OP13] a copy already at the name an upgrade would give its own (same time stamp) is kept: the new copy takes the next free name', async () => {
+    const old = path.join(dir, 'old');
+    const store = await DurableStore.open(old);
+    const { records, state } = scenario(2);
+    for (const record of records) await store.append(state.id, record);
+    await store.close();
+    const stamp = 'pre-upgrade-v1-2026-01-02T00-00-00-000Z';
+    await mkdir(path.join(old, stamp));
+    await writeFile(path.join(old, stamp, 'mine.txt'), 'kept');
+    await mkdir(path.join(old, `${stamp}-2`));
+    const lines: string[] = [];
+    await prepareDataDir(old, { log: (l) => lines.push(l), now: new Date(Date.UTC(2026, 0, 2)) });
+    const kept = path.join(old, `${stamp}-3`);
+    expect(lines).toEqual([
+      `data directory upgraded from format version 1 to 2; a copy of it as it was is in ${kept}`,
+    ]);
+    expect(await readdir(path.join(old, stamp))).toEqual(['mine.txt']);
+    expect(await readdir(path.join(old, `${stamp}-2`))).toEqual([]);
+    expect(JSON.parse(await readFile(path.join(kept, 'format.json'), 'utf8'))).toEqual(marker(1));
+  });
+
   it('[OP14] a directory of a newer version (or with a marker that is not ours) is refused with one line naming both versions, and nothing in it changes; an older one whose copy cannot be made (a damaged log) stops the start as a damaged log does, leaving no copy or marker', async () => {
     await mkdir(path.join(dir, 'workshops'));
     await writeFile(path.join(dir, 'index.json'), '{"version":1,"workshops":[]}');
