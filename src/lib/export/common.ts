@@ -60,18 +60,31 @@ export function boardsInOrder(state: Workshop) {
   );
 }
 
-/** Notes shown to anyone (moderated ones left out), by column, then time, then id. */
-export function visibleNotes(state: Workshop, boardId: string): Note[] {
-  const board = state.boards[boardId];
-  const columnIndex = new Map(board?.columns.map((c, i) => [c.id as string, i]) ?? []);
-  return Object.values(state.notes)
-    .filter((n) => n.boardId === boardId && !n.moderated)
-    .sort(
+/**
+ * Notes shown to anyone (moderated ones left out), per board, by column, then time, then id. One
+ * pass over the notes for all boards: an export asks for every board, and filtering the 5,000
+ * notes once per board cost more than the rest of the notes' CSV.
+ */
+export function visibleNotesOf(state: Workshop): (boardId: string) => readonly Note[] {
+  const byBoard = new Map<string, Note[]>();
+  for (const note of Object.values(state.notes)) {
+    if (note.moderated) continue;
+    const notes = byBoard.get(note.boardId);
+    if (notes) notes.push(note);
+    else byBoard.set(note.boardId, [note]);
+  }
+  for (const [boardId, notes] of byBoard) {
+    const columnIndex = new Map(
+      state.boards[boardId]?.columns.map((c, i) => [c.id as string, i]) ?? [],
+    );
+    notes.sort(
       (a, b) =>
         (columnIndex.get(a.columnId) ?? 0) - (columnIndex.get(b.columnId) ?? 0) ||
         a.createdAt - b.createdAt ||
         (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
     );
+  }
+  return (boardId) => byBoard.get(boardId) ?? [];
 }
 
 /** The themes of a board, oldest first. */

@@ -17,7 +17,7 @@ import {
   noteGroupOf,
   sessionName,
   sessionOf,
-  visibleNotes,
+  visibleNotesOf,
 } from './common';
 import { WORDS } from './words';
 
@@ -126,8 +126,9 @@ export function notesCsv(state: Workshop, options: CsvOptions = {}): string {
     words.notes.time,
   ];
   const rows: string[][] = [];
+  const visibleNotes = visibleNotesOf(state);
   for (const board of boardsInOrder(state)) {
-    for (const note of visibleNotes(state, board.id)) {
+    for (const note of visibleNotes(board.id)) {
       const group = groupOf(note);
       rows.push([
         sessionName(language, sessions, sessionOf(note, sessions)),

@@ -12,7 +12,7 @@ import {
   groupLabel,
   sessionName,
   themesOf,
-  visibleNotes,
+  visibleNotesOf,
 } from './common';
 import { WORDS } from './words';
 
@@ -71,6 +71,7 @@ export function workshopMarkdown(state: Workshop): string {
 
   const boards = boardsInOrder(state);
   const themeTitle = (id: string) => state.themes?.[id]?.title;
+  const visibleNotes = visibleNotesOf(state);
   for (const stage of STAGES) {
     const stageBoards = boards.filter((b) => b.stage === stage);
     push(`## ${words.stage[stage]}`);
@@ -78,7 +79,7 @@ export function workshopMarkdown(state: Workshop): string {
     if (prompt.trim()) push(quote(prompt));
     for (const board of stageBoards) {
       push(`### ${e(board.title)}`);
-      const notes = visibleNotes(state, board.id);
+      const notes = visibleNotes(board.id);
       const list = (items: typeof notes) =>
         items.length === 0 ? md.empty : items.map((note) => `- ${e(note.text)}`).join('\n');
       for (const theme of themesOf(state, board.id)) {

@@ -22,7 +22,7 @@ import {
   groupLabel,
   sessionName,
   themesOf,
-  visibleNotes,
+  visibleNotesOf,
 } from './common';
 import { barChart } from './reportCharts';
 import { escapeHtml } from './reportHtml';
@@ -230,8 +230,9 @@ function discoverSection(state: Workshop, language: Language, w: ReportWords): s
   const prompt = state.stages.discover.prompt.trim();
   if (prompt) parts.push(`<p class="prompt">${lines(prompt)}</p>`);
   const themeTitle = (id: string) => state.themes?.[id]?.title;
+  const visibleNotes = visibleNotesOf(state);
   for (const board of boards) {
-    const notes = visibleNotes(state, board.id);
+    const notes = visibleNotes(board.id);
     const byColumn = (items: typeof notes) =>
       board.columns
         .map((column) => {

@@ -25,7 +25,7 @@ import {
   noteGroupOf,
   sessionName,
   sessionOf,
-  visibleNotes,
+  visibleNotesOf,
 } from './common';
 import { FORMULAS, type Formulas } from './researchFormulas';
 
@@ -228,8 +228,9 @@ export function researchExport(state: Workshop, options: ResearchOptions): Resea
 
   const groupOfNote = noteGroupOf(state);
   const notes: ResearchExport['notes'] = [];
+  const visibleNotes = visibleNotesOf(state);
   for (const board of boardsInOrder(state)) {
-    for (const note of visibleNotes(state, board.id)) {
+    for (const note of visibleNotes(board.id)) {
       const group = groupOfNote(note);
       notes.push({
         session: sessionName(state.language, sessions, sessionOf(note, sessions)),
