@@ -2,7 +2,7 @@ import { access, constants } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
 import { log } from './log';
-import { addressKey } from './transport/clientAddress';
+import { addressKey, isLoopback } from './transport/clientAddress';
 import { TokenBuckets, type RateLimit } from './rateLimit';
 
 /**
@@ -39,13 +39,6 @@ export interface HealthOptions {
 export const HEALTH_LIMIT: RateLimit = { capacity: 100, perSecond: 20 };
 
 const PROBE_MS = 2000;
-
-/** Whether an address is this machine (IPv4 127/8, IPv6 ::1, IPv4 127/8 written as IPv6). */
-export function isLoopback(address: string): boolean {
-  const v4 = /^(?:::ffff:)?(\d{1,3})\.\d{1,3}\.\d{1,3}\.\d{1,3}$/i.exec(address);
-  if (v4) return v4[1] === '127';
-  return address === '::1' || address === '0:0:0:0:0:0:0:1';
-}
 
 /** The durable store's probe: its data directory and workshops directory take writes. */
 export function writableDirectory(dataDir: string): () => Promise<void> {

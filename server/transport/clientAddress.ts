@@ -47,3 +47,10 @@ export function addressKey(address: string): string {
   const first = [...head, '0', '0', '0', '0'].slice(0, 4);
   return `${first.map((g) => parseInt(g, 16).toString(16)).join(':')}::/64`;
 }
+
+/** Whether an address is this machine (IPv4 127/8, IPv6 ::1, IPv4 127/8 written as IPv6). */
+export function isLoopback(address: string): boolean {
+  const v4 = /^(?:::ffff:)?(\d{1,3})\.\d{1,3}\.\d{1,3}\.\d{1,3}$/i.exec(address);
+  if (v4) return v4[1] === '127';
+  return address === '::1' || address === '0:0:0:0:0:0:0:1';
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addressKey, clientAddress } from '../../../server/transport/clientAddress';
+import { addressKey, clientAddress, isLoopback } from '../../../server/transport/clientAddress';
 
 const SOCKET = '10.0.0.9';
 
@@ -57,5 +57,32 @@ describe('what an address counts as, for limits', () => {
     expect(addressKey('203.0.113.7')).toBe('203.0.113.7');
     expect(addressKey('::ffff:203.0.113.7')).toBe('203.0.113.7');
     expect(addressKey('')).toBe('');
+  });
+
+  it('[OP24] loopback, which the health limits never count: 127/8 however written, and ::1; nothing else', () => {
+    for (const local of [
+      '127.0.0.1',
+      '127.0.0.2',
+      '127.255.10.1',
+      '::ffff:127.0.0.1',
+      '::FFFF:127.9.9.9',
+      '::1',
+      '0:0:0:0:0:0:0:1',
+    ]) {
+      expect(isLoopback(local), local).toBe(true);
+    }
+    for (const other of [
+      '128.0.0.1',
+      '10.127.0.1',
+      '1127.0.0.1',
+      '::ffff:10.0.0.1',
+      '::2',
+      '::',
+      '2001:db8::1',
+      'localhost',
+      '',
+    ]) {
+      expect(isLoopback(other), other).toBe(false);
+    }
   });
 });
