@@ -4,6 +4,7 @@ import * as v from 'valibot';
 import type { Workshop } from '../src/lib/domain/index';
 import {
   defaultSeparator,
+  exportFileName,
   notesCsv,
   prioritiesCsv,
   workshopJson,
@@ -117,7 +118,7 @@ export class ExportService {
       coarsenTimes: parsed.output.coarsenTimes,
       expires: this.now() + TICKET_MS,
     });
-    const filename = fileName(room.durable, parsed.output.format);
+    const filename = exportFileName(room.durable.title, parsed.output.format);
     return { ok: true, value: { path: `${EXPORT_PATH}${ticket}`, filename } };
   }
 
@@ -148,7 +149,7 @@ export class ExportService {
       return true;
     }
     const state = room.durable;
-    const filename = fileName(state, pending.format);
+    const filename = exportFileName(state.title, pending.format);
     if (pending.format === 'report.html') {
       const query = v.safeParse(
         reportQuery,
@@ -223,7 +224,7 @@ export class ExportService {
       });
       res.writeHead(200, {
         'Content-Type': FORMATS['research.json'].type,
-        'Content-Disposition': `attachment; filename="${fileName(state, 'research.json')}"`,
+        'Content-Disposition': contentDisposition(exportFileName(state.title, 'research.json')),
         'Cache-Control': 'no-store',
       });
       res.end(`${JSON.stringify(doc, null, 2)}\n`);
@@ -269,20 +270,6 @@ function render(
       // served by #serveResearch, which may record the research salt first
       throw new Error('the research export is not rendered here');
   }
-}
-
-/** `atelier-<title>-<what>.<ext>`, in plain ASCII letters, digits and dashes. */
-export function fileName(state: Workshop, format: ExportFormat): string {
-  const slug =
-    state.title
-      .normalize('NFD')
-      .replace(/[\u0300-\u036f]/g, '')
-      .toLowerCase()
-      .replace(/[^a-z0-9]+/g, '-')
-      .replace(/^-+|-+$/g, '')
-      .slice(0, 40) || 'atelier';
-  const [what, ext] = format.split('.') as [string, string];
-  return `${slug}-${what}.${ext}`;
 }
 
 function contentDisposition(

@@ -144,3 +144,21 @@ export function formatNumber(value: number, language: Language, digits = 3): str
 export function formatTime(ms: number): string {
   return new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
 }
+
+/**
+ * A download's name: `<title>-<what>.<ext>` for `what.ext`, the title in plain ASCII letters,
+ * digits and dashes (accents dropped, at most 40 characters, no dash at either end), `atelier`
+ * when nothing of it is left.
+ */
+export function exportFileName(title: string, format: `${string}.${string}`): string {
+  const slug =
+    title
+      .normalize('NFD')
+      .replace(/[\u0300-\u036f]/g, '')
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .slice(0, 40)
+      .replace(/^-+|-+$/g, '') || 'atelier';
+  const [what, ext] = format.split('.') as [string, string];
+  return `${slug}-${what}.${ext}`;
+}

@@ -12,7 +12,7 @@ export {
   type ImportedWorkshop,
   type WorkshopExport,
 } from './json';
-export { exportSessions, type ExportSession } from './common';
+export { exportFileName, exportSessions, type ExportSession } from './common';
 export {
   attendanceByGroup,
   escapeHtml,
