@@ -6,6 +6,7 @@ import type { Workshop } from '../src/lib/domain/index';
 import { importWorkshop } from '../src/lib/export/index';
 import type { Ack } from '../src/lib/protocol/ack';
 import { refusal, type Access, type Refusal } from './access/index';
+import { addressAsker } from './access/limits';
 import type { CommandService } from './commands';
 import { toBase64 } from './vision';
 
@@ -168,7 +169,7 @@ export class ImportService {
     const busy =
       this.#inFlight >= MAX_IN_FLIGHT ||
       (this.#inFlightBy.get(address) ?? 0) >= IN_FLIGHT_PER_ADDRESS;
-    if (busy || !this.#access.limits.commands.take(`a:${address}|`)) {
+    if (busy || !this.#access.limits.commands.take(addressAsker(address, null))) {
       return refused(429, refusal('RATE_LIMITED'), { 'Retry-After': '5' });
     }
     return null;

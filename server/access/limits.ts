@@ -12,8 +12,15 @@ export function askerKey(session: SessionData): string {
   if (actor.role === 'participant') return `p:${actor.participantId}`;
   if (session.keyHash !== null) return `k:${session.keyHash}`;
   if (session.tokenHash !== null) return `t:${session.tokenHash}`;
-  // a projector or a home page: the address, per workshop (a venue may run several rooms)
-  return `a:${session.address}|${session.workshopId ?? ''}`;
+  return addressAsker(session.address, session.workshopId);
+}
+
+/**
+ * A projector or a home page (workshop null) asks as its address, per workshop (a venue may run
+ * several rooms). An import asks as the home page it is sent from (server/imports.ts).
+ */
+export function addressAsker(address: string, workshopId: string | null): string {
+  return `a:${address}|${workshopId ?? ''}`;
 }
 
 /**

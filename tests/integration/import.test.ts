@@ -316,6 +316,15 @@ describe('importing a JSON export over the real server', () => {
     expect(over.body).toMatchObject({ ok: false, error: { code: 'RATE_LIMITED' } });
   });
 
+  it('[EX74] the budget is the home page’s own: a workshop created from that address’s home page leaves the imports one request less', async () => {
+    const { url } = await start({ limits: { commands: { capacity: 3, perSecond: 1 / 3600 } } });
+    // a home page (no device token) on the same address spends one…
+    expect((await createWorkshop(url)).joinCode).toMatch(/\S/);
+    // …so two imports are read, the third is not
+    for (let i = 0; i < 2; i++) expect((await post(url, '[]')).status).toBe(400);
+    expect((await post(url, '[]')).status).toBe(429);
+  });
+
   it('[EX74] a body that stops coming is cut after the time allowed (408), a streamed one past the cap is cut (413), and the server goes on', async () => {
     const { url, port } = await start({ importLimits: { maxBytes: 64 * 1024, bodyMs: 400 } });
     // slowloris: headers and a few bytes, then nothing
