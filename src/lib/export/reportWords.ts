@@ -1,5 +1,6 @@
 /** The words of the printed workshop report, French first (see report.ts). */
 import type { Language } from '../domain/model';
+import { WORDS } from './words';
 
 export interface ReportWords {
   /** The line above the title. */
@@ -85,12 +86,39 @@ export interface ReportWords {
   footer: string;
 }
 
+/**
+ * What the report calls as the other exports do (the CSV's columns, the Markdown's headings):
+ * taken from them, so that one thing keeps one name across the files a team takes home.
+ */
+function shared(language: Language) {
+  const { md, notes, priorities } = WORDS[language];
+  return {
+    question: md.question,
+    colon: md.colon,
+    session: notes.session,
+    objectives: md.objectives,
+    unthemed: md.unthemed,
+    candidates: md.candidates,
+    dotVote: md.dotVote,
+    ranking: md.ranking,
+    candidate: md.candidate,
+    keyMessages: md.keyMessages,
+    place: priorities.rank,
+    borda: priorities.borda,
+    meanRank: priorities.meanRank,
+    approval: priorities.approval,
+    owner: priorities.owner,
+    nextStep: priorities.nextStep,
+    horizon: priorities.horizon,
+    status: priorities.status,
+    sources: priorities.sources,
+  };
+}
+
 const fr: ReportWords = {
+  ...shared('fr'),
   kicker: 'Rapport d’atelier',
-  question: 'Question',
-  colon: ' : ',
   sessions: 'Séances et participation',
-  session: 'Séance',
   date: 'Date',
   attended: 'Présences',
   byGroup: 'Par groupe de secteurs',
@@ -103,12 +131,10 @@ const fr: ReportWords = {
   facilitators: 'Animation faite par',
   noteTakers: 'Notes prises par',
   notFilled: 'à compléter dans la console',
-  objectives: 'Objectifs',
   noObjectives: 'Aucun objectif n’a été écrit.',
   discover: (stage) => `${stage} : thèmes, freins et leviers`,
   noThemes: 'Aucun thème sur ce tableau.',
   notes: (n) => `${n} note${n > 1 ? 's' : ''}`,
-  unthemed: 'Notes hors thème',
   lifts: 'Levé par',
   links: 'Ce qui lève les freins',
   linksExplain: 'Chaque frein, et les thèmes que l’atelier a reliés comme leviers pour le lever.',
@@ -119,24 +145,16 @@ const fr: ReportWords = {
   noStatements: 'Aucun énoncé de vision.',
   emptyStatement: '(énoncé vide)',
   decision: (stage) => `${stage} : résultats`,
-  candidates: 'Propositions',
   noCandidates: 'Aucune proposition.',
-  dotVote: 'Vote par gommettes',
   dotsCaption: (total) =>
     `Gommettes reçues par chaque proposition (${total} gommette${total > 1 ? 's' : ''} en tout).`,
   dotsHidden: 'Les totaux seront donnés une fois le vote fermé et dévoilé.',
   noDotVote: 'Aucun vote par gommettes.',
-  ranking: 'Classement',
   rankingCaption: (n) =>
     `Points Borda de chaque proposition, dans l’ordre du classement (${n} bulletin${n > 1 ? 's' : ''}).`,
   rankingHidden: 'Le classement sera donné une fois le vote fermé et dévoilé.',
   noRanking: 'Aucun classement.',
   noBallots: 'Aucun bulletin n’a été déposé.',
-  place: 'Rang',
-  candidate: 'Proposition',
-  borda: 'Points Borda',
-  meanRank: 'Rang moyen',
-  approval: 'Approbation (top 3)',
   agreement: 'Accord entre les participants',
   agreementLine: (w, level) => `W de Kendall = ${w} : accord ${level}.`,
   agreementLevel: { none: 'nul', weak: 'faible', moderate: 'modéré', strong: 'fort' },
@@ -152,13 +170,7 @@ const fr: ReportWords = {
   carriedBy: 'Porté surtout par',
   priorities: 'Priorités d’innovation',
   noPriorities: 'Aucune priorité adoptée.',
-  owner: 'Responsable',
-  nextStep: 'Prochaine étape',
-  horizon: 'Échéance',
-  status: 'Statut',
-  sources: 'Thèmes sources',
   otherInfo: 'Autre information pertinente',
-  keyMessages: 'Messages clés à partager',
   dotsChart: 'Gommettes par proposition',
   rankingChart: 'Points Borda par proposition',
   dotsValue: (n) => `${n} gommette${n > 1 ? 's' : ''}`,
@@ -167,11 +179,9 @@ const fr: ReportWords = {
 };
 
 const en: ReportWords = {
+  ...shared('en'),
   kicker: 'Workshop report',
-  question: 'Question',
-  colon: ': ',
   sessions: 'Sessions and attendance',
-  session: 'Session',
   date: 'Date',
   attended: 'Attended',
   byGroup: 'By sector group',
@@ -184,12 +194,10 @@ const en: ReportWords = {
   facilitators: 'Facilitated by',
   noteTakers: 'Notes taken by',
   notFilled: 'to be filled in from the console',
-  objectives: 'Objectives',
   noObjectives: 'No objectives were written.',
   discover: (stage) => `${stage}: themes, barriers and enablers`,
   noThemes: 'No themes on this board.',
   notes: (n) => `${n} note${n === 1 ? '' : 's'}`,
-  unthemed: 'Notes outside themes',
   lifts: 'Lifted by',
   links: 'What lifts the barriers',
   linksExplain: 'Each barrier, and the themes the workshop linked to it as enablers.',
@@ -200,24 +208,16 @@ const en: ReportWords = {
   noStatements: 'No vision statements.',
   emptyStatement: '(empty statement)',
   decision: (stage) => `${stage}: results`,
-  candidates: 'Candidates',
   noCandidates: 'No candidates.',
-  dotVote: 'Dot vote',
   dotsCaption: (total) =>
     `Dots each candidate received (${total} dot${total === 1 ? '' : 's'} in all).`,
   dotsHidden: 'The totals will be given once the vote is closed and revealed.',
   noDotVote: 'No dot vote.',
-  ranking: 'Ranking',
   rankingCaption: (n) =>
     `Borda points of each candidate, in ranking order (${n} ballot${n === 1 ? '' : 's'}).`,
   rankingHidden: 'The ranking will be given once the vote is closed and revealed.',
   noRanking: 'No ranking.',
   noBallots: 'No ballots were cast.',
-  place: 'Rank',
-  candidate: 'Candidate',
-  borda: 'Borda points',
-  meanRank: 'Mean rank',
-  approval: 'Approval (top 3)',
   agreement: 'Agreement among participants',
   agreementLine: (w, level) => `Kendall’s W = ${w}: ${level} agreement.`,
   agreementLevel: { none: 'no', weak: 'weak', moderate: 'moderate', strong: 'strong' },
@@ -233,13 +233,7 @@ const en: ReportWords = {
   carriedBy: 'Carried mostly by',
   priorities: 'Innovation priorities',
   noPriorities: 'No priorities adopted.',
-  owner: 'Owner',
-  nextStep: 'Next step',
-  horizon: 'Horizon',
-  status: 'Status',
-  sources: 'Source themes',
   otherInfo: 'Other relevant information',
-  keyMessages: 'Key messages to share',
   dotsChart: 'Dots per candidate',
   rankingChart: 'Borda points per candidate',
   dotsValue: (n) => `${n} dot${n === 1 ? '' : 's'}`,
