@@ -100,8 +100,11 @@ interface Room {
    * keep a copy of its replica for nobody (a few hundred bytes a phone).
    */
   full: Uint8Array | null;
-  keepsFull: boolean;
+  /** Whose replica it is: a phone's own (`me-…`) is `private`. */
+  audience: RoomAudience;
 }
+
+type RoomAudience = 'public' | 'facilitator' | 'private' | 'vision';
 
 /** What the endpoint did, for tests and the benchmark. */
 export interface EndpointStats {
@@ -335,7 +338,7 @@ export class YjsEndpoint {
       if (room.full) return room.full;
       this.stats.fullStateEncodes++;
       const full = step2(Y.encodeStateAsUpdate(room.doc));
-      if (room.keepsFull) room.full = full;
+      if (room.audience !== 'private') room.full = full;
       return full;
     }
     return step2(Y.encodeStateAsUpdate(room.doc, encodedVector));
@@ -350,7 +353,7 @@ export class YjsEndpoint {
       doc,
       conns: new Set(),
       full: null,
-      keepsFull: !key.startsWith('me-'),
+      audience: key.startsWith('me-') ? 'private' : (key as RoomAudience),
       onUpdate: (update) => {
         room.full = null;
         const encoder = encoding.createEncoder();
@@ -424,14 +427,9 @@ export class YjsEndpoint {
   }
 
   /** Open connections by the audience of their room (the metrics). */
-  connectionsByAudience(): Record<'public' | 'facilitator' | 'private' | 'vision', number> {
+  connectionsByAudience(): Record<RoomAudience, number> {
     const counts = { public: 0, facilitator: 0, private: 0, vision: 0 };
-    for (const room of this.#rooms.values()) {
-      // <workshop>.<audience key>.<epoch>: none of the three holds a dot.
-      const key = room.name.split('.')[1] ?? '';
-      const audience = key.startsWith('me-') ? 'private' : key;
-      if (audience in counts) counts[audience as keyof typeof counts] += room.conns.size;
-    }
+    for (const room of this.#rooms.values()) counts[room.audience] += room.conns.size;
     return counts;
   }
 
