@@ -198,7 +198,7 @@ function unavailable(res: http.ServerResponse, phase: string): void {
 }
 
 /** Resolves once `done()` holds (checked every 20 ms), or after `ms` anyway. */
-export async function until(done: () => boolean, ms: number): Promise<boolean> {
+async function until(done: () => boolean, ms: number): Promise<boolean> {
   const deadline = Date.now() + ms;
   while (!done()) {
     if (Date.now() >= deadline) return false;

@@ -470,11 +470,6 @@ export class Realtime implements WorkshopEffects {
     http.on('upgrade', this.#upgrade);
   }
 
-  /** True once a graceful stop has begun. */
-  get draining(): boolean {
-    return this.#draining;
-  }
-
   /**
    * The first half of a graceful stop. From now on nothing new is taken: a handshake, a hello,
    * a command or a download is refused with RESTARTING (the client sends it again once back), a
