@@ -87,6 +87,19 @@ export function visibleNotesOf(state: Workshop): (boardId: string) => readonly N
   return (boardId) => byBoard.get(boardId) ?? [];
 }
 
+/** Some notes split by theme in one pass, each part in their order; `undefined`: outside any theme. */
+export function notesByTheme(
+  notes: readonly Note[],
+): (themeId: string | undefined) => readonly Note[] {
+  const parts = new Map<string | undefined, Note[]>();
+  for (const note of notes) {
+    const part = parts.get(note.themeId);
+    if (part) part.push(note);
+    else parts.set(note.themeId, [note]);
+  }
+  return (themeId) => parts.get(themeId) ?? [];
+}
+
 /** The themes of a board, oldest first. */
 export function themesOf(state: Workshop, boardId: string) {
   return Object.values(state.themes ?? {})

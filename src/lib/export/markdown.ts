@@ -3,7 +3,7 @@
  * text never makes Markdown of its own: see `escapeMarkdown`.
  */
 import { reportOf } from '../domain/commands/report';
-import { STAGES, type Workshop } from '../domain/model';
+import { STAGES, type Note, type Workshop } from '../domain/model';
 import {
   boardsInOrder,
   decisionFigures,
@@ -11,6 +11,7 @@ import {
   formatNumber,
   groupLabel,
   sessionName,
+  notesByTheme,
   themesOf,
   visibleNotesOf,
 } from './common';
@@ -79,15 +80,15 @@ export function workshopMarkdown(state: Workshop): string {
     if (prompt.trim()) push(quote(prompt));
     for (const board of stageBoards) {
       push(`### ${e(board.title)}`);
-      const notes = visibleNotes(board.id);
-      const list = (items: typeof notes) =>
+      const inTheme = notesByTheme(visibleNotes(board.id));
+      const list = (items: readonly Note[]) =>
         items.length === 0 ? md.empty : items.map((note) => `- ${e(note.text)}`).join('\n');
       for (const theme of themesOf(state, board.id)) {
-        push(`#### ${e(theme.title)}`, list(notes.filter((x) => x.themeId === theme.id)));
+        push(`#### ${e(theme.title)}`, list(inTheme(theme.id)));
         const answers = theme.answeredBy.map(themeTitle).filter((t) => t !== undefined);
         if (answers.length > 0) push(`*${md.answeredBy}*${md.colon}${answers.map(e).join(' ; ')}`);
       }
-      const loose = notes.filter((x) => x.themeId === undefined);
+      const loose = inTheme(undefined);
       if (loose.length > 0) push(`#### ${md.unthemed}`, list(loose));
     }
     if (stage === 'discover') {

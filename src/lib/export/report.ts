@@ -13,7 +13,7 @@
  * through `escapeHtml`.
  */
 import { GROUP, MIN_GROUP } from '../domain/aggregate';
-import { type Language, type Workshop, type WorkshopSession } from '../domain/model';
+import { type Language, type Note, type Workshop, type WorkshopSession } from '../domain/model';
 import {
   boardsInOrder,
   decisionFigures,
@@ -21,6 +21,7 @@ import {
   formatNumber,
   groupLabel,
   sessionName,
+  notesByTheme,
   themesOf,
   visibleNotesOf,
 } from './common';
@@ -232,8 +233,8 @@ function discoverSection(state: Workshop, language: Language, w: ReportWords): s
   const themeTitle = (id: string) => state.themes?.[id]?.title;
   const visibleNotes = visibleNotesOf(state);
   for (const board of boards) {
-    const notes = visibleNotes(board.id);
-    const byColumn = (items: typeof notes) =>
+    const inTheme = notesByTheme(visibleNotes(board.id));
+    const byColumn = (items: readonly Note[]) =>
       board.columns
         .map((column) => {
           const inColumn = items.filter((n) => n.columnId === column.id);
@@ -247,7 +248,7 @@ function discoverSection(state: Workshop, language: Language, w: ReportWords): s
         .join('');
     const themes = themesOf(state, board.id);
     const cards = themes.map((theme) => {
-      const members = notes.filter((n) => n.themeId === theme.id);
+      const members = inTheme(theme.id);
       const answers = theme.answeredBy.map(themeTitle).filter((t) => t !== undefined);
       return (
         `<article class="theme"><h4>${e(theme.title)} <span class="count">${e(w.notes(members.length))}</span></h4>` +
@@ -258,7 +259,7 @@ function discoverSection(state: Workshop, language: Language, w: ReportWords): s
         `</article>`
       );
     });
-    const loose = notes.filter((n) => n.themeId === undefined);
+    const loose = inTheme(undefined);
     if (loose.length > 0) {
       cards.push(
         `<article class="theme loose"><h4>${e(w.unthemed)} <span class="count">${e(w.notes(loose.length))}</span></h4>${byColumn(loose)}</article>`,
