@@ -17,7 +17,6 @@ import {
   FORMAT_FILE,
   MIGRATIONS,
   readFormat,
-  versionOf,
   writeFormat,
 } from './store/format';
 import { DamagedLogError, decodeRecords } from './store/logCodec';
@@ -250,18 +249,16 @@ function formatLine(r: WorkshopReport, status = 'ok'): string {
   );
 }
 
-/** The version of a data directory that holds cocrea data this release can read. */
+/**
+ * The version of a data directory that holds cocrea data this release can read: what start-up
+ * refuses (decideFormat: a newer version, a format file not ours) a backup, restore or check
+ * refuses too, with the same words.
+ */
 async function readableVersion(dataDir: string, what: string): Promise<number> {
-  const version = versionOf(await readFormat(dataDir));
-  if (version === null) throw new BackupError(`${what} ${dataDir} holds no cocrea data`);
-  if (typeof version === 'string') throw new BackupError(`${what} ${dataDir}: ${version}`);
-  if (version > CURRENT_FORMAT_VERSION) {
-    throw new BackupError(
-      `${what} ${dataDir} is in format version ${version}, made by a newer cocrea; ` +
-        `this one reads format version ${CURRENT_FORMAT_VERSION} and older`,
-    );
-  }
-  return version;
+  const decision = decideFormat(await readFormat(dataDir));
+  if (decision.kind === 'new') throw new BackupError(`${what} ${dataDir} holds no cocrea data`);
+  if (decision.kind === 'refuse') throw new BackupError(`${what} ${dataDir}: ${decision.message}`);
+  return decision.kind === 'migrate' ? decision.from : CURRENT_FORMAT_VERSION;
 }
 
 /**

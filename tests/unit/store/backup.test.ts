@@ -273,6 +273,26 @@ describe('backup of a data directory a server writes to', () => {
     expect(printed).not.toContain('Atelier');
   });
 
+  it('[OP19] a directory in a newer format version, or whose format file is not cocrea’s, is refused by backup, check and restore as start-up refuses it, naming both versions; nothing is written', async () => {
+    const store = await DurableStore.open(data);
+    await workshop(store, 2);
+    await store.close();
+    await writeFormat(data, 3);
+    const newer = /format version 3, made by a newer cocrea; this cocrea reads format version 2/;
+    await expect(backupDataDir(data, dest, quiet)).rejects.toThrow(newer);
+    await expect(verifyDataDir(data)).rejects.toThrow(newer);
+    const restored = path.join(dir, 'restored');
+    await expect(restoreDataDir(data, restored, quiet)).rejects.toThrow(newer);
+    await writeFile(path.join(data, 'format.json'), '{"format":"other","version":1}');
+    await expect(backupDataDir(data, dest, quiet)).rejects.toThrow(
+      /format.json is not a cocrea data format file/,
+    );
+    await expect(verifyDataDir(data)).rejects.toThrow(/not a cocrea data format file/);
+    for (const untouched of [dest, restored]) {
+      await expect(readdir(untouched)).rejects.toThrow(/ENOENT/);
+    }
+  });
+
   it('[OP18] an index naming something that is no workshop id (a path out of the directory) fails the backup and the check', async () => {
     const outside = path.join(dir, 'outside');
     await mkdir(outside);
