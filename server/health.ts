@@ -17,17 +17,12 @@ export type NotReady = 'starting' | 'draining' | 'store-unwritable';
 export interface HealthOptions {
   /**
    * Resolves when the store can take writes, throws when not (the durable store: its data
-   * directory is writable). Run at most once per `probeMs`; without one, the store counts as
-   * writable (the memory store of tests).
+   * directory is writable). Run at most once every PROBE_MS; without one, the store counts
+   * as writable (the memory store of tests).
    */
   probe?: () => Promise<void>;
-  /** How long a probe's answer is kept (default 2 s). */
-  probeMs?: number;
   /** The address a request counts as (behind trusted proxies: see clientAddress). */
   addressOf: (req: IncomingMessage) => string;
-  /** Requests per address from anywhere but loopback (tests tighten it). */
-  limit?: RateLimit;
-  now?: () => number;
 }
 
 /**
@@ -36,8 +31,9 @@ export interface HealthOptions {
  * endpoints cannot be used to make the server work hard. Loopback is never counted: the
  * container's HEALTHCHECK and a local monitor must never be told to wait.
  */
-export const HEALTH_LIMIT: RateLimit = { capacity: 100, perSecond: 20 };
+const HEALTH_LIMIT: RateLimit = { capacity: 100, perSecond: 20 };
 
+/** How long a probe's answer is kept. */
 const PROBE_MS = 2000;
 
 /** The durable store's probe: its data directory and workshops directory take writes. */
@@ -58,20 +54,14 @@ export function writableDirectory(dataDir: string): () => Promise<void> {
 export class Health {
   phase: Phase = 'starting';
   readonly #probe: (() => Promise<void>) | null;
-  readonly #probeMs: number;
   readonly #addressOf: (req: IncomingMessage) => string;
-  readonly #limit: TokenBuckets;
-  readonly #now: () => number;
+  readonly #limit = new TokenBuckets(HEALTH_LIMIT.capacity, HEALTH_LIMIT.perSecond);
   #probed: { at: number; writable: Promise<boolean> } | null = null;
   #lastWritable = true;
 
   constructor(options: HealthOptions) {
     this.#probe = options.probe ?? null;
-    this.#probeMs = options.probeMs ?? PROBE_MS;
     this.#addressOf = options.addressOf;
-    const limit = options.limit ?? HEALTH_LIMIT;
-    this.#now = options.now ?? Date.now;
-    this.#limit = new TokenBuckets(limit.capacity, limit.perSecond, this.#now);
   }
 
   /** Answer the request if it is for /healthz or /readyz; false: not ours. */
@@ -111,8 +101,8 @@ export class Health {
   #writable(): Promise<boolean> {
     const probe = this.#probe;
     if (!probe) return Promise.resolve(true);
-    const now = this.#now();
-    if (this.#probed && now - this.#probed.at < this.#probeMs) return this.#probed.writable;
+    const now = Date.now();
+    if (this.#probed && now - this.#probed.at < PROBE_MS) return this.#probed.writable;
     const writable = probe().then(
       () => true,
       (error: unknown) => {
