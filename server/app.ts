@@ -3,7 +3,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { Health, writableDirectory } from './health';
 import { isRealtimeUpgrade, Realtime, setSharedRealtime, type RealtimeOptions } from './realtime';
 import { logRefused, printable, refuseUpgrade } from './transport/guard';
-import { clientAddress } from './transport/clientAddress';
+import { clientAddress, proxyHops } from './transport/clientAddress';
 import type { Config } from './config';
 import { createLogger, log, useLogger } from './log';
 import { prepareDataDir } from './backup';
@@ -68,7 +68,7 @@ const RETRY_AFTER_S = '5';
  */
 export async function startServer(options: StartOptions): Promise<RunningServer> {
   const trustProxy = options.trustProxy ?? options.realtime?.trustProxy ?? false;
-  const hops = trustProxy === true ? 1 : Number(trustProxy) || 0;
+  const hops = proxyHops(trustProxy);
   const health = new Health({
     probe: options.probe,
     addressOf: (req) =>

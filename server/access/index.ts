@@ -20,7 +20,7 @@ import { PROTOCOL_VERSION } from '../../src/lib/protocol/version';
 import { hashSecret, normaliseJoinCode } from '../crypto';
 import { RATE_LIMITS, TokenBuckets, type LimitName, type RateLimit } from '../rateLimit';
 import type { RoomLookup } from '../registry';
-import { addressKey, clientAddress } from '../transport/clientAddress';
+import { addressKey, clientAddress, proxyHops } from '../transport/clientAddress';
 import { CONNECTIONS_PER_ADDRESS, ConnectionCounts } from '../transport/connections';
 import { askerKey, slowDown, tooManyAttempts } from './limits';
 import { authenticate, type SessionData } from './session';
@@ -104,8 +104,7 @@ export class Access {
     this.epoch = options.epoch;
     this.origin = options.origin ?? null;
     this.createToken = options.createToken ?? null;
-    const hops = Number(options.trustProxy ?? 0);
-    this.trustProxy = Number.isInteger(hops) && hops > 0 ? hops : 0;
+    this.trustProxy = proxyHops(options.trustProxy);
     this.now = options.now ?? Date.now;
     const limits = { ...RATE_LIMITS, ...options.limits };
     this.limits = Object.fromEntries(

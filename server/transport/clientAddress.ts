@@ -1,5 +1,11 @@
 import { isIP } from 'node:net';
 
+/** Trusted proxy hops as TRUST_PROXY gives them: `true` is 1; anything but a positive integer, 0. */
+export function proxyHops(trustProxy: boolean | number | undefined): number {
+  const hops = Number(trustProxy ?? 0);
+  return Number.isInteger(hops) && hops > 0 ? hops : 0;
+}
+
 /**
  * The address a client connects from, for rate limits. With no trusted proxy, the socket's own.
  * Behind `hops` trusted proxies that each append the address they saw to X-Forwarded-For, the

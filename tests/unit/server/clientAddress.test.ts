@@ -1,9 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import { addressKey, clientAddress, isLoopback } from '../../../server/transport/clientAddress';
+import {
+  addressKey,
+  clientAddress,
+  isLoopback,
+  proxyHops,
+} from '../../../server/transport/clientAddress';
 
 const SOCKET = '10.0.0.9';
 
 describe('the client address behind trusted proxies', () => {
+  it('[CF5] the trusted hops, one rule for the limits and the health answers: true is 1, a positive integer itself, anything else none', () => {
+    expect(proxyHops(true)).toBe(1);
+    expect(proxyHops(2)).toBe(2);
+    for (const none of [false, undefined, 0, -1, 1.5, Number.NaN]) expect(proxyHops(none)).toBe(0);
+  });
+
   it('[CF5] without a trusted proxy, X-Forwarded-For is ignored', () => {
     expect(clientAddress(SOCKET, '1.2.3.4', 0)).toBe(SOCKET);
     expect(clientAddress(SOCKET, undefined, 1)).toBe(SOCKET);
