@@ -147,6 +147,17 @@ export function decisionFigures(state: Workshop): DecisionFigures {
   };
 }
 
+export type CsvSeparator = ';' | ',';
+
+/**
+ * A CSV's separator when none is chosen: ';' in French (Excel's list separator there, the comma
+ * being the decimal mark), ',' in English. Here rather than in csv.ts so that the console's
+ * export panel follows the same rule without bundling the CSV writer.
+ */
+export function defaultSeparator(language: Language): CsvSeparator {
+  return language === 'fr' ? ';' : ',';
+}
+
 /** A number for people to read: at most `digits` decimals, the language's decimal mark. */
 export function formatNumber(value: number, language: Language, digits = 3): string {
   const text = String(Number(value.toFixed(digits)));

@@ -6,10 +6,12 @@
  * a formula, and note text is written by anyone in the room.
  */
 import { stringify } from 'csv-stringify/sync';
-import type { Language, Workshop } from '../domain/model';
+import type { Workshop } from '../domain/model';
 import {
   boardsInOrder,
   decisionFigures,
+  defaultSeparator,
+  type CsvSeparator,
   exportSessions,
   formatNumber,
   formatTime,
@@ -21,7 +23,8 @@ import {
 } from './common';
 import { WORDS } from './words';
 
-export type CsvSeparator = ';' | ',';
+export type { CsvSeparator } from './common';
+export { defaultSeparator } from './common';
 
 export interface CsvOptions {
   /** Absent: ';' in French (Excel's list separator there, the comma being the decimal mark), ',' in English. */
@@ -33,11 +36,6 @@ const DANGEROUS = /^[=+\-@\t\r]/;
 /** A cell a spreadsheet will show as text, never run. */
 export function neutralise(cell: string): string {
   return DANGEROUS.test(cell) ? `'${cell}` : cell;
-}
-
-/** The separator the caller chose, or the language's. */
-export function defaultSeparator(language: Language): CsvSeparator {
-  return language === 'fr' ? ';' : ',';
 }
 
 /** Rows of text to a CSV file's text (BOM, CRLF, every cell neutralised). */
