@@ -160,7 +160,11 @@ export class ExportService {
           'Content-Type': 'text/plain; charset=utf-8',
           'Cache-Control': 'no-store',
         });
-        res.end('Unknown report option: language is fr or en, paper is a4 or letter.');
+        // French first, then English, as the other plain pages of this path.
+        res.end(
+          'Option du rapport inconnue : la langue est fr ou en, le papier a4 ou letter.\n' +
+            'Unknown report option: language is fr or en, paper is a4 or letter.\n',
+        );
         return true;
       }
       res.writeHead(200, {

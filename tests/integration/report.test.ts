@@ -163,7 +163,9 @@ describe('the workshop report over the real server', () => {
     const bad = await ask(w.console_, 'report.html');
     const res = await fetch(`${url}${bad.ok ? bad.value.path : ''}?paper=a3`);
     expect(res.status).toBe(400);
-    expect(await res.text()).toContain('paper is a4 or letter');
+    const said = await res.text();
+    expect(said).toMatch(/^Option du rapport inconnue : .*le papier a4 ou letter\.\n/);
+    expect(said).toContain('paper is a4 or letter');
 
     // nobody else: a participant, a projector, a visitor
     const projector = await connect(url, { code: w.joinCode, as: 'projector' });
