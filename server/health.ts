@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
 import { log } from './log';
 import { addressKey, isLoopback } from './transport/clientAddress';
+import { requestPath, sendJson } from './transport/http';
 import { TokenBuckets, type RateLimit } from './rateLimit';
 
 /**
@@ -66,28 +67,25 @@ export class Health {
 
   /** Answer the request if it is for /healthz or /readyz; false: not ours. */
   serve(req: IncomingMessage, res: ServerResponse): boolean {
-    const url = typeof req.url === 'string' ? req.url : '';
-    const query = url.indexOf('?');
-    const target = query === -1 ? url : url.slice(0, query);
+    const target = requestPath(req);
     if (target !== '/healthz' && target !== '/readyz') return false;
-    res.setHeader('Cache-Control', 'no-store');
     if (req.method !== 'GET' && req.method !== 'HEAD') {
-      answer(req, res, 405, { error: 'method not allowed' }, { Allow: 'GET, HEAD' });
+      sendJson(req, res, 405, { error: 'method not allowed' }, { Allow: 'GET, HEAD' });
       return true;
     }
     const address = this.#addressOf(req);
     if (!isLoopback(address) && !this.#limit.take(addressKey(address))) {
       const wait = String(this.#limit.retryAfter(addressKey(address)));
-      answer(req, res, 429, { error: 'too many requests' }, { 'Retry-After': wait });
+      sendJson(req, res, 429, { error: 'too many requests' }, { 'Retry-After': wait });
       return true;
     }
     if (target === '/healthz') {
-      answer(req, res, 200, { status: 'ok' });
+      sendJson(req, res, 200, { status: 'ok' });
       return true;
     }
     void this.readiness().then((reason) => {
-      if (reason === null) answer(req, res, 200, { ready: true });
-      else answer(req, res, 503, { ready: false, reason }, { 'Retry-After': '5' });
+      if (reason === null) sendJson(req, res, 200, { ready: true });
+      else sendJson(req, res, 503, { ready: false, reason }, { 'Retry-After': '5' });
     });
     return true;
   }
@@ -118,21 +116,4 @@ export class Health {
     this.#probed = { at: now, writable };
     return writable;
   }
-}
-
-function answer(
-  req: IncomingMessage,
-  res: ServerResponse,
-  status: number,
-  body: unknown,
-  headers: Record<string, string> = {},
-): void {
-  if (res.headersSent || res.destroyed) return;
-  const text = JSON.stringify(body);
-  res.writeHead(status, {
-    ...headers,
-    'Content-Type': 'application/json; charset=utf-8',
-    'Content-Length': Buffer.byteLength(text),
-  });
-  res.end(req.method === 'HEAD' ? undefined : text);
 }

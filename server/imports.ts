@@ -8,6 +8,7 @@ import type { Ack } from '../src/lib/protocol/ack';
 import { refusal, type Access, type Refusal } from './access/index';
 import { addressAsker } from './access/limits';
 import type { CommandService } from './commands';
+import { requestPath, sendJson } from './transport/http';
 import { toBase64 } from './vision';
 
 /** Where a JSON export is posted to become a new workshop. */
@@ -108,13 +109,12 @@ export class ImportService {
 
   /** Serve `/import`; false when the request is not for it. */
   serve(req: IncomingMessage, res: ServerResponse): boolean {
-    const path = (req.url ?? '').split('?')[0];
-    if (path !== IMPORT_PATH) return false;
+    if (requestPath(req) !== IMPORT_PATH) return false;
     const address = this.#addressOf(req);
     const early = this.#before(req, address);
     if (early) {
       // Whatever body was sent is not read: the connection closes after the answer.
-      answer(res, early, true);
+      answer(req, res, early, true);
       return true;
     }
     this.#hold(address, 1);
@@ -127,7 +127,7 @@ export class ImportService {
       .then((result) => {
         this.#hold(address, -1);
         logImport(result, address, performance.now() - started);
-        answer(res, result, result.status !== 200);
+        answer(req, res, result, result.status !== 200);
       });
     return true;
   }
@@ -297,13 +297,11 @@ function logImport({ status, ack }: Answer, address: string, ms: number): void {
   );
 }
 
-function answer(res: ServerResponse, { status, ack, headers }: Answer, close: boolean): void {
-  if (res.headersSent || res.destroyed) return;
-  res.writeHead(status, {
-    'Content-Type': 'application/json; charset=utf-8',
-    'Cache-Control': 'no-store',
-    ...(close ? { Connection: 'close' } : {}),
-    ...headers,
-  });
-  res.end(JSON.stringify(ack));
+function answer(
+  req: IncomingMessage,
+  res: ServerResponse,
+  { status, ack, headers }: Answer,
+  close: boolean,
+): void {
+  sendJson(req, res, status, ack, { ...(close ? { Connection: 'close' } : {}), ...headers });
 }

@@ -16,6 +16,7 @@ import type { OpenSessions } from './access/sessions';
 import { log } from './log';
 import type { RoomRegistry } from './registry';
 import { FLUSH_CHANNEL, type FlushTiming } from './store/appendLog';
+import { requestPath } from './transport/http';
 import type { YjsEndpoint } from './yjs/endpoint';
 
 /*
@@ -242,9 +243,7 @@ export class Metrics {
   /** `GET /metrics`, when a token is set; false for any other request (not ours). */
   serve(req: IncomingMessage, res: ServerResponse): boolean {
     if (this.#tokenHash === null) return false;
-    const url = req.url ?? '';
-    const path = url.split('?', 1)[0];
-    if (path !== '/metrics') return false;
+    if (requestPath(req) !== '/metrics') return false;
     res.setHeader('Cache-Control', 'no-store');
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, { Allow: 'GET, HEAD' }).end();
