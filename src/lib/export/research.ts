@@ -173,8 +173,8 @@ export function researchExport(state: Workshop, options: ResearchOptions): Resea
   // nobody else's.
   const known = new Set(Object.keys(state.participants));
   const numbered = (state.researchPseudonyms ?? []).filter((id) => known.has(id));
-  const hashed = [...numbered, ...unnumbered(state, options.keyedHash)].map((id) => ({ id }));
-  const pseudonym = new Map(hashed.map(({ id }, i) => [id, pseudonymOf(i)]));
+  const numberedIds = [...numbered, ...unnumbered(state, options.keyedHash)];
+  const pseudonym = new Map(numberedIds.map((id, i) => [id, pseudonymOf(i)]));
   const removed = (id: string) => state.participants[id]?.removedAt !== undefined;
   const shownGroupOf = (id: string): string | null => {
     if (groups.dropped || removed(id)) return null;
@@ -182,7 +182,7 @@ export function researchExport(state: Workshop, options: ResearchOptions): Resea
     return group === undefined ? null : label(group);
   };
 
-  const participants = hashed.map(({ id }) => ({
+  const participants = numberedIds.map((id) => ({
     pseudonym: pseudonym.get(id)!,
     group: shownGroupOf(id),
     removed: removed(id),
