@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { commandOutcome, commandType, COMMAND_TYPES, ReplicaSizes } from '../../../server/metrics';
+import {
+  commandOutcome,
+  commandType,
+  COMMAND_TYPES,
+  Metrics,
+  ReplicaSizes,
+  type Audience,
+} from '../../../server/metrics';
 
 function docWith(entries: Record<string, unknown>): Y.Doc {
   const doc = new Y.Doc();
@@ -88,5 +95,33 @@ describe('metrics, pure parts', () => {
     // Tens of milliseconds of work, in slices of about 5: other work ran between them (measured
     // in one go, not one turn of the event loop would have passed).
     expect(ticks).toBeGreaterThanOrEqual(2);
+  });
+
+  it('[OP54] scrapes at once share one measure of the replicas; the next scrape measures again', async () => {
+    const doc = docWith({ a: 'x'.repeat(100) });
+    let walks = 0;
+    const metrics = new Metrics(
+      {
+        sessionRoles: () => [],
+        replicaConnections: () => ({ public: 0, facilitator: 0, private: 0, vision: 0 }),
+        workshops: () => ({ loaded: 1, asleep: 0 }),
+        *replicaDocs(): Generator<[Audience, Y.Doc]> {
+          walks++;
+          yield ['public', doc];
+        },
+      },
+      { token: null },
+    );
+    try {
+      const texts = await Promise.all([1, 2, 3].map(() => metrics.registry.metrics()));
+      expect(walks).toBe(1);
+      for (const text of texts) {
+        expect(text).toMatch(/cocrea_replica_bytes\{audience="public"\} [1-9]\d*/);
+      }
+      await metrics.registry.metrics();
+      expect(walks).toBe(2);
+    } finally {
+      metrics.close();
+    }
   });
 });
