@@ -8,6 +8,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { startServer, type RunningServer } from '../../server/app';
 import { writableDirectory } from '../../server/health';
+import { createLogger, useLogger } from '../../server/log';
 import { DurableStore } from '../../server/store/durable';
 import { MemoryStore } from '../../server/store/memory';
 import type { LoadedWorkshop } from '../../server/store/types';
@@ -137,6 +138,36 @@ describe('/healthz and /readyz', () => {
     const answers = await Promise.all(Array.from({ length: 40 }, () => request(url, '/readyz')));
     expect(answers.every((a) => a.status === 200)).toBe(true);
     expect(probes).toBe(1);
+  });
+
+  it('[OP23] say once, at error level, that the store stopped taking writes (with its error code), not once per probe; again if it stops again after taking them', async () => {
+    let failing = true;
+    const { url } = await serve({
+      probe: async () => {
+        if (failing) throw Object.assign(new Error('read-only'), { code: 'EROFS' });
+      },
+    });
+    const lines: string[] = [];
+    const previous = useLogger(
+      createLogger('error', { write: (line: string) => lines.push(line) }),
+    );
+    try {
+      const said = () => lines.filter((l) => l.includes('takes no writes'));
+      expect((await request(url, '/readyz')).status).toBe(503);
+      await new Promise((r) => setTimeout(r, 2100));
+      expect((await request(url, '/readyz')).status).toBe(503);
+      expect(said()).toHaveLength(1);
+      expect(JSON.parse(said()[0]!)).toMatchObject({ level: 'error', code: 'EROFS' });
+      failing = false;
+      await new Promise((r) => setTimeout(r, 2100));
+      expect((await request(url, '/readyz')).status).toBe(200);
+      failing = true;
+      await new Promise((r) => setTimeout(r, 2100));
+      expect((await request(url, '/readyz')).status).toBe(503);
+      expect(said()).toHaveLength(2);
+    } finally {
+      useLogger(previous);
+    }
   });
 
   it('[OP24] never limit loopback; limit a stranger (behind the trusted proxy) with 429 and Retry-After, and nobody else', async () => {
