@@ -189,6 +189,21 @@ describe('many screens on one replica', () => {
     raw.ws.close();
     stale.destroy();
   });
+
+  it('[R5] a phone’s own replica keeps no whole copy for a next reader (it has one): each new connection to it is encoded afresh', async () => {
+    const { url, realtime } = server.current;
+    const { joinCode } = await createWorkshop(url);
+    const ana = await joinAs(url, joinCode, 'Ana');
+    const grant = (await hello(ana.socket)).rooms.find((r) => r.audience === 'private')!;
+    const before = realtime.yjs.stats.fullStateEncodes;
+    const first = new TestReplica(url, grant);
+    await first.waitFor((s) => s.me !== null);
+    expect(realtime.yjs.stats.fullStateEncodes - before).toBe(1);
+    // the same room still open (the first stays): a public room would hand its copy over
+    const second = new TestReplica(url, grant);
+    await second.waitFor((s) => s.me !== null);
+    expect(realtime.yjs.stats.fullStateEncodes - before).toBe(2);
+  });
 });
 
 /** Room names no client would send: broken percent-encodings, NUL, a very long name. */
