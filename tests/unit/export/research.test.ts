@@ -554,6 +554,27 @@ describe('Research export', () => {
     expect(supportChecked).toBeGreaterThan(15);
   });
 
+  it('[EX45] a candidate removed during the vote leaves the dot matrix, column and dots: the rows are the voters the turnout counts', () => {
+    const s = newWorkshop({}, testContext());
+    const [a, b] = ['Alice', 'Bruno'].map((name) => join(s, name));
+    run(s, facilitator, { type: 'setStage', stage: 'decide' });
+    const ids = ['Un', 'Deux', 'Trois'].map(
+      (title) =>
+        run(s, facilitator, { type: 'addCandidate', title, description: '', sources: [] }).reply!
+          .candidateId!,
+    );
+    run(s, facilitator, { type: 'openDotVote', budget: 3, cap: 2 });
+    run(s, a!, { type: 'castDots', candidateId: ids[0]!, dots: 2 });
+    run(s, b!, { type: 'castDots', candidateId: ids[2]!, dots: 1 });
+    run(s, facilitator, { type: 'removeCandidate', candidateId: ids[2]! });
+    run(s, facilitator, { type: 'closeDotVote' });
+    run(s, facilitator, { type: 'revealDotVote' });
+    const { dotVote } = exported(withSalt(s)).doc.calculation;
+    expect(dotVote.turnout).toBe(1);
+    expect(dotVote.ballots!.columns).toEqual(ids.slice(0, 2));
+    expect(dotVote.ballots!.rows.map((r) => r.values)).toEqual([[2, 0]]);
+  });
+
   it("[EX46] a vote's ballots are in the file only once it is closed and revealed; until then its status says why", () => {
     const room = votedWorkshop(
       [
