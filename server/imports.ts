@@ -223,17 +223,17 @@ export class ImportService {
       };
     });
     if (ack.ok) return { status: 200, ack };
-    const status =
-      ack.error.code === 'CREATE_TOKEN_REQUIRED'
-        ? 403
-        : ack.error.code === 'RATE_LIMITED' || ack.error.code === 'TOO_MANY_ATTEMPTS'
-          ? 429
-          : ack.error.code === 'INTERNAL'
-            ? 500
-            : 400;
-    return { status, ack };
+    return { status: CREATION_STATUS[ack.error.code] ?? 400, ack };
   }
 }
+
+/** The HTTP status of a refused creation, by its code (anything else: 400). */
+const CREATION_STATUS: Partial<Record<string, number>> = {
+  CREATE_TOKEN_REQUIRED: 403,
+  RATE_LIMITED: 429,
+  TOO_MANY_ATTEMPTS: 429,
+  INTERNAL: 500,
+};
 
 function tooLarge(maxBytes: number): Answer {
   const mb = Math.round((maxBytes / (1024 * 1024)) * 10) / 10;
