@@ -14,7 +14,6 @@ import {
   DataFormatError,
   decideFormat,
   exists,
-  FORMAT_FILE,
   MIGRATIONS,
   readFormat,
   writeFormat,
@@ -237,8 +236,8 @@ async function writeWorkshop(dest: string, id: string, files: WorkshopFiles): Pr
 async function finish(dest: string, index: IndexData, version: number): Promise<void> {
   await writeDurably(path.join(dest, 'index.json'), Buffer.from(JSON.stringify(index), 'utf8'));
   await syncDir(nodeFs, path.join(dest, 'workshops'));
+  // Created 0600 like every file of the store (nodeFs), so the backup's modes hold already.
   await writeFormat(dest, version);
-  await chmod(path.join(dest, FORMAT_FILE), 0o600);
   await syncDir(nodeFs, dest);
 }
 
