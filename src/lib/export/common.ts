@@ -108,6 +108,22 @@ export function themesOf(state: Workshop, boardId: string) {
 }
 
 /**
+ * Découverte's links: each barrier theme (on a Découverte board, oldest first) with the titles of
+ * the themes linked to it as its enablers; barriers without any left out.
+ */
+export function discoverLinks(state: Workshop): { barrier: string; enablers: string[] }[] {
+  const title = (id: string) => state.themes?.[id]?.title;
+  return Object.values(state.themes ?? {})
+    .filter((t) => state.boards[t.boardId]?.stage === 'discover')
+    .sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1))
+    .map((t) => ({
+      barrier: t.title,
+      enablers: t.answeredBy.map(title).filter((x) => x !== undefined),
+    }))
+    .filter((l) => l.enablers.length > 0);
+}
+
+/**
  * Décision's figures: dot totals and the ranking's result, each once its vote is closed and
  * revealed, and null until then (`pending` says a vote exists whose figures wait). An export is
  * a file that travels: while a vote runs, a figure that moves when one person casts would tell

@@ -7,6 +7,7 @@ import { STAGES, type Note, type Workshop } from '../domain/model';
 import {
   boardsInOrder,
   decisionFigures,
+  discoverLinks,
   exportSessions,
   formatNumber,
   groupLabel,
@@ -92,14 +93,8 @@ export function workshopMarkdown(state: Workshop): string {
       if (loose.length > 0) push(`#### ${md.unthemed}`, list(loose));
     }
     if (stage === 'discover') {
-      const links = Object.values(state.themes ?? {})
-        .filter((t) => state.boards[t.boardId]?.stage === 'discover')
-        .flatMap((t) =>
-          t.answeredBy
-            .map(themeTitle)
-            .filter((a) => a !== undefined)
-            .map((a) => `- ${e(t.title)} → ${e(a)}`),
-        )
+      const links = discoverLinks(state)
+        .flatMap((l) => l.enablers.map((a) => `- ${e(l.barrier)} → ${e(a)}`))
         .sort();
       if (links.length > 0) push(`### ${md.links}`, links.join('\n'));
     }

@@ -17,6 +17,7 @@ import { type Language, type Note, type Workshop, type WorkshopSession } from '.
 import {
   boardsInOrder,
   decisionFigures,
+  discoverLinks,
   exportSessions,
   formatNumber,
   groupLabel,
@@ -271,14 +272,7 @@ function discoverSection(state: Workshop, language: Language, w: ReportWords): s
         `</div>`,
     );
   }
-  const links = Object.values(state.themes ?? {})
-    .filter((t) => state.boards[t.boardId]?.stage === 'discover')
-    .sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1))
-    .map((t) => ({
-      barrier: t.title,
-      enablers: t.answeredBy.map(themeTitle).filter((x) => x !== undefined),
-    }))
-    .filter((l) => l.enablers.length > 0);
+  const links = discoverLinks(state);
   parts.push(
     `<div class="links"><h3>${e(w.links)}</h3>` +
       (links.length === 0
