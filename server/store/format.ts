@@ -38,7 +38,7 @@ export type FormatDecision =
   | { kind: 'refuse'; message: string };
 
 /** The version a marker names, or a message saying why it names none. */
-export function markerVersion(marker: unknown): number | string {
+function markerVersion(marker: unknown): number | string {
   const m = marker as Partial<FormatMarker> | null;
   if (typeof m !== 'object' || m === null || m.format !== DATA_FORMAT) {
     return `${FORMAT_FILE} is not a cocrea data format file`;
@@ -50,7 +50,7 @@ export function markerVersion(marker: unknown): number | string {
 }
 
 /** The version of a directory, or null when it is empty (new). */
-export function versionOf(found: FoundFormat): number | null | string {
+function versionOf(found: FoundFormat): number | null | string {
   if (found.marker === null) return found.hasData ? 1 : null;
   return markerVersion(found.marker);
 }
