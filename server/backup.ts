@@ -204,8 +204,12 @@ async function writeDurably(file: string, bytes: Uint8Array): Promise<void> {
   }
 }
 
-/** A directory to fill: created (0700), or already there and empty. */
-async function emptyDirectory(dir: string, what: string): Promise<void> {
+/** A directory to fill: created (0700), or already there and empty; `advice` follows a refusal. */
+async function emptyDirectory(
+  dir: string,
+  what: string,
+  advice = 'give an empty or new directory',
+): Promise<void> {
   let entries: string[] = [];
   try {
     entries = await readdir(dir);
@@ -215,9 +219,7 @@ async function emptyDirectory(dir: string, what: string): Promise<void> {
     if (code !== 'ENOENT') throw error;
   }
   if (entries.length > 0) {
-    throw new BackupError(
-      `${what} ${dir} is not empty (${entries.length} entries): give an empty or new directory`,
-    );
+    throw new BackupError(`${what} ${dir} is not empty (${entries.length} entries): ${advice}`);
   }
   await mkdir(dir, { recursive: true, mode: 0o700 });
   await chmod(dir, 0o700);
@@ -440,20 +442,16 @@ export async function restoreDataDir(
     }
     throw error;
   }
-  let entries: string[] = [];
   try {
-    entries = await readdir(dataDir);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-  }
-  if (entries.length > 0) {
-    throw new BackupError(
-      `nothing restored: DATA_DIR ${dataDir} is not empty (${entries.length} entries). ` +
-        'Restore only into an empty directory: stop the server, move its directory aside, ' +
-        'then restore',
+    await emptyDirectory(
+      dataDir,
+      'DATA_DIR',
+      'restore only into an empty directory (stop the server, move its directory aside, then restore)',
     );
+  } catch (error) {
+    if (error instanceof BackupError) throw new BackupError(`nothing restored: ${error.message}`);
+    throw error;
   }
-  await emptyDirectory(dataDir, 'DATA_DIR');
   const restored = await undoOnFailure(dataDir, async () => {
     await mkdir(path.join(dataDir, 'workshops'), { mode: 0o700 });
     const index = await readIndex(backupDir);

@@ -318,8 +318,17 @@ describe('restore', () => {
     await backupDataDir(data, dest, quiet);
 
     // A DATA_DIR in use (not empty): refused, untouched.
-    await expect(restoreDataDir(dest, data, quiet)).rejects.toThrow(/not empty.*stop the server/);
+    await expect(restoreDataDir(dest, data, quiet)).rejects.toThrow(
+      /^nothing restored: DATA_DIR .* is not empty \(3 entries\).*stop the server/,
+    );
     expect((await readdir(data)).sort()).toEqual(['format.json', 'index.json', 'workshops']);
+    // A DATA_DIR that is a file: refused with a message, not an error from the file system.
+    const file = path.join(dir, 'a-file');
+    await writeFile(file, 'mine');
+    const refused = await restoreDataDir(dest, file, quiet).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(BackupError);
+    expect((refused as Error).message).toMatch(/^nothing restored: DATA_DIR .* is a file/);
+    expect(await readFile(file, 'utf8')).toBe('mine');
 
     // A damaged backup: refused before anything is written.
     const target = path.join(dir, 'target');
