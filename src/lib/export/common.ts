@@ -1,12 +1,13 @@
 /** What every export reads the same way: sessions, group labels, the order of things, figures. */
 import { dotTotals } from '../domain/commands/decisionMath';
-import { GROUP, noteGroup, shownGroups } from '../domain/aggregate';
+import { GROUP, MIN_GROUP, noteGroup, shownGroups } from '../domain/aggregate';
 import { rankShortlist, type Ranking } from '../domain/aggregate/ranking';
 import { sessionsOf } from '../domain/commands/sessions';
 import {
   STAGES,
   type Language,
   type Note,
+  type Participant,
   type Workshop,
   type WorkshopSession,
 } from '../domain/model';
@@ -18,6 +19,55 @@ export type ExportSession = WorkshopSession;
 /** The workshop's sessions in order; one covering the past when none was started (sessionsOf). */
 export function exportSessions(state: Workshop): ExportSession[] {
   return sessionsOf(state);
+}
+
+/** One session's attendance, counted per sector group under the k = 3 rule. */
+export interface SessionAttendance {
+  sessionId: string;
+  /** Everyone recorded as present (removed participants included: they were there). */
+  total: number;
+  /** Those of them removed since: their sector is erased, so they count in no group. */
+  removed: number;
+  /** Shown groups in order (the workshop's sectors, 'none', then 'other'), each of 3 or more. */
+  groups: { group: string; count: number }[];
+  /**
+   * No breakdown at all: the people of small sectors, together, are still fewer than three, and
+   * the total minus the shown groups would give their number (as sectorSupport withholds).
+   */
+  withheld: boolean;
+}
+
+/**
+ * Who attended a session, per sector group of that session (the report and the research data
+ * alike). A sector (or "prefer not to say") with at least MIN_GROUP people present is shown as
+ * itself; smaller ones are merged into 'other'; when 'other' then holds one or two people, no
+ * group is shown (the total is). Never a group under three, in any session: a session's notes
+ * carry its name, so a group of one there would name whose they are.
+ */
+export function attendanceByGroup(state: Workshop, session: WorkshopSession): SessionAttendance {
+  const known = new Set(state.sectors.map((s) => s.id as string));
+  const attended = [...new Set(session.attendance)];
+  const present = attended
+    .map((id) => state.participants[id])
+    .filter((p): p is Participant => p !== undefined && p.removedAt === undefined);
+  const sizes = new Map<string, number>();
+  for (const p of present) {
+    const key = p.sector !== null && known.has(p.sector) ? p.sector : GROUP.none;
+    sizes.set(key, (sizes.get(key) ?? 0) + 1);
+  }
+  let other = 0;
+  for (const size of sizes.values()) if (size < MIN_GROUP) other += size;
+  const base = {
+    sessionId: session.id,
+    total: attended.length,
+    removed: attended.length - present.length,
+  };
+  if (other > 0 && other < MIN_GROUP) return { ...base, groups: [], withheld: true };
+  const groups = [...state.sectors.map((s) => s.id as string), GROUP.none]
+    .filter((key) => (sizes.get(key) ?? 0) >= MIN_GROUP)
+    .map((group) => ({ group, count: sizes.get(group)! }));
+  if (other > 0) groups.push({ group: GROUP.other, count: other });
+  return { ...base, groups, withheld: false };
 }
 
 /** The name a session is shown under: its label, or "Séance n" after its place. */

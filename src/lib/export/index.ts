@@ -12,16 +12,14 @@ export {
   type ImportedWorkshop,
   type WorkshopExport,
 } from './json';
-export { exportFileName, exportSessions, type ExportSession } from './common';
 export {
   attendanceByGroup,
-  escapeHtml,
-  PAPERS,
-  workshopReport,
-  type Paper,
-  type ReportOptions,
+  exportFileName,
+  exportSessions,
+  type ExportSession,
   type SessionAttendance,
-} from './report';
+} from './common';
+export { escapeHtml, PAPERS, workshopReport, type Paper, type ReportOptions } from './report';
 export {
   RESEARCH_FORMAT,
   RESEARCH_VERSION,

@@ -12,9 +12,9 @@
  * server serves it under a policy that allows inline styles only). Every piece of user text goes
  * through `escapeHtml`.
  */
-import { GROUP, MIN_GROUP } from '../domain/aggregate';
 import { type Language, type Note, type Workshop, type WorkshopSession } from '../domain/model';
 import {
+  attendanceByGroup,
   boardsInOrder,
   decisionFigures,
   discoverLinks,
@@ -41,46 +41,6 @@ export interface ReportOptions {
   language?: Language;
   /** The page size printed to; A4 by default. Margins fit both. */
   paper?: Paper;
-}
-
-/** One session's attendance, counted per sector group under the k = 3 rule. */
-export interface SessionAttendance {
-  sessionId: string;
-  /** Everyone recorded as present (removed participants included: they were there). */
-  total: number;
-  /** Shown groups in order (the workshop's sectors, 'none', then 'other'), each of 3 or more. */
-  groups: { group: string; count: number }[];
-  /**
-   * No breakdown at all: the people of small sectors, together, are still fewer than three, and
-   * the total minus the shown groups would give their number (as sectorSupport withholds).
-   */
-  withheld: boolean;
-}
-
-/**
- * Who attended a session, per sector group. A sector (or "prefer not to say") with at least
- * MIN_GROUP people present is shown as itself; smaller ones are merged into 'other'; when 'other'
- * then holds one or two people, no group is shown (the total is). Never a group under three.
- */
-export function attendanceByGroup(state: Workshop, session: WorkshopSession): SessionAttendance {
-  const known = new Set(state.sectors.map((s) => s.id as string));
-  const present = [...new Set(session.attendance)]
-    .map((id) => state.participants[id])
-    .filter((p) => p !== undefined);
-  const sizes = new Map<string, number>();
-  for (const p of present) {
-    const key = p.sector !== null && known.has(p.sector) ? p.sector : GROUP.none;
-    sizes.set(key, (sizes.get(key) ?? 0) + 1);
-  }
-  let other = 0;
-  for (const size of sizes.values()) if (size < MIN_GROUP) other += size;
-  const base = { sessionId: session.id, total: present.length };
-  if (other > 0 && other < MIN_GROUP) return { ...base, groups: [], withheld: true };
-  const groups = [...state.sectors.map((s) => s.id as string), GROUP.none]
-    .filter((key) => (sizes.get(key) ?? 0) >= MIN_GROUP)
-    .map((group) => ({ group, count: sizes.get(group)! }));
-  if (other > 0) groups.push({ group: GROUP.other, count: other });
-  return { ...base, groups, withheld: false };
 }
 
 /** "26 novembre 2026" / "November 26, 2026" from a YYYY-MM-DD day. */

@@ -18,6 +18,7 @@ import { readBallots } from '../domain/aggregate/ballots';
 import { tallyDots, type AgreementLevel } from '../domain/aggregate/ranking';
 import type { Language, StageId, Workshop } from '../domain/model';
 import {
+  attendanceByGroup,
   boardsInOrder,
   decisionFigures,
   exportSessions,
@@ -187,23 +188,20 @@ export function researchExport(state: Workshop, options: ResearchOptions): Resea
     group: shownGroupOf(id),
     removed: removed(id),
   }));
-  const groupCounts = groups.order.map((group) => ({
-    group: label(group),
-    participants: [...groups.groupOf.values()].filter((g) => g === group).length,
-  }));
+  // While some present participant is in no shown group, no group's size shows either: the
+  // number present minus the shown groups' would give that small group's.
+  const groupCounts = groups.dropped
+    ? []
+    : groups.order.map((group) => ({
+        group: label(group),
+        participants: [...groups.groupOf.values()].filter((g) => g === group).length,
+      }));
 
   const sessions = exportSessions(state);
   const sessionsOut = sessions.map((session) => {
-    const byGroup: Record<string, number> | null = groups.dropped ? null : {};
-    let gone = 0;
-    for (const id of new Set(session.attendance)) {
-      if (removed(id) || !state.participants[id]) {
-        gone += 1;
-        continue;
-      }
-      const group = groups.groupOf.get(id);
-      if (byGroup && group !== undefined) byGroup[label(group)] = (byGroup[label(group)] ?? 0) + 1;
-    }
+    // Counted per group of that session under k = 3 (as the report counts it), never per
+    // pseudonym: a session's notes carry its name, so a group of one there would be one person.
+    const attendance = attendanceByGroup(state, session);
     return {
       id: session.id,
       name: sessionName(state.language, sessions, session.id),
@@ -211,17 +209,11 @@ export function researchExport(state: Workshop, options: ResearchOptions): Resea
       startedAt: time(session.startedAt),
       endedAt: session.endedAt === undefined ? null : time(session.endedAt),
       attendance: {
-        total: new Set(session.attendance).size,
-        byGroup:
-          byGroup === null
-            ? null
-            : Object.fromEntries(
-                groups.order
-                  .map(label)
-                  .filter((g) => g in byGroup)
-                  .map((g) => [g, byGroup[g]!]),
-              ),
-        removed: gone,
+        total: attendance.total,
+        byGroup: attendance.withheld
+          ? null
+          : Object.fromEntries(attendance.groups.map((g) => [label(g.group), g.count])),
+        removed: attendance.removed,
       },
     };
   });

@@ -440,6 +440,32 @@ describe('Research export', () => {
       removed: 0,
     });
     expect(JSON.stringify(a.sessions)).not.toMatch(/P\d\d/);
+    // Each session is counted under k = 3 on its own: one Clinique person among three of Santé
+    // publique shows no breakdown (a session's notes carry its name: "Clinique: 1" would be one
+    // person's), three and three do.
+    const actors = shown.actors;
+    run(shown.s, facilitator, { type: 'endSession' });
+    const sessionAt = (label: string, names: string[]) => {
+      run(shown.s, facilitator, { type: 'startSession', label, date: '2026-04-02' });
+      run(shown.s, nobody, {
+        type: 'recordAttendance',
+        participantIds: names.map((n) => actors[n]!.participantId),
+      });
+      run(shown.s, facilitator, { type: 'endSession' });
+    };
+    sessionAt('Petite', ['Alice', 'Dina', 'Émile', 'Fanny']);
+    sessionAt('Égale', ['Alice', 'Bruno', 'Chloé', 'Dina', 'Émile', 'Fanny']);
+    const later = exported(shown.s.state).doc.sessions;
+    expect(later.find((x) => x.name === 'Petite')!.attendance).toEqual({
+      total: 4,
+      byGroup: null,
+      removed: 0,
+    });
+    expect(later.find((x) => x.name === 'Égale')!.attendance).toEqual({
+      total: 6,
+      byGroup: { Clinique: 3, 'Santé publique': 3 },
+      removed: 0,
+    });
 
     // A group of two (two patient partners, nobody else to merge with): withheld, and with it
     // every group, as the console's counts are (the others' groups would name them by elimination).
@@ -461,7 +487,8 @@ describe('Research export', () => {
     const b = exported(withSalt(small.s)).doc;
     expect(b.groupsWithheld).toBe(true);
     expect(b.participants.every((p) => p.group === null)).toBe(true);
-    expect(b.groups.map((g) => g.group)).toEqual(['Clinique', 'Santé publique']);
+    // nor any group's size: the number present minus the shown groups' would give theirs
+    expect(b.groups).toEqual([]);
     expect(b.sessions.at(-1)!.attendance).toEqual({ total: 8, byGroup: null, removed: 0 });
     expect(JSON.stringify({ ...b, workshop: null })).not.toContain('Patients partenaires');
 
