@@ -114,7 +114,7 @@ const HEADINGS_FR = [
   'Devenir : énoncés de vision',
   'Décision : résultats',
   'Priorités d’innovation',
-  'Autre information pertinente',
+  'Autres informations pertinentes',
   'Messages clés à partager',
 ];
 const HEADINGS_EN = [

@@ -133,7 +133,7 @@ const fr: ExportWords = {
     agreementLevel: { none: 'aucun', weak: 'faible', moderate: 'modéré', strong: 'fort' },
     support: 'Soutien par groupe de secteurs (points Borda)',
     supportWithheld: 'Non affiché : un groupe compte moins de trois personnes.',
-    priorities: "Priorités d'innovation",
+    priorities: 'Priorités d’innovation',
     owner: 'Responsable',
     nextStep: 'Prochaine étape',
     horizon: 'Échéance',

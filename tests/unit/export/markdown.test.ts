@@ -23,7 +23,7 @@ describe('Exports: Markdown', () => {
         '### Énoncés de vision',
         '### Vote par gommettes',
         '### Classement',
-        "### Priorités d'innovation",
+        '### Priorités d’innovation',
       ]),
     );
     expect(md).toContain('#### Le temps \\| \\<manque\\>\n\n- Manque de temps\n');

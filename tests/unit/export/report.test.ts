@@ -145,7 +145,7 @@ describe('Exports: the workshop report', () => {
     expect(priorities).toContain('2. Un annuaire partagé Une *liste* | des <contacts>');
 
     expect(textOf(sectionOf(html, 'other-info'))).toContain(
-      'Autre information pertinente 2009-2011 : rapport de recherche',
+      'Autres informations pertinentes 2009-2011 : rapport de recherche',
     );
     expect(textOf(sectionOf(html, 'key-messages'))).toContain(
       'Messages clés à partager Oser innover Travailler en complémentarité =HYPERLINK',
@@ -358,7 +358,7 @@ describe('Exports: the workshop report', () => {
       'Devenir : énoncés de vision',
       'Décision : résultats',
       'Priorités d’innovation',
-      'Autre information pertinente',
+      'Autres informations pertinentes',
       'Messages clés à partager',
     ]);
     expect(headings(en)).toEqual([
