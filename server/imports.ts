@@ -5,6 +5,7 @@ import { addressTag, log } from './log';
 import type { Workshop } from '../src/lib/domain/index';
 import { importWorkshop } from '../src/lib/export/index';
 import type { Ack } from '../src/lib/protocol/ack';
+import { IMPORT_MAX_BYTES } from '../src/lib/protocol/imports';
 import { refusal, type Access, type Refusal } from './access/index';
 import { addressAsker } from './access/limits';
 import type { CommandService } from './commands';
@@ -14,12 +15,8 @@ import { toBase64 } from './vision';
 /** Where a JSON export is posted to become a new workshop. */
 export const IMPORT_PATH = '/import';
 
-/**
- * The largest document taken, in bytes. A workshop at every cap (500 people, 5,000 notes of 280
- * three-byte characters, 100 sessions everyone attended) exports to about 7 MB of JSON (EX77);
- * a real one of four meetings, a few hundred KB.
- */
-export const IMPORT_MAX_BYTES = 12 * 1024 * 1024;
+/** The largest document taken (the home page refuses a larger one before sending it). */
+export { IMPORT_MAX_BYTES };
 
 /** How long the whole body may take to arrive: a slow sender does not hold a request open. */
 export const IMPORT_BODY_MS = 15_000;
