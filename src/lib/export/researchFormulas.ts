@@ -4,8 +4,11 @@
  * from the ballot matrices alone (tests/unit/export/research.test.ts does, with code of its own).
  */
 import { GROUP, MIN_GROUP } from '../domain/aggregate';
-import { APPROVAL_TOP } from '../domain/aggregate/ranking';
+import { AGREEMENT_BELOW as B, APPROVAL_TOP } from '../domain/aggregate/ranking';
 import type { Language } from '../domain/model';
+
+/** A number as French writes it (decimal comma). */
+const decimalComma = (n: number) => String(n).replace('.', ',');
 
 export type Formulas = Record<
   | 'ballots'
@@ -36,7 +39,7 @@ const EXPRESSIONS: Record<keyof Formulas, string> = {
   order: 'sort by B_i desc, then F_i desc, then A_i desc, then shortlist order (the columns)',
   kendallW:
     'R_i = Σ_j ρ_ij; S = Σ_i (R_i − m(n+1)/2)²; t_j = n − k_j; T_j = t_j³ − t_j; W = 12 S / (m²(n³ − n) − m Σ_j T_j); null if m < 2, n < 2 or the denominator ≤ 0',
-  agreementLevel: 'W < 0.1: none; W < 0.3: weak; W < 0.5: moderate; otherwise strong',
+  agreementLevel: `W < ${B.none}: none; W < ${B.weak}: weak; W < ${B.moderate}: moderate; otherwise strong`,
   support: `per group g of voters: B_ig = Σ_{j in g} b_ij; g = the voter's sector, or '${GROUP.other}' for a sector with fewer than ${MIN_GROUP} voters and for voters without a sector; no group at all if '${GROUP.other}' then holds 1 or 2 voters`,
 };
 
@@ -55,8 +58,7 @@ const WORDS: Record<Language, Record<keyof Formulas, string>> = {
       "Ordre publié : Borda décroissant ; à égalité, plus de premières places, puis plus d'approbations, puis l'ordre de la liste restreinte.",
     kendallW:
       "Accord (W de Kendall, corrigé pour les ex æquo) : les éléments non classés d'un bulletin sont ex æquo ; 0 = les bulletins s'annulent, 1 = tous donnent le même ordre. Non calculé avec moins de deux bulletins ou de deux éléments.",
-    agreementLevel:
-      "L'accord en un mot : moins de 0,1 aucun, moins de 0,3 faible, moins de 0,5 modéré, sinon fort.",
+    agreementLevel: `L'accord en un mot : moins de ${decimalComma(B.none)} aucun, moins de ${decimalComma(B.weak)} faible, moins de ${decimalComma(B.moderate)} modéré, sinon fort.`,
     support:
       "Soutien par secteur : les points de Borda des bulletins de chaque groupe de votants, le groupe d'un votant étant son secteur ; un secteur de moins de 3 votants rejoint « Autres secteurs », comme les votants sans secteur, et aucun groupe n'est donné si celui-ci en compte 1 ou 2 (on le refait depuis la matrice et le groupe de chaque pseudonyme, tant que ceux-ci sont donnés).",
   },
@@ -74,8 +76,7 @@ const WORDS: Record<Language, Record<keyof Formulas, string>> = {
       'Published order: Borda, highest first; on a tie, more first places, then more approvals, then the shortlist order.',
     kendallW:
       "Agreement (Kendall's W, corrected for ties): a ballot's unranked items are tied; 0 = the ballots cancel out, 1 = all give the same order. Not computed with fewer than two ballots or two items.",
-    agreementLevel:
-      'Agreement in a word: under 0.1 none, under 0.3 weak, under 0.5 moderate, otherwise strong.',
+    agreementLevel: `Agreement in a word: under ${B.none} none, under ${B.weak} weak, under ${B.moderate} moderate, otherwise strong.`,
     support:
       "Support per sector: the Borda points of each group of voters' ballots, a voter's group being their sector; a sector of fewer than 3 voters joins 'Other sectors', as do voters without a sector, and no group is given when that one holds 1 or 2 (recomputed from the matrix and each pseudonym's group, while those are given).",
   },

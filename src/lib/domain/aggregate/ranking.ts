@@ -207,8 +207,11 @@ export type AgreementLevel = 'none' | 'weak' | 'moderate' | 'strong';
  * agrees: screens show the number of ballots beside the word.
  */
 export function agreementLevel(w: number): AgreementLevel {
-  if (w < 0.1) return 'none';
-  if (w < 0.3) return 'weak';
-  if (w < 0.5) return 'moderate';
+  if (w < AGREEMENT_BELOW.none) return 'none';
+  if (w < AGREEMENT_BELOW.weak) return 'weak';
+  if (w < AGREEMENT_BELOW.moderate) return 'moderate';
   return 'strong';
 }
+
+/** The upper bound (exclusive) of W for each word but 'strong' (see agreementLevel). */
+export const AGREEMENT_BELOW = { none: 0.1, weak: 0.3, moderate: 0.5 } as const;
